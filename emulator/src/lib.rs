@@ -1,0 +1,35 @@
+//! A local IAM Identity Center: the SSO OIDC service and the SSO portal on one loopback port,
+//! speaking the real restJson1 wire protocol so that the real clients (`aws-sdk-ssooidc`,
+//! `aws-sdk-sso`, botocore) can log in, refresh tokens and fetch role credentials against it.
+//!
+//! ```no_run
+//! use sso_emulator::{Emulator, EmulatorConfig};
+//! let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+//! let session = emulator.mint_session(); // seed a token cache without a browser
+//! println!("endpoint {} token {}", emulator.url(), session.access_token);
+//! ```
+//!
+//! Paths: OIDC `POST /client/register`, `POST /device_authorization`, `POST /token`,
+//! `GET /authorize` (PKCE sign-in page), `GET /device` (device verification page); portal
+//! `GET /federation/credentials`, `GET /assignment/accounts`, `GET /assignment/roles`,
+//! `POST /logout`; control endpoints under `/_emulator/` (see [`control`]).
+
+pub mod cli;
+pub mod config;
+pub mod control;
+mod emulator;
+pub mod failure;
+mod http;
+mod ids;
+mod oidc;
+mod portal;
+mod service;
+mod state;
+mod url_encoding;
+pub mod wire;
+
+pub use config::{Account, AuthorizeBehaviour, EmulatorConfig};
+pub use emulator::Emulator;
+pub use failure::Failure;
+pub use ids::pkce_s256_challenge;
+pub use service::MintedSession;

@@ -1,0 +1,197 @@
+//! Writing cache files so that nobody ever reads half of one, and nobody else can read them.
+//!
+//! Non-atomic writers corrupt the shared token cache when two processes write at once
+//! (botocore#3213, aws-cli#9632). We write into a fresh private temporary file in the same
+//! directory and `rename` it over the destination: readers see the old file or the new one, never
+//! a mix, and a crash leaves at most a stray `.tmp` file that no AWS tool reads.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Creates `dir` and its missing parents. Directories created here get mode 0700 (tokens and
+/// credentials live in them); directories that already exist are left as they are, since the AWS
+/// CLI creates them 0755 and the user may have chosen otherwise.
+pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    // Find the missing ancestors, then create them top-down, one level at a time, so that we know
+    // exactly which ones are ours to make private.
+    let mut missing: Vec<&Path> = Vec::new();
+    let mut current = Some(dir);
+    while let Some(path) = current {
+        if path.as_os_str().is_empty() || path.is_dir() {
+            break;
+        }
+        missing.push(path);
+        current = path.parent();
+    }
+    for path in missing.into_iter().rev() {
+        match create_private_dir(path) {
+            Ok(()) => {}
+            // Another process created it between our check and now: theirs, leave it alone.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && path.is_dir() => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn create_private_dir(path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    fs::DirBuilder::new().mode(0o700).create(path)?;
+    // The umask may have removed more bits than we asked for; 0700 is what we mean.
+    fs::set_permissions(path, fs::Permissions::from_mode(0o700))
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(path: &Path) -> io::Result<()> {
+    fs::DirBuilder::new().create(path)
+}
+
+/// Replaces `path` with `bytes` atomically.
+///
+/// The bytes go to a new file in the same directory (same file system, so `rename` is atomic),
+/// created exclusively (`O_EXCL`, so a planted file or symlink is never reused) with mode 0600,
+/// then are flushed to disk and renamed over `path`. `rename` replaces a symlink at `path` rather
+/// than writing through it. On any error the temporary file is removed and `path` is untouched.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let file_name = path.file_name().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is not a file path", path.display()),
+        )
+    })?;
+    let (temp_path, file) = create_temp_file(dir, &file_name.to_string_lossy())?;
+    if let Err(e) = fill_and_rename(file, bytes, &temp_path, path) {
+        let _ = fs::remove_file(&temp_path);
+        return Err(e);
+    }
+    // Make the rename itself durable; a failure here loses nothing that is not already on disk.
+    #[cfg(unix)]
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+fn fill_and_rename(mut file: File, bytes: &[u8], temp_path: &Path, path: &Path) -> io::Result<()> {
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    fs::rename(temp_path, path)
+}
+
+/// A new, empty, private file `.<name>.<pid>.<counter>.<nanos>.tmp` in `dir`.
+///
+/// The name is hidden and does not end in `.json`, so no AWS tool mistakes a leftover for a cache
+/// entry. Uniqueness within the process comes from the counter, across processes from the pid, and
+/// `create_new` (O_EXCL) guarantees it regardless; a collision just moves to the next name.
+fn create_temp_file(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mut last_error = None;
+    for _ in 0..100 {
+        let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp_path = dir.join(format!(
+            ".{name}.{}.{count}.{nanos}.tmp",
+            std::process::id()
+        ));
+        match open_private_new(&temp_path) {
+            Ok(file) => return Ok((temp_path, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_error = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| io::Error::other("no free temporary file name")))
+}
+
+#[cfg(unix)]
+fn open_private_new(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    // Exactly 0600 whatever the umask, like the files the AWS CLI writes.
+    if let Err(e) = file.set_permissions(fs::Permissions::from_mode(0o600)) {
+        drop(file);
+        let _ = fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+fn open_private_new(path: &Path) -> io::Result<File> {
+    OpenOptions::new().write(true).create_new(true).open(path)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        fs::symlink_metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn creates_missing_dirs_private_and_leaves_existing_ones() {
+        let home = tempfile::tempdir().unwrap();
+        let aws = home.path().join(".aws");
+        fs::create_dir(&aws).unwrap();
+        fs::set_permissions(&aws, fs::Permissions::from_mode(0o755)).unwrap();
+        let cache = aws.join("sso").join("cache");
+        ensure_private_dir(&cache).unwrap();
+        assert_eq!(mode(&aws), 0o755);
+        assert_eq!(mode(&aws.join("sso")), 0o700);
+        assert_eq!(mode(&cache), 0o700);
+        // Existing: untouched, and no error.
+        fs::set_permissions(&cache, fs::Permissions::from_mode(0o750)).unwrap();
+        ensure_private_dir(&cache).unwrap();
+        assert_eq!(mode(&cache), 0o750);
+    }
+
+    #[test]
+    fn writes_private_file_and_replaces_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.json");
+        write_atomic(&path, b"first, longer content").unwrap();
+        write_atomic(&path, b"second").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"second");
+        assert_eq!(mode(&path), 0o600);
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["k.json"], "no temporary file is left behind");
+    }
+
+    #[test]
+    fn failed_write_leaves_destination_and_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // A non-empty directory at the destination makes the final rename fail.
+        let path = dir.path().join("k.json");
+        fs::create_dir(&path).unwrap();
+        fs::write(path.join("inside"), "x").unwrap();
+        assert!(write_atomic(&path, b"data").is_err());
+        assert!(path.is_dir());
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["k.json"]);
+    }
+}

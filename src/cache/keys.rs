@@ -1,0 +1,117 @@
+//! Cache keys: the file names (without `.json`) that the AWS CLI and botocore use.
+//!
+//! A key is the lowercase hex SHA-1 of a string the tool builds from the configuration. Any
+//! difference in that string (a separator, key order, an escape) gives another file, and ssoenv
+//! and the CLI would stop sharing logins, so each function here mirrors its Python original.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use sha1::{Digest, Sha1};
+
+use super::python_json::{to_python_json, to_python_json_compact};
+
+fn sha1_hex(text: &str) -> String {
+    hex::encode(Sha1::digest(text.as_bytes()))
+}
+
+/// Token cache key, as botocore's `SSOTokenLoader._generate_cache_key`: the session name for
+/// sso-session profiles, else the start URL exactly as written in the config (no normalisation).
+pub fn token_key(session_name: Option<&str>, start_url: &str) -> String {
+    sha1_hex(session_name.unwrap_or(start_url))
+}
+
+/// Client registration cache key, as the AWS CLI v2 builds it: the SHA-1 of
+/// `json.dumps({"tool": "botocore", "startUrl": …, "region": …, "scopes": …, "session_name": …},
+/// sort_keys=True)`, with `null` for unconfigured scopes or a missing session.
+pub fn registration_key(
+    start_url: &str,
+    region: &str,
+    scopes: Option<&[String]>,
+    session_name: Option<&str>,
+) -> String {
+    let args = BTreeMap::from([
+        ("tool", Value::from("botocore")),
+        ("startUrl", Value::from(start_url)),
+        ("region", Value::from(region)),
+        ("scopes", scopes.map_or(Value::Null, Value::from)),
+        (
+            "session_name",
+            session_name.map_or(Value::Null, Value::from),
+        ),
+    ]);
+    sha1_hex(&to_python_json(&args))
+}
+
+/// Role credential cache key, as botocore's `SSOCredentialFetcher._create_cache_key`: the SHA-1 of
+/// the compact sorted JSON of account, role and either the session name or (legacy profiles) the
+/// start URL. Like botocore, an empty session name counts as no session.
+pub fn role_credentials_key(
+    account_id: &str,
+    role_name: &str,
+    session_name: Option<&str>,
+    start_url: &str,
+) -> String {
+    let mut args = BTreeMap::from([("roleName", role_name), ("accountId", account_id)]);
+    match session_name.filter(|name| !name.is_empty()) {
+        Some(name) => args.insert("sessionName", name),
+        None => args.insert("startUrl", start_url),
+    };
+    sha1_hex(&to_python_json_compact(&args))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Vectors from docs/aws-sso-reference.md §2, §3, §6, computed by Python's hashlib/json.
+
+    #[test]
+    fn token_keys() {
+        assert_eq!(
+            token_key(Some("my-sso"), "https://ignored.example/start"),
+            "0ad374308c5a4e22f723adf10145eafad7c4031c"
+        );
+        assert_eq!(
+            token_key(None, "https://d-92671207e4.awsapps.com/start"),
+            "13f9d35043871d073ab260e020f0ffde092cb14b"
+        );
+    }
+
+    #[test]
+    fn registration_keys() {
+        let url = "https://d-92671207e4.awsapps.com/start";
+        assert_eq!(
+            registration_key(url, "us-east-1", None, Some("my-sso")),
+            "1cdad41c29b54a8c985389f2e1fd4f024f7c1ec9"
+        );
+        let scopes = ["sso:account:access".to_owned()];
+        assert_eq!(
+            registration_key(url, "us-east-1", Some(&scopes), Some("my-sso")),
+            "f2ad5e452110a6f2e73bddc00e500224f6a2d458"
+        );
+    }
+
+    #[test]
+    fn role_keys() {
+        assert_eq!(
+            role_credentials_key(
+                "123456789012",
+                "AdministratorAccess",
+                Some("my-sso"),
+                "ignored"
+            ),
+            "c61222fe4c86bb5d3638873744d4cab00a0bf176"
+        );
+        let legacy = "d80d322709cafadeed9c4500b2f84ac93d3601c9";
+        let url = "https://d-92671207e4.awsapps.com/start";
+        assert_eq!(
+            role_credentials_key("123456789012", "AdministratorAccess", None, url),
+            legacy
+        );
+        assert_eq!(
+            role_credentials_key("123456789012", "AdministratorAccess", Some(""), url),
+            legacy
+        );
+    }
+}

@@ -1,0 +1,384 @@
+//! SSO access tokens in `~/.aws/sso/cache/<key>.json`, shared with the AWS CLI and every SDK.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::python_json::to_python_json;
+use super::timestamp::format_cli_timestamp;
+use super::{
+    CacheError, CacheLock, REDACTED, cache_file, ensure_dir, json_files, json_object, lock_file,
+    read_if_exists, remove_if_exists, store_file, string_field, timestamp_field,
+};
+
+/// A cached SSO access token, with what is needed to refresh it.
+///
+/// `Debug` shows which secrets are present but never their values.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SsoToken {
+    pub start_url: String,
+    pub region: String,
+    pub access_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub registration_expires_at: Option<DateTime<Utc>>,
+    pub refresh_token: Option<String>,
+}
+
+/// The CLI's field order; `None` fields are left out, as the CLI leaves them out.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CliTokenFile<'a> {
+    start_url: &'a str,
+    region: &'a str,
+    access_token: &'a str,
+    expires_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_secret: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registration_expires_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<&'a str>,
+}
+
+impl SsoToken {
+    /// Reads a token file written by any tool: unknown keys, any key order, pretty-printed JSON,
+    /// and every timestamp form of [`super::parse_timestamp`].
+    ///
+    /// Returns `None` ("no usable token") for garbage, an empty or truncated file, trailing bytes,
+    /// or a missing, empty or non-string `accessToken` or unparseable `expiresAt`. Optional fields
+    /// with a wrong type count as absent. A missing `startUrl` or `region` reads as `""`: botocore
+    /// does not require them, and the configuration has the real values anyway.
+    pub fn parse(bytes: &[u8]) -> Option<SsoToken> {
+        let object = json_object(bytes)?;
+        let access_token = string_field(&object, "accessToken").filter(|t| !t.is_empty())?;
+        let expires_at = timestamp_field(&object, "expiresAt")?;
+        Some(SsoToken {
+            start_url: string_field(&object, "startUrl").unwrap_or_default(),
+            region: string_field(&object, "region").unwrap_or_default(),
+            access_token,
+            expires_at,
+            client_id: string_field(&object, "clientId"),
+            client_secret: string_field(&object, "clientSecret"),
+            registration_expires_at: timestamp_field(&object, "registrationExpiresAt"),
+            refresh_token: string_field(&object, "refreshToken"),
+        })
+    }
+
+    /// The exact bytes the AWS CLI writes for this token: Python `json.dumps` layout, the CLI's key
+    /// order, `YYYY-MM-DDTHH:MM:SSZ` timestamps, one line, no trailing newline.
+    pub fn to_cli_json(&self) -> String {
+        to_python_json(&CliTokenFile {
+            start_url: &self.start_url,
+            region: &self.region,
+            access_token: &self.access_token,
+            expires_at: format_cli_timestamp(self.expires_at),
+            client_id: self.client_id.as_deref(),
+            client_secret: self.client_secret.as_deref(),
+            registration_expires_at: self.registration_expires_at.map(format_cli_timestamp),
+            refresh_token: self.refresh_token.as_deref(),
+        })
+    }
+
+    /// Refresh token, client id/secret present and registration not expired at `now`: what
+    /// `CreateToken(grantType="refresh_token")` needs (botocore checks the same).
+    pub fn is_refreshable(&self, now: DateTime<Utc>) -> bool {
+        let present = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.is_empty());
+        present(&self.refresh_token)
+            && present(&self.client_id)
+            && present(&self.client_secret)
+            && self.registration_expires_at.is_some_and(|at| at > now)
+    }
+}
+
+impl fmt::Debug for SsoToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SsoToken")
+            .field("start_url", &self.start_url)
+            .field("region", &self.region)
+            .field("access_token", &REDACTED)
+            .field("expires_at", &self.expires_at)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| REDACTED),
+            )
+            .field("registration_expires_at", &self.registration_expires_at)
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| REDACTED),
+            )
+            .finish()
+    }
+}
+
+/// The token files in one directory (normally `~/.aws/sso/cache`), keyed by [`super::token_key`].
+#[derive(Clone, Debug)]
+pub struct TokenCache {
+    dir: PathBuf,
+}
+
+impl TokenCache {
+    pub fn new(dir: PathBuf) -> Self {
+        TokenCache { dir }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// `<dir>/<key>.json`.
+    pub fn path(&self, key: &str) -> PathBuf {
+        cache_file(&self.dir, key)
+    }
+
+    /// The cached token; `Ok(None)` when there is no file or it holds no usable token (garbage
+    /// from another tool is treated as "not logged in", not as an error). Errors only for a file
+    /// that exists but cannot be read.
+    pub fn load(&self, key: &str) -> Result<Option<SsoToken>, CacheError> {
+        Ok(read_if_exists(&self.path(key))?.and_then(|bytes| SsoToken::parse(&bytes)))
+    }
+
+    /// Writes the token in the CLI's format, atomically, mode 0600 (directory created 0700).
+    pub fn store(&self, key: &str, token: &SsoToken) -> Result<(), CacheError> {
+        store_file(&self.dir, &self.path(key), token.to_cli_json().as_bytes())
+    }
+
+    /// Deletes the token file; one that is already gone is fine.
+    pub fn remove(&self, key: &str) -> Result<(), CacheError> {
+        remove_if_exists(&self.path(key))
+    }
+
+    /// Every readable token in the directory with its key, whichever tool wrote it (what `logout`
+    /// has to sign out and delete). Registrations and garbage are skipped.
+    pub fn list(&self) -> Result<Vec<(String, SsoToken)>, CacheError> {
+        let mut tokens = Vec::new();
+        for (key, path) in json_files(&self.dir)? {
+            if let Some(token) = read_if_exists(&path)?.and_then(|b| SsoToken::parse(&b)) {
+                tokens.push((key, token));
+            }
+        }
+        Ok(tokens)
+    }
+
+    /// `<dir>/.ssoenv-<key>.lock`.
+    pub fn lock_path(&self, key: &str) -> PathBuf {
+        lock_file(&self.dir, key)
+    }
+
+    /// Blocks until this process is the only ssoenv working on the token `key` (refreshing or
+    /// logging in). Take it, then re-read the token, then decide: another process may have just
+    /// refreshed it.
+    pub fn lock(&self, key: &str) -> Result<CacheLock, CacheError> {
+        self.lock_with(key, || {})
+    }
+
+    /// [`TokenCache::lock`], calling `on_wait` once if another process holds the lock.
+    pub fn lock_with(&self, key: &str, on_wait: impl FnOnce()) -> Result<CacheLock, CacheError> {
+        ensure_dir(&self.dir)?;
+        CacheLock::acquire(&self.lock_path(key), on_wait)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    const CLI_EXAMPLE: &str = r#"{"startUrl": "https://d-92671207e4.awsapps.com/start", "region": "us-east-1", "accessToken": "AT", "expiresAt": "2025-01-02T11:04:05Z", "clientId": "CID", "clientSecret": "CS", "registrationExpiresAt": "2025-04-02T03:00:00Z", "refreshToken": "RT"}"#;
+
+    fn example() -> SsoToken {
+        SsoToken::parse(CLI_EXAMPLE.as_bytes()).expect("the reference example parses")
+    }
+
+    #[test]
+    fn reference_example_round_trips() {
+        let token = example();
+        assert_eq!(token.start_url, "https://d-92671207e4.awsapps.com/start");
+        assert_eq!(token.access_token, "AT");
+        assert_eq!(
+            token.expires_at,
+            Utc.with_ymd_and_hms(2025, 1, 2, 11, 4, 5).unwrap()
+        );
+        assert_eq!(token.refresh_token.as_deref(), Some("RT"));
+        assert_eq!(token.to_cli_json(), CLI_EXAMPLE);
+    }
+
+    #[test]
+    fn optional_fields_are_omitted_when_absent() {
+        let token = SsoToken {
+            client_id: None,
+            client_secret: None,
+            registration_expires_at: None,
+            refresh_token: None,
+            ..example()
+        };
+        assert_eq!(
+            token.to_cli_json(),
+            r#"{"startUrl": "https://d-92671207e4.awsapps.com/start", "region": "us-east-1", "accessToken": "AT", "expiresAt": "2025-01-02T11:04:05Z"}"#
+        );
+    }
+
+    #[test]
+    fn lenient_reading() {
+        let pretty = "{\n  \"expiresAt\": \"2025-01-02T11:04:05.123+00:00\",\n  \"unknown\": [1, {\"x\": null}],\n  \"accessToken\": \"AT\",\n  \"region\": \"us-east-1\",\n  \"startUrl\": \"https://d-92671207e4.awsapps.com/start\",\n  \"refreshToken\": null,\n  \"clientId\": 7,\n  \"registrationExpiresAt\": \"2025-04-02T03:00:00UTC\"\n}\n";
+        let token = SsoToken::parse(pretty.as_bytes()).expect("pretty-printed token parses");
+        assert_eq!(
+            token.expires_at.timestamp_millis(),
+            example().expires_at.timestamp_millis() + 123
+        );
+        assert_eq!(
+            token.registration_expires_at,
+            example().registration_expires_at
+        );
+        assert_eq!(token.refresh_token, None, "null counts as absent");
+        assert_eq!(token.client_id, None, "a number is not a client id");
+        assert_eq!(token.start_url, example().start_url);
+    }
+
+    #[test]
+    fn garbage_is_no_token() {
+        let truncated = &CLI_EXAMPLE[..CLI_EXAMPLE.len() / 2];
+        let trailing = format!("{CLI_EXAMPLE}\"}}");
+        let cases: Vec<&[u8]> = vec![
+            b"",
+            b"   ",
+            b"null",
+            b"[]",
+            b"\"accessToken\"",
+            truncated.as_bytes(),
+            trailing.as_bytes(),
+            br#"{"expiresAt": "2025-01-02T11:04:05Z"}"#,
+            br#"{"accessToken": "AT"}"#,
+            br#"{"accessToken": "", "expiresAt": "2025-01-02T11:04:05Z"}"#,
+            br#"{"accessToken": 12, "expiresAt": "2025-01-02T11:04:05Z"}"#,
+            br#"{"accessToken": "AT", "expiresAt": 1735815845}"#,
+            br#"{"accessToken": "AT", "expiresAt": "soon"}"#,
+            b"\xff\xfe{}",
+        ];
+        for bytes in cases {
+            assert_eq!(
+                SsoToken::parse(bytes),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+
+    #[test]
+    fn refreshable_needs_everything_and_a_live_registration() {
+        let token = example();
+        let before = Utc.with_ymd_and_hms(2025, 4, 2, 2, 59, 59).unwrap();
+        let at = Utc.with_ymd_and_hms(2025, 4, 2, 3, 0, 0).unwrap();
+        assert!(token.is_refreshable(before));
+        assert!(
+            !token.is_refreshable(at),
+            "a registration expiring now is expired"
+        );
+        assert!(
+            !SsoToken {
+                refresh_token: None,
+                ..token.clone()
+            }
+            .is_refreshable(before)
+        );
+        assert!(
+            !SsoToken {
+                client_id: None,
+                ..token.clone()
+            }
+            .is_refreshable(before)
+        );
+        assert!(
+            !SsoToken {
+                client_secret: Some(String::new()),
+                ..token.clone()
+            }
+            .is_refreshable(before)
+        );
+        assert!(
+            !SsoToken {
+                registration_expires_at: None,
+                ..token
+            }
+            .is_refreshable(before)
+        );
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let token = SsoToken {
+            access_token: "secret-access-token".into(),
+            client_secret: Some("secret-client-secret".into()),
+            refresh_token: Some("secret-refresh-token".into()),
+            ..example()
+        };
+        let shown = format!("{token:?} {token:#?}");
+        assert!(!shown.contains("secret-"), "{shown}");
+        assert!(
+            shown.contains("CID") && shown.contains("us-east-1"),
+            "{shown}"
+        );
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn timestamp() -> impl Strategy<Value = DateTime<Utc>> {
+            // 1970..2300, whole seconds: the CLI format has no fraction.
+            (0i64..10_400_000_000).prop_map(|s| Utc.timestamp_opt(s, 0).unwrap())
+        }
+
+        fn token() -> impl Strategy<Value = SsoToken> {
+            (
+                (any::<String>(), any::<String>(), ".+", timestamp()),
+                (
+                    proptest::option::of(any::<String>()),
+                    proptest::option::of(any::<String>()),
+                    proptest::option::of(timestamp()),
+                    proptest::option::of(any::<String>()),
+                ),
+            )
+                .prop_map(|((start_url, region, access_token, expires_at), rest)| {
+                    SsoToken {
+                        start_url,
+                        region,
+                        access_token,
+                        expires_at,
+                        client_id: rest.0,
+                        client_secret: rest.1,
+                        registration_expires_at: rest.2,
+                        refresh_token: rest.3,
+                    }
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn what_we_write_we_read_back(token in token()) {
+                let json = token.to_cli_json();
+                prop_assert!(json.is_ascii() && !json.contains('\n'));
+                prop_assert_eq!(SsoToken::parse(json.as_bytes()), Some(token));
+            }
+
+            #[test]
+            fn any_bytes_parse_without_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+                let _ = SsoToken::parse(&bytes);
+            }
+
+            #[test]
+            fn damaged_files_parse_without_panic(token in token(), cut in any::<prop::sample::Index>(), junk in "[\"}{,: ]{0,4}") {
+                let json = token.to_cli_json();
+                let damaged = format!("{}{junk}", &json[..cut.index(json.len() + 1)]);
+                let _ = SsoToken::parse(damaged.as_bytes());
+            }
+        }
+    }
+}

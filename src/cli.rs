@@ -1,0 +1,63 @@
+//! The command line, declared once: parsing, `--help`, and later completions and the man page
+//! are all generated from these types.
+
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::duration::parse_duration;
+use crate::shell::Shell;
+
+/// Short-term AWS credentials from IAM Identity Center (SSO) in your shell.
+///
+/// `eval "$(ssoenv my-dev-profile)"` puts the profile's credentials into the current shell
+/// (fish: `ssoenv my-dev-profile | source`). Without a subcommand ssoenv runs `export`.
+#[derive(Debug, Parser)]
+#[command(name = "ssoenv", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub export: ExportArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the statements that put a profile's credentials into the shell (the default)
+    Export(ExportArgs),
+}
+
+/// How `export` prints the credentials.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Statements for a shell (`--shell`, or the calling shell)
+    #[default]
+    Shell,
+    /// `KEY=value` lines for `.env` files (docker compose, python-dotenv)
+    Dotenv,
+    /// The credential_process JSON document (`"Version": 1`)
+    Json,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct ExportArgs {
+    /// The profile [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
+    pub profile: Option<String>,
+
+    /// The shell to print for [default: the calling shell, then $SHELL, then sh]
+    #[arg(long, value_enum)]
+    pub shell: Option<Shell>,
+
+    /// Print shell statements, a dotenv file, or credential_process JSON
+    #[arg(long, value_enum, default_value_t = OutputFormat::Shell)]
+    pub format: OutputFormat,
+
+    /// Reuse cached role credentials only while they have more than this left (e.g. 90s, 10m, 1h)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
+    pub min_valid: Duration,
+
+    /// Never open a sign-in; fail with the command to run instead
+    #[arg(long)]
+    pub no_login: bool,
+}

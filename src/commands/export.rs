@@ -1,0 +1,54 @@
+//! `ssoenv [export] [PROFILE]`: print the statements that put a profile's credentials into the
+//! calling shell. stdout carries only those statements, written in one piece after everything
+//! succeeded, so a failed run leaves `eval` nothing to change.
+
+use std::io::Write;
+
+use anyhow::Context;
+
+use crate::cache::CacheDirs;
+use crate::cli::{ExportArgs, OutputFormat};
+use crate::config::{self, AwsConfig};
+use crate::credentials::{CredentialsPipeline, NoSignIn};
+use crate::environment::{credential_changes, credential_process_json};
+use crate::shell::{self, Shell};
+use crate::sso::resolve_endpoints;
+
+pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
+    let profile_name = config::select_profile_name(args.profile.as_deref());
+    let config = AwsConfig::load_default()?;
+    let profile = config.sso_profile(&profile_name)?;
+    let dirs = CacheDirs::from_env()?;
+    let endpoints = resolve_endpoints(&profile.endpoints, |name| std::env::var(name).ok());
+
+    let sign_in = NoSignIn;
+    let credentials = CredentialsPipeline::new(&profile, &dirs, endpoints, &sign_in)
+        .role_credentials(args.min_valid)?;
+
+    let output = match args.format {
+        OutputFormat::Json => credential_process_json(&profile.account_id, &credentials),
+        OutputFormat::Dotenv | OutputFormat::Shell => {
+            let changes = credential_changes(
+                &profile.name,
+                profile.region.as_deref(),
+                &profile.account_id,
+                &credentials,
+            );
+            if args.format == OutputFormat::Dotenv {
+                shell::render_dotenv(&changes)?
+            } else {
+                shell::render(args.shell.unwrap_or_else(Shell::detect), &changes)?
+            }
+        }
+    };
+    print_all(&output)
+}
+
+/// Writes `text` to stdout in one call and flushes, so the consumer gets all or nothing.
+pub fn print_all(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .context("could not write to standard output")
+}

@@ -1,0 +1,13 @@
+//! One file per subcommand; each turns parsed arguments into an effect.
+
+pub mod export;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        None => export::run(&cli.export),
+        Some(Command::Export(args)) => export::run(&args),
+    }
+}

@@ -1,0 +1,781 @@
+//! The INI dialect of the AWS config file, read the way the AWS CLI reads it.
+//!
+//! The CLI (botocore's `configloader`) uses Python's `configparser.RawConfigParser` with its
+//! defaults, then parses indented blocks into nested maps and splits section headers like a shell.
+//! Users run the CLI next to ssoenv on the same file, so every rule here copies that behaviour,
+//! including the surprising ones, which are called out where they happen:
+//!
+//! - `=` and `:` both separate a key from its value; the first of them on the line wins.
+//! - Only whole-line comments exist (`#` or `;` after optional indentation). `region = x # y`
+//!   has the value `x # y`.
+//! - Keys are case-insensitive (stored lowercased); a key or a section appearing twice is an error.
+//! - A line indented deeper than the setting above it continues that setting's value. A setting
+//!   whose first line is empty and which has such continuation lines is a nested block
+//!   (`s3 =` followed by `  addressing_style = path`).
+//! - `[DEFAULT]` (upper case) is not a profile: its keys are inherited by every other section.
+//!
+//! The one deliberate difference: a UTF-8 byte-order mark at the start of the file is skipped,
+//! where botocore rejects the whole file. Nothing the CLI accepts is read differently.
+//!
+//! Every section and setting keeps its line numbers so that a later editor can change the file
+//! without disturbing what the user wrote around the change.
+
+use std::collections::HashMap;
+
+use super::section::{Entry, NestedEntry, Section, SectionKind, Value};
+
+/// Why a line of the config file could not be read; always reported with its line number.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SyntaxProblem {
+    /// A setting above the first `[section]` header.
+    #[error(
+        "the setting `{key}` comes before any [section] header; settings belong under a header \
+         such as [default] or [profile NAME]"
+    )]
+    OutsideSection {
+        /// The key of the stray setting (never its value, which may be a secret).
+        key: String,
+    },
+    /// A line that is neither a header, a `key = value` setting, a comment nor a continuation.
+    #[error(
+        "this line is neither a [section] header nor a `key = value` setting (a comment line \
+         starts with # or ;)"
+    )]
+    NotASetting,
+    /// `= value` with nothing before the delimiter.
+    #[error("the setting has no key before its `{delimiter}`")]
+    MissingKey {
+        /// `=` or `:`.
+        delimiter: char,
+    },
+    /// The same header written twice; the AWS CLI refuses such a file.
+    #[error(
+        "section [{header}] appears a second time (first at line {first_line}); merge the two \
+         sections into one"
+    )]
+    DuplicateSection { header: String, first_line: usize },
+    /// The same key twice in one section (case-insensitively); the AWS CLI refuses such a file.
+    #[error(
+        "`{key}` appears a second time in [{header}] (first at line {first_line}; keys ignore \
+         case); keep only one of them"
+    )]
+    DuplicateKey {
+        header: String,
+        key: String,
+        first_line: usize,
+    },
+    /// A line inside an indented block (`s3 =` followed by indented lines) without `=`.
+    #[error(
+        "the indented block under `{key}` (line {block_line}) may only hold `name = value` lines"
+    )]
+    NestedNotASetting { key: String, block_line: usize },
+}
+
+/// A [`SyntaxProblem`] and the 1-based line it was found on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct SyntaxError {
+    pub line: usize,
+    pub problem: SyntaxProblem,
+}
+
+/// Reads every section of `text`, in file order. `[DEFAULT]` keys are already copied into the
+/// other sections (marked as inherited), as `configparser` does.
+pub(super) fn parse_sections(text: &str) -> Result<Vec<Section>, SyntaxError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = Reader::default();
+    for (index, line) in universal_lines(text).enumerate() {
+        reader.read_line(index + 1, line)?;
+    }
+    reader.finish()
+}
+
+/// Splits like Python's text mode with universal newlines: `\n`, `\r\n` and a lone `\r` all end
+/// a line. Line numbers in messages then agree with what an editor shows.
+fn universal_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, remainder) = match rest.find(['\n', '\r']) {
+            None => (rest, ""),
+            Some(end) => {
+                let terminator = if rest[end..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                (&rest[..end], &rest[end + terminator..])
+            }
+        };
+        rest = remainder;
+        Some(line)
+    })
+}
+
+/// Python's `str.isspace()`: Rust's `char::is_whitespace` plus the four ASCII separators.
+pub(super) fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+fn py_strip(s: &str) -> &str {
+    s.trim_matches(is_py_space)
+}
+
+/// A setting as read, before its lines are joined.
+struct RawEntry<'a> {
+    key: String,
+    /// The text after the delimiter.
+    first: &'a str,
+    /// Each continuation line (stripped) with its number, and `""` for blank lines inside the
+    /// value. Usually empty, and then it costs no allocation.
+    continuation: Vec<(usize, &'a str)>,
+    line: usize,
+    last_line: usize,
+}
+
+struct RawSection<'a> {
+    header: &'a str,
+    line: usize,
+    last_line: usize,
+    entries: Vec<RawEntry<'a>>,
+}
+
+/// `configparser`'s line loop, reduced to what the AWS config file needs.
+#[derive(Default)]
+struct Reader<'a> {
+    sections: Vec<RawSection<'a>>,
+    /// Header → line of its first appearance, to reject a second appearance.
+    seen_headers: HashMap<&'a str, usize>,
+    /// The section new settings go to.
+    current: Option<usize>,
+    /// The setting continuation lines extend; `None` right after a header.
+    open_entry: Option<usize>,
+    /// Indentation of the last header or setting line: deeper lines continue the setting.
+    indent_level: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn read_line(&mut self, number: usize, line: &'a str) -> Result<(), SyntaxError> {
+        let stripped = py_strip(line);
+        if stripped.starts_with('#') || stripped.starts_with(';') {
+            // Comments neither end a value nor become part of it.
+            return Ok(());
+        }
+        if stripped.is_empty() {
+            // A blank line belongs to the open value (it matters only inside a value, where
+            // configparser keeps it); it does not end the value.
+            if let Some(entry) = self.open_entry_mut() {
+                entry.continuation.push((number, ""));
+            }
+            return Ok(());
+        }
+        let indent = line.chars().take_while(|&c| is_py_space(c)).count();
+        if indent > self.indent_level
+            && let Some(entry) = self.open_entry_mut()
+        {
+            entry.continuation.push((number, stripped));
+            entry.last_line = number;
+            if let Some(section) = self.current.and_then(|i| self.sections.get_mut(i)) {
+                section.last_line = number;
+            }
+            return Ok(());
+        }
+        self.indent_level = indent;
+        if let Some(header) = section_header(stripped) {
+            return self.start_section(number, header);
+        }
+        let syntax_error = |problem| {
+            Err(SyntaxError {
+                line: number,
+                problem,
+            })
+        };
+        let Some((key, delimiter, value)) = split_setting(stripped) else {
+            return syntax_error(SyntaxProblem::NotASetting);
+        };
+        let Some(section_index) = self.current else {
+            return syntax_error(SyntaxProblem::OutsideSection {
+                key: key.to_string(),
+            });
+        };
+        if key.is_empty() {
+            return syntax_error(SyntaxProblem::MissingKey { delimiter });
+        }
+        let key = lowercase(key);
+        if let Some(first_line) = self.first_line_of_key(section_index, &key) {
+            return syntax_error(SyntaxProblem::DuplicateKey {
+                header: self.sections[section_index].header.to_string(),
+                key,
+                first_line,
+            });
+        }
+        let section = &mut self.sections[section_index];
+        section.last_line = number;
+        section.entries.push(RawEntry {
+            key,
+            first: value,
+            continuation: Vec::new(),
+            line: number,
+            last_line: number,
+        });
+        self.open_entry = Some(section.entries.len() - 1);
+        Ok(())
+    }
+
+    fn start_section(&mut self, number: usize, header: &'a str) -> Result<(), SyntaxError> {
+        // Several [DEFAULT] headers are allowed: they all feed the one set of defaults.
+        if header != DEFAULTS_HEADER {
+            if let Some(&first_line) = self.seen_headers.get(header) {
+                return Err(SyntaxError {
+                    line: number,
+                    problem: SyntaxProblem::DuplicateSection {
+                        header: header.to_string(),
+                        first_line,
+                    },
+                });
+            }
+            self.seen_headers.insert(header, number);
+        }
+        self.sections.push(RawSection {
+            header,
+            line: number,
+            last_line: number,
+            entries: Vec::new(),
+        });
+        self.current = Some(self.sections.len() - 1);
+        self.open_entry = None;
+        Ok(())
+    }
+
+    /// Where `key` was first set in this section; for [DEFAULT], in any [DEFAULT] section,
+    /// because configparser checks duplicates per section name.
+    fn first_line_of_key(&self, section_index: usize, key: &str) -> Option<usize> {
+        let header = self.sections[section_index].header;
+        let in_section = |section: &RawSection| {
+            section
+                .entries
+                .iter()
+                .find(|entry| entry.key == key)
+                .map(|entry| entry.line)
+        };
+        if header == DEFAULTS_HEADER {
+            self.sections
+                .iter()
+                .filter(|section| section.header == DEFAULTS_HEADER)
+                .find_map(in_section)
+        } else {
+            in_section(&self.sections[section_index])
+        }
+    }
+
+    fn open_entry_mut(&mut self) -> Option<&mut RawEntry<'a>> {
+        let section = self.sections.get_mut(self.current?)?;
+        section.entries.get_mut(self.open_entry?)
+    }
+
+    fn finish(self) -> Result<Vec<Section>, SyntaxError> {
+        let mut sections = Vec::with_capacity(self.sections.len());
+        for raw in self.sections {
+            let (kind, name) = classify_header(raw.header);
+            let entries = raw
+                .entries
+                .into_iter()
+                .map(finish_entry)
+                .collect::<Result<Vec<_>, _>>()?;
+            sections.push(Section {
+                kind,
+                name,
+                header: raw.header.to_string(),
+                line: raw.line,
+                last_line: raw.last_line,
+                entries,
+            });
+        }
+        inherit_defaults(&mut sections);
+        Ok(sections)
+    }
+}
+
+/// Python's `str.lower()` for keys, without the work for keys that are already lowercase ASCII.
+fn lowercase(key: &str) -> String {
+    if key.is_ascii() {
+        key.to_ascii_lowercase()
+    } else {
+        key.to_lowercase()
+    }
+}
+
+/// configparser's `default_section`: a section every other one inherits from.
+const DEFAULTS_HEADER: &str = "DEFAULT";
+
+/// `[header]`: configparser's greedy `\[(?P<header>.+)\]`, so the header runs to the last `]` and
+/// anything after it (`[profile a] # note`) is ignored.
+fn section_header(stripped: &str) -> Option<&str> {
+    let rest = stripped.strip_prefix('[')?;
+    let close = rest.rfind(']')?;
+    (close > 0).then(|| &rest[..close])
+}
+
+/// `key = value` or `key: value`, split at the first `=` or `:`; the key loses trailing and the
+/// value leading whitespace. `None` when the line has neither delimiter.
+fn split_setting(stripped: &str) -> Option<(&str, char, &str)> {
+    let at = stripped.find(['=', ':'])?;
+    let delimiter = if stripped.as_bytes()[at] == b'=' {
+        '='
+    } else {
+        ':'
+    };
+    let key = stripped[..at].trim_end_matches(is_py_space);
+    let value = stripped[at + 1..].trim_start_matches(is_py_space);
+    Some((key, delimiter, value))
+}
+
+/// Joins a setting's lines (configparser) and parses an indented block (botocore).
+fn finish_entry(raw: RawEntry<'_>) -> Result<Entry, SyntaxError> {
+    let has_content_below = raw.continuation.iter().any(|(_, text)| !text.is_empty());
+    let value = if !has_content_below {
+        // Trailing blank lines are dropped by configparser's final `rstrip`.
+        Value::Text(raw.first.to_string())
+    } else if raw.first.is_empty() {
+        Value::Nested(parse_nested(&raw)?)
+    } else {
+        let mut text = raw.first.to_string();
+        for (_, piece) in &raw.continuation {
+            text.push('\n');
+            text.push_str(piece);
+        }
+        text.truncate(text.trim_end_matches(is_py_space).len());
+        Value::Text(text)
+    };
+    Ok(Entry {
+        key: raw.key,
+        value,
+        line: raw.line,
+        last_line: raw.last_line,
+        inherited: false,
+    })
+}
+
+/// botocore's `_parse_nested`: each non-blank line is `name = value`, split at the first `=`.
+/// Names keep their case. A repeated name keeps its first position and takes the last value,
+/// like the Python dict botocore builds.
+fn parse_nested(raw: &RawEntry<'_>) -> Result<Vec<NestedEntry>, SyntaxError> {
+    let mut nested: Vec<NestedEntry> = Vec::new();
+    for &(line, text) in &raw.continuation {
+        // botocore splits the joined value with `str.splitlines`, which also breaks at a few
+        // control and Unicode separators that can sit inside one line of the file.
+        for part in text.split(is_py_line_boundary) {
+            let part = py_strip(part);
+            if part.is_empty() {
+                continue;
+            }
+            let Some((key, value)) = part.split_once('=') else {
+                return Err(SyntaxError {
+                    line,
+                    problem: SyntaxProblem::NestedNotASetting {
+                        key: raw.key.clone(),
+                        block_line: raw.line,
+                    },
+                });
+            };
+            let (key, value) = (py_strip(key), py_strip(value));
+            match nested.iter_mut().find(|entry| entry.key == key) {
+                Some(existing) => {
+                    existing.value = value.to_string();
+                    existing.line = line;
+                }
+                None => nested.push(NestedEntry {
+                    key: key.to_string(),
+                    value: value.to_string(),
+                    line,
+                }),
+            }
+        }
+    }
+    Ok(nested)
+}
+
+/// The characters Python's `str.splitlines` breaks at (`\r` and `\n` never reach here).
+fn is_py_line_boundary(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r'
+            | '\u{0b}'
+            | '\u{0c}'
+            | '\u{1c}'
+            | '\u{1d}'
+            | '\u{1e}'
+            | '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
+}
+
+/// What a header declares, as botocore's `build_profile_map` decides it: a header *starting*
+/// with `profile`, `sso-session` or `services` is split like a shell command line and names a
+/// section of that kind only when it splits into exactly two words (so `[profile a b]` and
+/// `[profile 'a]` are ignored by the CLI, and `[profiles x]` is the profile `x`). `[default]` is
+/// the profile `default`; anything else (`[plugins]`, `[my-dev]`) is not a profile.
+fn classify_header(header: &str) -> (SectionKind, String) {
+    if header == DEFAULTS_HEADER {
+        return (SectionKind::Defaults, header.to_string());
+    }
+    let prefixed = [
+        ("profile", SectionKind::Profile),
+        ("sso-session", SectionKind::SsoSession),
+        ("services", SectionKind::Services),
+    ];
+    for (prefix, kind) in prefixed {
+        if header.starts_with(prefix) {
+            return match split_shell_words(header) {
+                Ok(mut words) if words.len() == 2 => (kind, words.swap_remove(1)),
+                _ => (SectionKind::Other, header.to_string()),
+            };
+        }
+    }
+    if header == "default" {
+        return (SectionKind::Profile, header.to_string());
+    }
+    (SectionKind::Other, header.to_string())
+}
+
+/// Why a header could not be split into words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ShellSplitError {
+    UnclosedQuote,
+    TrailingBackslash,
+}
+
+/// Python's `shlex.split(text)` (POSIX mode, no comments): words separated by spaces, tabs and
+/// line breaks; single quotes keep everything literally; double quotes let a backslash escape
+/// only `"` and `\`; outside quotes a backslash escapes any character; `''` is an empty word.
+pub(super) fn split_shell_words(text: &str) -> Result<Vec<String>, ShellSplitError> {
+    #[derive(Clone, Copy)]
+    enum State {
+        Between,
+        Word,
+        Quoted(char),
+        /// After a backslash; the state to return to.
+        Escaped {
+            in_double_quotes: bool,
+        },
+    }
+    let is_separator = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    let mut words = Vec::new();
+    let mut word = String::new();
+    // An empty pair of quotes still makes a word.
+    let mut quoted = false;
+    let mut state = State::Between;
+    for c in text.chars() {
+        state = match state {
+            State::Between | State::Word if is_separator(c) => {
+                if !word.is_empty() || quoted {
+                    words.push(std::mem::take(&mut word));
+                    quoted = false;
+                }
+                State::Between
+            }
+            State::Between | State::Word => match c {
+                '\\' => State::Escaped {
+                    in_double_quotes: false,
+                },
+                '\'' | '"' => State::Quoted(c),
+                _ => {
+                    word.push(c);
+                    State::Word
+                }
+            },
+            State::Quoted(quote) => {
+                quoted = true;
+                if c == quote {
+                    State::Word
+                } else if c == '\\' && quote == '"' {
+                    State::Escaped {
+                        in_double_quotes: true,
+                    }
+                } else {
+                    word.push(c);
+                    State::Quoted(quote)
+                }
+            }
+            State::Escaped { in_double_quotes } => {
+                if in_double_quotes && c != '"' && c != '\\' {
+                    word.push('\\');
+                }
+                word.push(c);
+                if in_double_quotes {
+                    State::Quoted('"')
+                } else {
+                    State::Word
+                }
+            }
+        };
+    }
+    match state {
+        State::Quoted(_) => Err(ShellSplitError::UnclosedQuote),
+        State::Escaped { .. } => Err(ShellSplitError::TrailingBackslash),
+        State::Between | State::Word => {
+            if !word.is_empty() || quoted {
+                words.push(word);
+            }
+            Ok(words)
+        }
+    }
+}
+
+/// configparser gives every section the `[DEFAULT]` keys it does not set itself, after its own
+/// keys. The copies keep the line numbers of the `[DEFAULT]` section they come from.
+fn inherit_defaults(sections: &mut [Section]) {
+    let defaults: Vec<Entry> = sections
+        .iter()
+        .filter(|section| section.kind == SectionKind::Defaults)
+        .flat_map(|section| section.entries.iter().cloned())
+        .collect();
+    if defaults.is_empty() {
+        return;
+    }
+    for section in sections
+        .iter_mut()
+        .filter(|section| section.kind != SectionKind::Defaults)
+    {
+        for default in &defaults {
+            if section.entry(&default.key).is_none() {
+                section.entries.push(Entry {
+                    inherited: true,
+                    ..default.clone()
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sections(text: &str) -> Vec<Section> {
+        parse_sections(text).expect("parses")
+    }
+
+    fn error(text: &str) -> SyntaxError {
+        parse_sections(text).expect_err("is rejected")
+    }
+
+    #[test]
+    fn shell_words_follow_python_shlex() {
+        let split = |s: &str| split_shell_words(s).expect("splits");
+        assert_eq!(split("profile dev"), ["profile", "dev"]);
+        assert_eq!(split("profile 'Acme Dev'"), ["profile", "Acme Dev"]);
+        assert_eq!(split("profile \"Acme Dev\""), ["profile", "Acme Dev"]);
+        assert_eq!(split("profile   a\\ b"), ["profile", "a b"]);
+        assert_eq!(split("profile ''"), ["profile", ""]);
+        assert_eq!(split("profile a'b c'd"), ["profile", "ab cd"]);
+        assert_eq!(split(r#"profile "a\"b\n""#), ["profile", r#"a"b\n"#]);
+        assert_eq!(split(r"profile 'a\'"), ["profile", r"a\"]);
+        assert_eq!(
+            split_shell_words("profile 'open"),
+            Err(ShellSplitError::UnclosedQuote)
+        );
+        assert_eq!(
+            split_shell_words("profile a\\"),
+            Err(ShellSplitError::TrailingBackslash)
+        );
+    }
+
+    #[test]
+    fn headers_are_classified_like_botocore() {
+        let kinds = |header: &str| classify_header(header);
+        assert_eq!(kinds("default"), (SectionKind::Profile, "default".into()));
+        assert_eq!(kinds("profile dev"), (SectionKind::Profile, "dev".into()));
+        assert_eq!(kinds("profiles dev"), (SectionKind::Profile, "dev".into()));
+        assert_eq!(
+            kinds("profile a b"),
+            (SectionKind::Other, "profile a b".into())
+        );
+        assert_eq!(kinds("profile"), (SectionKind::Other, "profile".into()));
+        assert_eq!(
+            kinds("sso-session 'Acme Dev'"),
+            (SectionKind::SsoSession, "Acme Dev".into())
+        );
+        assert_eq!(
+            kinds("services local"),
+            (SectionKind::Services, "local".into())
+        );
+        assert_eq!(kinds("dev"), (SectionKind::Other, "dev".into()));
+        assert_eq!(kinds("DEFAULT"), (SectionKind::Defaults, "DEFAULT".into()));
+    }
+
+    #[test]
+    fn values_keep_inline_hashes_and_equals_signs() {
+        let parsed = sections("[default]\nregion = us-east-1 # note\nurl=https://x/?a=b;c\n");
+        assert_eq!(parsed[0].get("region"), Some("us-east-1 # note"));
+        assert_eq!(parsed[0].get("url"), Some("https://x/?a=b;c"));
+    }
+
+    #[test]
+    fn colon_is_a_delimiter_and_the_first_delimiter_wins() {
+        let parsed = sections("[default]\nregion: eu-west-1\nsso_start_url = https://a/start\n");
+        assert_eq!(parsed[0].get("region"), Some("eu-west-1"));
+        assert_eq!(parsed[0].get("sso_start_url"), Some("https://a/start"));
+        // `odd:key = v` splits at the colon, as the CLI does.
+        let odd = sections("[default]\nodd:key = v\n");
+        assert_eq!(odd[0].get("odd"), Some("key = v"));
+    }
+
+    #[test]
+    fn keys_are_lowercased_and_looked_up_case_insensitively() {
+        let parsed = sections("[default]\nSSO_Region = us-east-1\n");
+        assert_eq!(parsed[0].keys().collect::<Vec<_>>(), ["sso_region"]);
+        assert_eq!(parsed[0].get("SSO_REGION"), Some("us-east-1"));
+    }
+
+    #[test]
+    fn comments_blank_lines_crlf_and_bom() {
+        let text = "\u{feff}; top\r\n[default]\r\n# a comment\r\n\r\n  ; indented comment\r\nregion = x\r\n";
+        let parsed = sections(text);
+        assert_eq!(parsed[0].get("region"), Some("x"));
+        assert_eq!(parsed[0].line(), 2);
+        assert_eq!(parsed[0].entries()[0].line(), 6);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let parsed = sections("[default]\rregion = x\r");
+        assert_eq!(parsed[0].get("region"), Some("x"));
+    }
+
+    #[test]
+    fn indented_lines_continue_a_value() {
+        let parsed = sections("[default]\nnote = one\n  two\n\n  three\n\nregion = x\n");
+        assert_eq!(parsed[0].get("note"), Some("one\ntwo\n\nthree"));
+        assert_eq!(parsed[0].entry("note").map(Entry::last_line), Some(5));
+        assert_eq!(parsed[0].get("region"), Some("x"));
+    }
+
+    #[test]
+    fn empty_value_with_indented_lines_is_a_nested_block() {
+        let parsed = sections(
+            "[services local]\nsso =\n  endpoint_url = http://127.0.0.1:1\n  Other=a=b\n\
+             sso-oidc =\n  endpoint_url = http://127.0.0.1:2\n",
+        );
+        let services = &parsed[0];
+        assert_eq!(
+            services.nested("sso", "endpoint_url"),
+            Some("http://127.0.0.1:1")
+        );
+        assert_eq!(services.nested("sso", "Other"), Some("a=b"));
+        assert_eq!(
+            services.nested("sso", "other"),
+            None,
+            "nested names keep case"
+        );
+        assert_eq!(services.get("sso"), None, "a block is not a plain value");
+        assert_eq!(
+            services.nested("sso-oidc", "endpoint_url"),
+            Some("http://127.0.0.1:2")
+        );
+    }
+
+    #[test]
+    fn empty_value_without_continuation_is_empty_text() {
+        let parsed = sections("[default]\nregion =\n\noutput = json\n");
+        assert_eq!(parsed[0].get("region"), Some(""));
+    }
+
+    #[test]
+    fn a_deeper_indented_header_continues_the_value_above() {
+        let parsed = sections("[profile a]\nx = 1\n  [profile b]\ny = 2\n");
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(parsed[0].get("x"), Some("1\n[profile b]"));
+        assert_eq!(parsed[0].get("y"), Some("2"));
+    }
+
+    #[test]
+    fn defaults_are_inherited_after_own_keys() {
+        let parsed = sections("[profile a]\nx = 1\n[DEFAULT]\nx = 0\nz = 9\n");
+        let a = &parsed[0];
+        assert_eq!(a.keys().collect::<Vec<_>>(), ["x", "z"]);
+        assert_eq!(a.get("x"), Some("1"));
+        assert_eq!(a.get("z"), Some("9"));
+        assert!(a.entry("z").is_some_and(Entry::is_inherited));
+        assert!(!a.entry("x").is_some_and(Entry::is_inherited));
+    }
+
+    #[test]
+    fn header_runs_to_the_last_bracket() {
+        let parsed = sections("[profile a] # note\nx = 1\n");
+        assert_eq!(parsed[0].name(), "a");
+        let odd = sections("[]]\nx = 1\n");
+        assert_eq!(odd[0].header(), "]");
+    }
+
+    #[test]
+    fn syntax_errors_carry_the_line() {
+        assert_eq!(
+            error("region = x\n"),
+            SyntaxError {
+                line: 1,
+                problem: SyntaxProblem::OutsideSection {
+                    key: "region".into()
+                }
+            }
+        );
+        assert_eq!(error("[a]\n\nnonsense\n").line, 3);
+        assert_eq!(
+            error("[a]\n\nnonsense\n").problem,
+            SyntaxProblem::NotASetting
+        );
+        assert_eq!(
+            error("[a]\n= x\n").problem,
+            SyntaxProblem::MissingKey { delimiter: '=' }
+        );
+        assert_eq!(error("[]\n").problem, SyntaxProblem::NotASetting);
+        assert_eq!(
+            error("[a]\nx=1\n[b]\n[a]\n"),
+            SyntaxError {
+                line: 4,
+                problem: SyntaxProblem::DuplicateSection {
+                    header: "a".into(),
+                    first_line: 1
+                }
+            }
+        );
+        assert_eq!(
+            error("[a]\nRegion=1\nregion=2\n"),
+            SyntaxError {
+                line: 3,
+                problem: SyntaxProblem::DuplicateKey {
+                    header: "a".into(),
+                    key: "region".into(),
+                    first_line: 2
+                }
+            }
+        );
+        assert_eq!(
+            error("[a]\ns3 =\n  fine = 1\n  broken\n"),
+            SyntaxError {
+                line: 4,
+                problem: SyntaxProblem::NestedNotASetting {
+                    key: "s3".into(),
+                    block_line: 2
+                }
+            }
+        );
+    }
+
+    #[test]
+    fn defaults_may_repeat_but_not_their_keys() {
+        let parsed = sections("[DEFAULT]\nx = 1\n[DEFAULT]\ny = 2\n[a]\n");
+        assert_eq!(parsed[2].get("y"), Some("2"));
+        let repeated = error("[DEFAULT]\nx = 1\n[DEFAULT]\nX = 2\n");
+        assert_eq!(repeated.line, 4);
+    }
+
+    #[test]
+    fn spans_cover_the_settings_of_a_section() {
+        let parsed = sections("[a]\nx = 1\n  more\n# trailing comment\n\n[b]\n");
+        assert_eq!((parsed[0].line(), parsed[0].last_line()), (1, 3));
+        assert_eq!((parsed[1].line(), parsed[1].last_line()), (6, 6));
+    }
+}

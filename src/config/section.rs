@@ -1,0 +1,185 @@
+//! One `[…]` section of the config file as read: its settings in file order, with the line numbers
+//! a later editor needs to change the file in place.
+
+/// What a section header declares (see `parse::classify_header` for botocore's rules).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SectionKind {
+    /// `[default]`, `[profile NAME]`.
+    Profile,
+    /// `[sso-session NAME]`.
+    SsoSession,
+    /// `[services NAME]`: per-service settings such as endpoint URLs.
+    Services,
+    /// `[DEFAULT]`: keys inherited by every other section (a configparser feature).
+    Defaults,
+    /// Anything else, including headers the AWS CLI ignores such as `[profile a b]` (a name with a
+    /// space must be quoted) and `[dev]` (a profile needs the `profile ` prefix).
+    Other,
+}
+
+/// One `[…]` section's keys, in file order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    pub(super) kind: SectionKind,
+    pub(super) name: String,
+    pub(super) header: String,
+    pub(super) line: usize,
+    pub(super) last_line: usize,
+    pub(super) entries: Vec<Entry>,
+}
+
+impl Section {
+    /// The profile, sso-session or services name (`default` for `[default]`, `Acme Dev` for
+    /// `[profile 'Acme Dev']`); for other sections the header text.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn kind(&self) -> SectionKind {
+        self.kind
+    }
+
+    /// The text between the brackets, as written.
+    pub fn header(&self) -> &str {
+        &self.header
+    }
+
+    /// The 1-based line of the header.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The last line holding the header or one of the section's own settings (comments and blank
+    /// lines after it are not counted).
+    pub fn last_line(&self) -> usize {
+        self.last_line
+    }
+
+    /// A plain value; `None` when the key is absent or is an indented block (see [`Self::nested`]).
+    /// Keys are case-insensitive, as in the AWS CLI.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.value(key).and_then(Value::as_text)
+    }
+
+    /// A value of either form.
+    pub fn value(&self, key: &str) -> Option<&Value> {
+        self.entry(key).map(Entry::value)
+    }
+
+    /// A name inside an indented block, e.g. `nested("sso", "endpoint_url")` for
+    /// `sso =` followed by `  endpoint_url = …`. Block names keep their case, as in botocore.
+    pub fn nested(&self, key: &str, name: &str) -> Option<&str> {
+        self.value(key).and_then(|value| value.nested(name))
+    }
+
+    /// The setting for `key` with its line numbers.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        // Stored keys are lowercase; most lookups already are, so avoid allocating for them.
+        if key.chars().any(char::is_uppercase) {
+            let key = key.to_lowercase();
+            self.entries.iter().find(|entry| entry.key == key)
+        } else {
+            self.entries.iter().find(|entry| entry.key == key)
+        }
+    }
+
+    /// Keys in file order (inherited `[DEFAULT]` keys last), lowercase.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|entry| entry.key.as_str())
+    }
+
+    /// Every setting, in file order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+}
+
+/// One `key = value` setting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub(super) key: String,
+    pub(super) value: Value,
+    pub(super) line: usize,
+    pub(super) last_line: usize,
+    pub(super) inherited: bool,
+}
+
+impl Entry {
+    /// The key, lowercase.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// The 1-based line of the key.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The last line with content belonging to the value (continuation lines included).
+    pub fn last_line(&self) -> usize {
+        self.last_line
+    }
+
+    /// True for a key copied from a `[DEFAULT]` section; its lines are that section's.
+    pub fn is_inherited(&self) -> bool {
+        self.inherited
+    }
+}
+
+/// A setting's value: text, or an indented block of `name = value` lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// Continuation lines are joined with `\n`.
+    Text(String),
+    Nested(Vec<NestedEntry>),
+}
+
+impl Value {
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(text) => Some(text),
+            Value::Nested(_) => None,
+        }
+    }
+
+    pub fn as_nested(&self) -> Option<&[NestedEntry]> {
+        match self {
+            Value::Text(_) => None,
+            Value::Nested(entries) => Some(entries),
+        }
+    }
+
+    /// The value of `name` inside an indented block (case-sensitive).
+    pub fn nested(&self, name: &str) -> Option<&str> {
+        self.as_nested()?
+            .iter()
+            .find(|entry| entry.key == name)
+            .map(|entry| entry.value.as_str())
+    }
+}
+
+/// One `name = value` line of an indented block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NestedEntry {
+    pub(super) key: String,
+    pub(super) value: String,
+    pub(super) line: usize,
+}
+
+impl NestedEntry {
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    pub fn line(&self) -> usize {
+        self.line
+    }
+}

@@ -1,0 +1,352 @@
+//! The credentials pipeline: the one place that decides, for an SSO profile, whether the cached
+//! role credentials do, whether the SSO token must be refreshed, whether the user must sign in,
+//! and what to fetch. Everything else only reads or writes what this module decided.
+//!
+//! The fast path (role credentials in the AWS CLI's cache with more than `min_valid` left) reads
+//! one file and returns: no SDK client, no async runtime, no lock, no network.
+
+use std::cell::OnceCell;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::cache::{
+    self, CacheDirs, CacheError, RoleCredentialCache, RoleCredentials, SsoToken, TokenCache,
+};
+use crate::config::SsoProfile;
+use crate::sso::{Endpoints, SsoClient, SsoError, TokenGrant};
+
+/// Refresh the SSO token when fewer than this many minutes remain (the AWS CLI's window).
+pub const TOKEN_REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// A token with less than this left is not worth a request: it could expire on the wire.
+const TOKEN_MIN_USABLE: Duration = Duration::from_secs(60);
+
+/// Why the user has to sign in; shown in the message and passed to the sign-in flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignInReason {
+    /// No token in the cache for this session.
+    NotSignedIn,
+    /// The token expired and cannot be refreshed (legacy profile, no refresh token, or the
+    /// registration expired).
+    Expired,
+    /// The service said the session is over (refresh rejected, or a 401 from the portal).
+    SessionEnded,
+}
+
+impl std::fmt::Display for SignInReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SignInReason::NotSignedIn => "you are not signed in to this SSO session",
+            SignInReason::Expired => "the SSO session has expired",
+            SignInReason::SessionEnded => "the SSO session has ended or was revoked",
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialsError {
+    /// Only a sign-in helps; the message names the exact command.
+    #[error(
+        "{reason} (profile '{profile}').\nSign in with:  ssoenv login {profile}\n         or:  aws sso login --profile {profile}"
+    )]
+    SignInNeeded {
+        profile: String,
+        reason: SignInReason,
+    },
+    #[error(transparent)]
+    Sso(#[from] SsoError),
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+    #[error("could not start the network client: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+/// Signs the user in when the pipeline finds no usable token. The sign-in flows live in their own
+/// module; the pipeline only knows this seam.
+pub trait SignIn {
+    /// Signs in to `profile`'s SSO session and returns the new token (already stored in the cache).
+    fn sign_in(
+        &self,
+        profile: &SsoProfile,
+        client: &SsoClient,
+        reason: SignInReason,
+    ) -> Result<SsoToken, CredentialsError>;
+}
+
+/// Never signs in: fails with [`CredentialsError::SignInNeeded`] (`--no-login`, or no terminal).
+pub struct NoSignIn;
+
+impl SignIn for NoSignIn {
+    fn sign_in(
+        &self,
+        profile: &SsoProfile,
+        _client: &SsoClient,
+        reason: SignInReason,
+    ) -> Result<SsoToken, CredentialsError> {
+        Err(CredentialsError::SignInNeeded {
+            profile: profile.name.clone(),
+            reason,
+        })
+    }
+}
+
+/// Gets valid role credentials for one SSO profile.
+pub struct CredentialsPipeline<'a> {
+    profile: &'a SsoProfile,
+    endpoints: Endpoints,
+    tokens: TokenCache,
+    roles: RoleCredentialCache,
+    sign_in: &'a dyn SignIn,
+    now: DateTime<Utc>,
+    client: OnceCell<SsoClient>,
+}
+
+impl<'a> CredentialsPipeline<'a> {
+    pub fn new(
+        profile: &'a SsoProfile,
+        dirs: &CacheDirs,
+        endpoints: Endpoints,
+        sign_in: &'a dyn SignIn,
+    ) -> Self {
+        CredentialsPipeline {
+            profile,
+            endpoints,
+            tokens: TokenCache::new(dirs.sso.clone()),
+            roles: RoleCredentialCache::new(dirs.cli.clone()),
+            sign_in,
+            now: Utc::now(),
+            client: OnceCell::new(),
+        }
+    }
+
+    fn token_key(&self) -> String {
+        let session = &self.profile.session;
+        cache::token_key(session.name.as_deref(), &session.start_url)
+    }
+
+    fn role_key(&self) -> String {
+        let session = &self.profile.session;
+        cache::role_credentials_key(
+            &self.profile.account_id,
+            &self.profile.role_name,
+            session.name.as_deref(),
+            &session.start_url,
+        )
+    }
+
+    /// The network client, built on first use only.
+    fn client(&self) -> Result<&SsoClient, CredentialsError> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let client = SsoClient::new(&self.profile.session.region, &self.endpoints)?;
+        Ok(self.client.get_or_init(|| client))
+    }
+
+    /// Role credentials with more than `min_valid` left: from the cache when it has them,
+    /// otherwise fetched (refreshing the token or signing in first when needed) and cached.
+    pub fn role_credentials(
+        &self,
+        min_valid: Duration,
+    ) -> Result<RoleCredentials, CredentialsError> {
+        let key = self.role_key();
+        if let Some(cached) = self.fresh_role_credentials(&key, min_valid)? {
+            return Ok(cached);
+        }
+        // One fetch per expiry however many processes ask: the others wait here and then find
+        // the credentials the first one cached.
+        let _lock = self.roles.lock_with(&key, || {})?;
+        if let Some(cached) = self.fresh_role_credentials(&key, min_valid)? {
+            return Ok(cached);
+        }
+        let credentials = self.fetch_role_credentials()?;
+        if credentials.remaining(self.now) <= as_chrono(min_valid) {
+            eprintln!(
+                "ssoenv: warning: role {} gives credentials valid for only {} (asked for more than {}); they will be fetched again each time",
+                self.profile.role_name,
+                crate::duration::format_duration(
+                    credentials.remaining(self.now).to_std().unwrap_or_default()
+                ),
+                crate::duration::format_duration(min_valid),
+            );
+        }
+        self.roles.store(&key, &credentials)?;
+        Ok(credentials)
+    }
+
+    fn fresh_role_credentials(
+        &self,
+        key: &str,
+        min_valid: Duration,
+    ) -> Result<Option<RoleCredentials>, CredentialsError> {
+        Ok(self
+            .roles
+            .load(key)?
+            .filter(|c| c.remaining(self.now) > as_chrono(min_valid)))
+    }
+
+    /// `GetRoleCredentials` with a valid token; a 401 means the session was revoked even if the
+    /// token's `expiresAt` says otherwise, so sign in and try once more.
+    fn fetch_role_credentials(&self) -> Result<RoleCredentials, CredentialsError> {
+        let token = self.valid_token()?;
+        let client = self.client()?;
+        let fetch = |token: &SsoToken| {
+            client.get_role_credentials(
+                &token.access_token,
+                &self.profile.account_id,
+                &self.profile.role_name,
+            )
+        };
+        match fetch(&token) {
+            Ok(credentials) => Ok(credentials),
+            Err(error) if error.is_session_ended() => {
+                let token = self.sign_in_now(SignInReason::SessionEnded)?;
+                Ok(fetch(&token)?)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// A token usable for a request: cached, refreshed, or from a new sign-in.
+    pub fn valid_token(&self) -> Result<SsoToken, CredentialsError> {
+        let key = self.token_key();
+        let Some(token) = self.tokens.load(&key)? else {
+            return self.sign_in_now(SignInReason::NotSignedIn);
+        };
+        if self.remaining(&token) > TOKEN_REFRESH_WINDOW {
+            return Ok(token);
+        }
+        if !token.is_refreshable(self.now) {
+            return if self.remaining(&token) >= TOKEN_MIN_USABLE {
+                Ok(token)
+            } else {
+                self.sign_in_now(SignInReason::Expired)
+            };
+        }
+        // Refresh tokens may be single-use: never let two processes refresh with the same one.
+        // Take the lock, then read again: another process may have refreshed meanwhile.
+        // The sign-in flow takes this lock itself, so it is released before any sign-in.
+        let lock = self.tokens.lock(&key)?;
+        let Some(token) = self.tokens.load(&key)? else {
+            drop(lock);
+            return self.sign_in_now(SignInReason::NotSignedIn);
+        };
+        if self.remaining(&token) > TOKEN_REFRESH_WINDOW || !token.is_refreshable(self.now) {
+            drop(lock);
+            return self.valid_token_without_refresh(token);
+        }
+        match self.refresh(&token) {
+            Ok(refreshed) => {
+                self.tokens.store(&key, &refreshed)?;
+                Ok(refreshed)
+            }
+            // The session is over: a new sign-in is the only way (the old token is useless).
+            Err(CredentialsError::Sso(error)) if error.is_session_ended() => {
+                drop(lock);
+                self.sign_in_now(SignInReason::SessionEnded)
+            }
+            // A passing failure (network, 5xx after retries): the old token still works for a while.
+            Err(error) if self.remaining(&token) >= TOKEN_MIN_USABLE => {
+                eprintln!(
+                    "ssoenv: warning: could not refresh the SSO token, using the current one: {error}"
+                );
+                Ok(token)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    fn valid_token_without_refresh(&self, token: SsoToken) -> Result<SsoToken, CredentialsError> {
+        if self.remaining(&token) >= TOKEN_MIN_USABLE {
+            Ok(token)
+        } else {
+            self.sign_in_now(SignInReason::Expired)
+        }
+    }
+
+    fn refresh(&self, token: &SsoToken) -> Result<SsoToken, CredentialsError> {
+        let (Some(client_id), Some(client_secret), Some(refresh_token)) =
+            (&token.client_id, &token.client_secret, &token.refresh_token)
+        else {
+            return Err(CredentialsError::SignInNeeded {
+                profile: self.profile.name.clone(),
+                reason: SignInReason::Expired,
+            });
+        };
+        let grant = self
+            .client()?
+            .refresh_token(client_id, client_secret, refresh_token)?;
+        Ok(refreshed_token(token, grant, Utc::now()))
+    }
+
+    fn sign_in_now(&self, reason: SignInReason) -> Result<SsoToken, CredentialsError> {
+        // Cached role credentials were issued to whoever was signed in before; never serve them
+        // after a sign-in that may be another user (aws-cli#6724).
+        let token = self.sign_in.sign_in(self.profile, self.client()?, reason)?;
+        self.roles.remove(&self.role_key())?;
+        Ok(token)
+    }
+
+    fn remaining(&self, token: &SsoToken) -> Duration {
+        (token.expires_at - self.now).to_std().unwrap_or_default()
+    }
+}
+
+/// The token after a refresh: new access token and expiry; the old refresh token is kept when the
+/// service sent none (botocore drops it, which forces a sign-in later).
+pub fn refreshed_token(old: &SsoToken, grant: TokenGrant, issued_at: DateTime<Utc>) -> SsoToken {
+    SsoToken {
+        access_token: grant.access_token,
+        expires_at: issued_at + as_chrono(grant.expires_in),
+        refresh_token: grant.refresh_token.or_else(|| old.refresh_token.clone()),
+        ..old.clone()
+    }
+}
+
+fn as_chrono(duration: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(refresh: Option<&str>) -> SsoToken {
+        SsoToken {
+            start_url: "https://example.awsapps.com/start".into(),
+            region: "us-east-1".into(),
+            access_token: "old".into(),
+            expires_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            client_id: Some("cid".into()),
+            client_secret: Some("cs".into()),
+            registration_expires_at: DateTime::from_timestamp(1_800_000_000, 0),
+            refresh_token: refresh.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
+        let issued = DateTime::from_timestamp(1_700_000_500, 0).unwrap();
+        let grant = TokenGrant {
+            access_token: "new".into(),
+            expires_in: Duration::from_secs(3600),
+            refresh_token: None,
+        };
+        let refreshed = refreshed_token(&token(Some("rt-1")), grant, issued);
+        assert_eq!(refreshed.access_token, "new");
+        assert_eq!(refreshed.refresh_token.as_deref(), Some("rt-1"));
+        assert_eq!(refreshed.expires_at.timestamp(), 1_700_004_100);
+        assert_eq!(refreshed.client_id.as_deref(), Some("cid"));
+    }
+
+    #[test]
+    fn a_rotated_refresh_token_replaces_the_old_one() {
+        let grant = TokenGrant {
+            access_token: "new".into(),
+            expires_in: Duration::from_secs(60),
+            refresh_token: Some("rt-2".into()),
+        };
+        let refreshed = refreshed_token(&token(Some("rt-1")), grant, Utc::now());
+        assert_eq!(refreshed.refresh_token.as_deref(), Some("rt-2"));
+    }
+}

@@ -1,0 +1,86 @@
+//! Which environment variables ssoenv sets and unsets, in one place, so `export`, `unset`, `exec`
+//! and the hook always agree.
+
+use crate::cache::RoleCredentials;
+use crate::cache::format_cli_timestamp;
+use crate::shell::EnvChange;
+
+/// The profile whose credentials the shell holds; the hook refreshes this profile.
+pub const PROFILE_MARKER: &str = "SSOENV_PROFILE";
+/// When the credentials expire, in Unix epoch seconds: the hook compares it with the shell's own
+/// clock, so checking costs no process.
+pub const EXPIRES_AT_MARKER: &str = "SSOENV_EXPIRES_AT";
+
+/// Variables that would make tools ignore the exported credentials: the JS SDK (and so the CDK)
+/// resolves `AWS_PROFILE` instead of reading `AWS_ACCESS_KEY_ID` while it is set.
+pub const PROFILE_SELECTORS: [&str; 2] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
+
+/// Every variable an export may set, for `ssoenv unset`.
+pub const EXPORTED: [&str; 9] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_ACCOUNT_ID",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    PROFILE_MARKER,
+    EXPIRES_AT_MARKER,
+];
+
+/// The changes that put `credentials` for `profile` into a shell. `AWS_REGION` and
+/// `AWS_DEFAULT_REGION` are set only when the profile names a region; otherwise whatever region the
+/// user set stays.
+pub fn credential_changes(
+    profile: &str,
+    region: Option<&str>,
+    account_id: &str,
+    credentials: &RoleCredentials,
+) -> Vec<EnvChange> {
+    let set = |name: &str, value: &str| EnvChange::Set {
+        name: name.to_string(),
+        value: value.to_string(),
+    };
+    let mut changes = vec![
+        set("AWS_ACCESS_KEY_ID", &credentials.access_key_id),
+        set("AWS_SECRET_ACCESS_KEY", &credentials.secret_access_key),
+        set("AWS_SESSION_TOKEN", &credentials.session_token),
+        set(
+            "AWS_CREDENTIAL_EXPIRATION",
+            &format_cli_timestamp(credentials.expiration),
+        ),
+        set(
+            "AWS_ACCOUNT_ID",
+            credentials.account_id.as_deref().unwrap_or(account_id),
+        ),
+    ];
+    if let Some(region) = region {
+        changes.push(set("AWS_REGION", region));
+        changes.push(set("AWS_DEFAULT_REGION", region));
+    }
+    changes.push(set(PROFILE_MARKER, profile));
+    changes.push(set(
+        EXPIRES_AT_MARKER,
+        &credentials.expiration.timestamp().to_string(),
+    ));
+    changes.extend(PROFILE_SELECTORS.iter().map(|name| EnvChange::Unset {
+        name: name.to_string(),
+    }));
+    changes
+}
+
+/// The credential_process document (`"Version": 1`), as `aws configure export-credentials
+/// --format process` prints it, with `AccountId` as botocore reads it.
+pub fn credential_process_json(account_id: &str, credentials: &RoleCredentials) -> String {
+    let document = serde_json::json!({
+        "Version": 1,
+        "AccessKeyId": credentials.access_key_id,
+        "SecretAccessKey": credentials.secret_access_key,
+        "SessionToken": credentials.session_token,
+        "Expiration": format_cli_timestamp(credentials.expiration),
+        "AccountId": credentials.account_id.as_deref().unwrap_or(account_id),
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,190 @@
+//! One error type for both services, sorted by what the caller has to do about it.
+
+use aws_sdk_sso::config::http::HttpResponse as Response;
+use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
+
+/// A failed call to SSO OIDC or the SSO portal. Never carries a token or secret.
+#[derive(Debug, thiserror::Error)]
+pub enum SsoError {
+    /// The Identity Center session is over (refresh token rejected, access token revoked or
+    /// expired): only a new sign-in helps.
+    #[error("{operation}: the IAM Identity Center session has ended or was revoked ({code}{})", detail_suffix(.message))]
+    SessionEnded {
+        operation: &'static str,
+        code: String,
+        message: String,
+    },
+    /// The service answered with an error the caller may want to act on by its `code`
+    /// (e.g. `AuthorizationPendingException`, `SlowDownException`, `TooManyRequestsException`).
+    #[error("{operation} failed with {code} (HTTP {status}){}", detail_suffix(.message))]
+    Service {
+        operation: &'static str,
+        code: String,
+        message: String,
+        status: u16,
+    },
+    /// Nothing answered, or the connection broke before a response came.
+    #[error("{operation}: could not reach {endpoint}: {detail}")]
+    Unreachable {
+        operation: &'static str,
+        endpoint: String,
+        detail: String,
+    },
+    /// The call did not finish within its time limit.
+    #[error("{operation}: {endpoint} did not answer in time")]
+    TimedOut {
+        operation: &'static str,
+        endpoint: String,
+    },
+    /// An answer came but could not be understood (not the protocol, or fields missing).
+    #[error("{operation}: unexpected answer from {endpoint}: {detail}")]
+    BadResponse {
+        operation: &'static str,
+        endpoint: String,
+        detail: String,
+    },
+}
+
+fn detail_suffix(message: &str) -> String {
+    if message.is_empty() {
+        String::new()
+    } else {
+        format!(": {message}")
+    }
+}
+
+impl SsoError {
+    /// The error code the service sent, if it sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            SsoError::SessionEnded { code, .. } | SsoError::Service { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// Whether only a new sign-in can fix this.
+    pub fn is_session_ended(&self) -> bool {
+        matches!(self, SsoError::SessionEnded { .. })
+    }
+
+    /// Turns an SDK error into an [`SsoError`]. `endpoint` names where the call went, for messages.
+    pub(crate) fn from_sdk<E>(
+        operation: &'static str,
+        endpoint: &str,
+        error: SdkError<E, Response>,
+    ) -> SsoError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let endpoint = endpoint.to_string();
+        let detail = innermost_cause(&error);
+        match error {
+            SdkError::ServiceError(service_error) => {
+                let status = service_error.raw().status().as_u16();
+                let code = service_error
+                    .err()
+                    .code()
+                    .unwrap_or("UnknownError")
+                    .to_string();
+                let message = service_message(
+                    service_error.err().message(),
+                    service_error.raw().body().bytes(),
+                );
+                if ends_session(&code, status) {
+                    SsoError::SessionEnded {
+                        operation,
+                        code,
+                        message,
+                    }
+                } else {
+                    SsoError::Service {
+                        operation,
+                        code,
+                        message,
+                        status,
+                    }
+                }
+            }
+            SdkError::TimeoutError(_) => SsoError::TimedOut {
+                operation,
+                endpoint,
+            },
+            SdkError::DispatchFailure(failure) if failure.is_timeout() => SsoError::TimedOut {
+                operation,
+                endpoint,
+            },
+            SdkError::DispatchFailure(_) => SsoError::Unreachable {
+                operation,
+                endpoint,
+                detail,
+            },
+            _ => SsoError::BadResponse {
+                operation,
+                endpoint,
+                detail,
+            },
+        }
+    }
+}
+
+/// `invalid_grant` (refresh token dead), `ExpiredTokenException` on a refresh, and any 401 from the
+/// portal (a revoked session can answer 401 hours before `expiresAt`) all mean: sign in again.
+/// A 401 from OIDC is `InvalidClientException` (the registration expired): also a sign-in, which
+/// registers again.
+fn ends_session(code: &str, status: u16) -> bool {
+    status == 401
+        || matches!(
+            code,
+            "InvalidGrantException" | "UnauthorizedException" | "InvalidClientException"
+        )
+}
+
+/// The human-readable text of a service error. The Rust SDK finds no `message` in OIDC errors,
+/// which put it in `error_description`, so fall back to reading the body.
+fn service_message(sdk_message: Option<&str>, body: Option<&[u8]>) -> String {
+    if let Some(message) = sdk_message.filter(|m| !m.is_empty()) {
+        return message.to_string();
+    }
+    body.and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok())
+        .and_then(|json| {
+            ["error_description", "message", "Message"]
+                .iter()
+                .find_map(|key| json.get(key).and_then(|v| v.as_str()).map(str::to_string))
+        })
+        .unwrap_or_default()
+}
+
+/// The deepest `source()` of an error chain: for a refused connection that is the OS's
+/// "Connection refused", which tells the user more than "dispatch failure".
+fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oidc_error_text_comes_from_error_description() {
+        let body = br#"{"error":"invalid_grant","error_description":"Refresh token has expired"}"#;
+        assert_eq!(
+            service_message(None, Some(body)),
+            "Refresh token has expired"
+        );
+        assert_eq!(service_message(Some("from sdk"), Some(body)), "from sdk");
+        assert_eq!(service_message(None, Some(b"not json")), "");
+    }
+
+    #[test]
+    fn which_errors_mean_sign_in_again() {
+        assert!(ends_session("InvalidGrantException", 400));
+        assert!(ends_session("UnauthorizedException", 401));
+        assert!(ends_session("Anything", 401));
+        assert!(!ends_session("TooManyRequestsException", 429));
+        assert!(!ends_session("AuthorizationPendingException", 400));
+    }
+}
