@@ -26,6 +26,54 @@ pub struct Cli {
 pub enum Command {
     /// Print the statements that put a profile's credentials into the shell (the default)
     Export(ExportArgs),
+    /// Sign in to a profile's SSO session, like `aws sso login`
+    Login(LoginArgs),
+    /// Sign out of an SSO session and delete its cached token and role credentials
+    Logout(LogoutArgs),
+}
+
+/// How a sign-in is done; shared by `login` and the sign-in `export` starts.
+#[derive(Clone, Debug, Default, Args)]
+pub struct SignInArgs {
+    /// Sign in with a device code (confirm a code on any device) instead of the browser redirect
+    #[arg(long)]
+    pub use_device_code: bool,
+
+    /// Print the sign-in address instead of opening a browser
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct LoginArgs {
+    /// The profile whose SSO session to sign in to [default: $AWS_PROFILE, then
+    /// $AWS_DEFAULT_PROFILE, then "default"]
+    #[arg(conflicts_with = "sso_session")]
+    pub profile: Option<String>,
+
+    /// Sign in to this [sso-session NAME] instead of a profile's
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct LogoutArgs {
+    /// The profile whose SSO session to sign out of [default: $AWS_PROFILE, then
+    /// $AWS_DEFAULT_PROFILE, then "default"]
+    #[arg(conflicts_with_all = ["sso_session", "all"])]
+    pub profile: Option<String>,
+
+    /// Sign out of this [sso-session NAME]
+    #[arg(long, value_name = "NAME", conflicts_with = "all")]
+    pub sso_session: Option<String>,
+
+    /// Sign out of every cached session, as `aws sso logout` does: also deletes other tools'
+    /// token files and every cached SSO role credential
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// How `export` prints the credentials.
@@ -57,7 +105,11 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
     pub min_valid: Duration,
 
-    /// Never open a sign-in; fail with the command to run instead
+    /// Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv
+    /// never signs in either.
     #[arg(long)]
     pub no_login: bool,
+
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
 }

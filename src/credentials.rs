@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use crate::cache::{
     self, CacheDirs, CacheError, RoleCredentialCache, RoleCredentials, SsoToken, TokenCache,
 };
-use crate::config::SsoProfile;
+use crate::config::{AwsConfig, SsoProfile, SsoSession};
 use crate::sso::{Endpoints, SsoClient, SsoError, TokenGrant};
 
 /// Refresh the SSO token when fewer than this many minutes remain (the AWS CLI's window).
@@ -53,6 +53,8 @@ pub enum CredentialsError {
         profile: String,
         reason: SignInReason,
     },
+    #[error("signing in failed: {0}")]
+    SignInFailed(#[from] crate::login::LoginError),
     #[error(transparent)]
     Sso(#[from] SsoError),
     #[error(transparent)]
@@ -64,12 +66,15 @@ pub enum CredentialsError {
 /// Signs the user in when the pipeline finds no usable token. The sign-in flows live in their own
 /// module; the pipeline only knows this seam.
 pub trait SignIn {
-    /// Signs in to `profile`'s SSO session and returns the new token (already stored in the cache).
+    /// Signs in to `profile`'s SSO session and returns the new token (already stored in the
+    /// cache). `rejected` is the token found wanting, so that a token another process got
+    /// meanwhile can be told from it.
     fn sign_in(
         &self,
         profile: &SsoProfile,
         client: &SsoClient,
         reason: SignInReason,
+        rejected: Option<&SsoToken>,
     ) -> Result<SsoToken, CredentialsError>;
 }
 
@@ -82,6 +87,7 @@ impl SignIn for NoSignIn {
         profile: &SsoProfile,
         _client: &SsoClient,
         reason: SignInReason,
+        _rejected: Option<&SsoToken>,
     ) -> Result<SsoToken, CredentialsError> {
         Err(CredentialsError::SignInNeeded {
             profile: profile.name.clone(),
@@ -200,7 +206,7 @@ impl<'a> CredentialsPipeline<'a> {
         match fetch(&token) {
             Ok(credentials) => Ok(credentials),
             Err(error) if error.is_session_ended() => {
-                let token = self.sign_in_now(SignInReason::SessionEnded)?;
+                let token = self.sign_in_now(SignInReason::SessionEnded, Some(&token))?;
                 Ok(fetch(&token)?)
             }
             Err(error) => Err(error.into()),
@@ -211,17 +217,13 @@ impl<'a> CredentialsPipeline<'a> {
     pub fn valid_token(&self) -> Result<SsoToken, CredentialsError> {
         let key = self.token_key();
         let Some(token) = self.tokens.load(&key)? else {
-            return self.sign_in_now(SignInReason::NotSignedIn);
+            return self.sign_in_now(SignInReason::NotSignedIn, None);
         };
         if self.remaining(&token) > TOKEN_REFRESH_WINDOW {
             return Ok(token);
         }
         if !token.is_refreshable(self.now) {
-            return if self.remaining(&token) >= TOKEN_MIN_USABLE {
-                Ok(token)
-            } else {
-                self.sign_in_now(SignInReason::Expired)
-            };
+            return self.valid_token_without_refresh(token);
         }
         // Refresh tokens may be single-use: never let two processes refresh with the same one.
         // Take the lock, then read again: another process may have refreshed meanwhile.
@@ -229,7 +231,7 @@ impl<'a> CredentialsPipeline<'a> {
         let lock = self.tokens.lock(&key)?;
         let Some(token) = self.tokens.load(&key)? else {
             drop(lock);
-            return self.sign_in_now(SignInReason::NotSignedIn);
+            return self.sign_in_now(SignInReason::NotSignedIn, None);
         };
         if self.remaining(&token) > TOKEN_REFRESH_WINDOW || !token.is_refreshable(self.now) {
             drop(lock);
@@ -243,7 +245,7 @@ impl<'a> CredentialsPipeline<'a> {
             // The session is over: a new sign-in is the only way (the old token is useless).
             Err(CredentialsError::Sso(error)) if error.is_session_ended() => {
                 drop(lock);
-                self.sign_in_now(SignInReason::SessionEnded)
+                self.sign_in_now(SignInReason::SessionEnded, Some(&token))
             }
             // A passing failure (network, 5xx after retries): the old token still works for a while.
             Err(error) if self.remaining(&token) >= TOKEN_MIN_USABLE => {
@@ -260,7 +262,7 @@ impl<'a> CredentialsPipeline<'a> {
         if self.remaining(&token) >= TOKEN_MIN_USABLE {
             Ok(token)
         } else {
-            self.sign_in_now(SignInReason::Expired)
+            self.sign_in_now(SignInReason::Expired, Some(&token))
         }
     }
 
@@ -279,10 +281,16 @@ impl<'a> CredentialsPipeline<'a> {
         Ok(refreshed_token(token, grant, Utc::now()))
     }
 
-    fn sign_in_now(&self, reason: SignInReason) -> Result<SsoToken, CredentialsError> {
+    fn sign_in_now(
+        &self,
+        reason: SignInReason,
+        rejected: Option<&SsoToken>,
+    ) -> Result<SsoToken, CredentialsError> {
         // Cached role credentials were issued to whoever was signed in before; never serve them
         // after a sign-in that may be another user (aws-cli#6724).
-        let token = self.sign_in.sign_in(self.profile, self.client()?, reason)?;
+        let token = self
+            .sign_in
+            .sign_in(self.profile, self.client()?, reason, rejected)?;
         self.roles.remove(&self.role_key())?;
         Ok(token)
     }
@@ -290,6 +298,28 @@ impl<'a> CredentialsPipeline<'a> {
     fn remaining(&self, token: &SsoToken) -> Duration {
         (token.expires_at - self.now).to_std().unwrap_or_default()
     }
+}
+
+/// The role-credential cache keys of every profile in `config` that signs in with `session`:
+/// what must go when that session is signed out of, or signed in to again (possibly as another
+/// user).
+pub fn role_keys_of_session(config: &AwsConfig, session: &SsoSession) -> Vec<String> {
+    config
+        .profile_names()
+        .into_iter()
+        .filter_map(|name| config.sso_profile(name).ok())
+        .filter(|profile| {
+            profile.session.name == session.name && profile.session.start_url == session.start_url
+        })
+        .map(|profile| {
+            cache::role_credentials_key(
+                &profile.account_id,
+                &profile.role_name,
+                session.name.as_deref(),
+                &session.start_url,
+            )
+        })
+        .collect()
 }
 
 /// The token after a refresh: new access token and expiry; the old refresh token is kept when the

@@ -11,5 +11,6 @@ pub mod credentials;
 pub mod duration;
 pub mod environment;
 pub mod error;
+pub mod login;
 pub mod shell;
 pub mod sso;

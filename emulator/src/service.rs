@@ -13,7 +13,7 @@ use crate::config::EmulatorConfig;
 use crate::failure::{Failure, FailureQueue};
 use crate::http::{Request, Response};
 use crate::state::{State, epoch_seconds};
-use crate::wire::{oidc_error_response, portal_error_response};
+use crate::wire::{oidc_error_response, oidc_error_type, portal_error_response};
 use crate::{control, ids, oidc, portal};
 
 /// The operations the emulator serves, named as the service models name them (plus the two
@@ -278,10 +278,7 @@ fn injected_response(operation: Operation, failure: &Failure) -> Response {
             let header = if operation.is_portal() {
                 code.to_owned()
             } else {
-                oidc_error_response(failure.status, code, "")
-                    .header("x-amzn-ErrorType")
-                    .unwrap_or(code)
-                    .to_owned()
+                oidc_error_type(code)
             };
             response = response.with_header("x-amzn-ErrorType", &header);
         }

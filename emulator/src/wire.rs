@@ -88,10 +88,12 @@ pub fn oidc_error_response(status: u16, name: &str, description: &str) -> Respon
         status,
         &json!({ "error": snake_error_code(name), "error_description": description }),
     )
-    .with_header(
-        "x-amzn-ErrorType",
-        &format!("{name}:{OIDC_ERROR_NAMESPACE}"),
-    )
+    .with_header("x-amzn-ErrorType", &oidc_error_type(name))
+}
+
+/// The `x-amzn-ErrorType` value of an OIDC error: the name qualified by the service namespace.
+pub fn oidc_error_type(name: &str) -> String {
+    format!("{name}:{OIDC_ERROR_NAMESPACE}")
 }
 
 /// `AuthorizationPendingException` → `authorization_pending` (the OAuth error code).

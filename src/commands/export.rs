@@ -2,15 +2,16 @@
 //! calling shell. stdout carries only those statements, written in one piece after everything
 //! succeeded, so a failed run leaves `eval` nothing to change.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use anyhow::Context;
 
 use crate::cache::CacheDirs;
 use crate::cli::{ExportArgs, OutputFormat};
 use crate::config::{self, AwsConfig};
-use crate::credentials::{CredentialsPipeline, NoSignIn};
+use crate::credentials::{CredentialsPipeline, NoSignIn, SignIn};
 use crate::environment::{credential_changes, credential_process_json};
+use crate::login::{InteractiveSignIn, SignInOptions};
 use crate::shell::{self, Shell};
 use crate::sso::resolve_endpoints;
 
@@ -21,8 +22,16 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     let dirs = CacheDirs::from_env()?;
     let endpoints = resolve_endpoints(&profile.endpoints, |name| std::env::var(name).ok());
 
-    let sign_in = NoSignIn;
-    let credentials = CredentialsPipeline::new(&profile, &dirs, endpoints, &sign_in)
+    // Signing in needs someone to see the address or code: only with a terminal on stderr.
+    let sign_in: Box<dyn SignIn> = if args.no_login || !std::io::stderr().is_terminal() {
+        Box::new(NoSignIn)
+    } else {
+        Box::new(InteractiveSignIn {
+            dirs: dirs.clone(),
+            options: SignInOptions::new(args.sign_in.use_device_code, args.sign_in.no_browser),
+        })
+    };
+    let credentials = CredentialsPipeline::new(&profile, &dirs, endpoints, sign_in.as_ref())
         .role_credentials(args.min_valid)?;
 
     let output = match args.format {

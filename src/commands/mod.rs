@@ -1,6 +1,8 @@
 //! One file per subcommand; each turns parsed arguments into an effect.
 
 pub mod export;
+pub mod login;
+pub mod logout;
 
 use crate::cli::{Cli, Command};
 
@@ -9,5 +11,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => export::run(&cli.export),
         Some(Command::Export(args)) => export::run(&args),
+        Some(Command::Login(args)) => login::run(&args),
+        Some(Command::Logout(args)) => logout::run(&args),
     }
 }

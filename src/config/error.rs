@@ -87,6 +87,17 @@ pub enum ConfigError {
     },
 
     #[error(
+        "there is no {} section in {}.{hint}",
+        section_label("sso-session", .session), .path.display()
+    )]
+    NamedSsoSessionNotFound {
+        path: PathBuf,
+        session: String,
+        suggestions: Vec<String>,
+        hint: String,
+    },
+
+    #[error(
         "profile '{profile}' in {} has sso_session = {session}, but there is no {} section in \
          that file.{hint}",
         .path.display(), section_label("sso-session", .session)

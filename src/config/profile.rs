@@ -123,6 +123,54 @@ impl AwsConfig {
         let session = self
             .sso_session(session_name)
             .ok_or_else(|| self.session_not_found(profile, session_name))?;
+        self.check_repeated_session_keys(profile, session, session_name)?;
+        self.session_from_section(session, session_name)
+    }
+
+    /// The `[sso-session NAME]` section on its own, for `ssoenv login --sso-session NAME`.
+    pub fn named_sso_session(&self, session_name: &str) -> Result<SsoSession, ConfigError> {
+        let Some(session) = self.sso_session(session_name) else {
+            let names = self.sso_session_names();
+            let suggestions = close_names(session_name, names.iter().copied());
+            let mut hint = self.misspelled_header_hint("sso-session", session_name);
+            hint.push_str(&did_you_mean(&suggestions));
+            hint.push_str(&listing("sso-sessions", &names));
+            return Err(ConfigError::NamedSsoSessionNotFound {
+                path: self.path.clone(),
+                session: session_name.to_string(),
+                suggestions,
+                hint,
+            });
+        };
+        self.session_from_section(session, session_name)
+    }
+
+    /// The session a profile signs in with, for `ssoenv login PROFILE`: unlike
+    /// [`AwsConfig::sso_profile`] it needs no account or role (as `aws sso login --profile`).
+    pub fn sso_session_of_profile(&self, name: &str) -> Result<SsoSession, ConfigError> {
+        match self.sso_profile(name) {
+            Ok(profile) => Ok(profile.session),
+            Err(error) => {
+                let profile = self
+                    .profile(name)
+                    .ok_or_else(|| self.profile_not_found(name))?;
+                match self.text(profile, SESSION)? {
+                    Some(session_name) if !session_name.is_empty() => {
+                        self.session_of(profile, session_name)
+                    }
+                    _ => Err(error),
+                }
+            }
+        }
+    }
+
+    /// botocore checks every key a profile repeats from its sso-session: the values must agree.
+    fn check_repeated_session_keys(
+        &self,
+        profile: &Section,
+        session: &Section,
+        session_name: &str,
+    ) -> Result<(), ConfigError> {
         for entry in session.entries() {
             let Some(profile_value) = profile.value(entry.key()) else {
                 continue;
@@ -140,6 +188,14 @@ impl AwsConfig {
                 });
             }
         }
+        Ok(())
+    }
+
+    fn session_from_section(
+        &self,
+        session: &Section,
+        session_name: &str,
+    ) -> Result<SsoSession, ConfigError> {
         let start_url = self.text(session, START_URL)?.filter(|v| !v.is_empty());
         let region = self.text(session, SSO_REGION)?.filter(|v| !v.is_empty());
         let (Some(start_url), Some(region)) = (start_url, region) else {

@@ -13,7 +13,7 @@ pub(super) fn quote(text: &str) -> String {
     let mut quoted = String::with_capacity(text.len() + 2);
     quoted.push('\'');
     for ch in text.chars() {
-        if ch == '\'' {
+        if SINGLE_QUOTES.contains(&ch) {
             quoted.push(ch);
         }
         quoted.push(ch);

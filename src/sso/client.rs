@@ -131,6 +131,11 @@ impl SsoClient {
         })
     }
 
+    /// Where SSO OIDC is reached; the browser is sent to its `/authorize`.
+    pub fn oidc_endpoint(&self) -> &str {
+        &self.oidc_endpoint
+    }
+
     /// `CreateToken` with the `refresh_token` grant (no scope, as the CLI does).
     pub fn refresh_token(
         &self,

@@ -1,0 +1,47 @@
+//! `ssoenv login [PROFILE | --sso-session NAME]`: sign in like `aws sso login`. Always a new
+//! sign-in (the cached token is not reused), but the cached client registration is; and if
+//! another ssoenv is signing in to the same session right now, its result is used instead.
+
+use crate::cache::CacheDirs;
+use crate::cli::LoginArgs;
+use crate::config::{self, AwsConfig, EndpointOverrides};
+use crate::credentials::role_keys_of_session;
+use crate::login::{SignInOptions, sign_in};
+use crate::sso::{SsoClient, resolve_endpoints};
+
+pub fn run(args: &LoginArgs) -> anyhow::Result<()> {
+    let config = AwsConfig::load_default()?;
+    let (session, endpoints_in_file) = match &args.sso_session {
+        Some(name) => (
+            config.named_sso_session(name)?,
+            EndpointOverrides::default(),
+        ),
+        None => {
+            let name = config::select_profile_name(args.profile.as_deref());
+            let session = config.sso_session_of_profile(&name)?;
+            let endpoints = config.endpoint_overrides(&name, None).unwrap_or_default();
+            (session, endpoints)
+        }
+    };
+    let dirs = CacheDirs::from_env()?;
+    let endpoints = resolve_endpoints(&endpoints_in_file, |name| std::env::var(name).ok());
+    let client = SsoClient::new(&session.region, &endpoints)?;
+    let tokens = dirs.tokens();
+    let key = crate::cache::token_key(session.name.as_deref(), &session.start_url);
+    let current = tokens.load(&key)?;
+
+    let options = SignInOptions::new(args.sign_in.use_device_code, args.sign_in.no_browser);
+    sign_in(
+        &session,
+        &client,
+        &dirs,
+        &options,
+        current.as_ref().map(|t| t.access_token.as_str()),
+    )?;
+    // Role credentials cached under the previous sign-in may belong to another user.
+    let roles = dirs.role_credentials();
+    for key in role_keys_of_session(&config, &session) {
+        roles.remove(&key)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! `ssoenv logout`: end an SSO session at the service (`Logout`) and delete what ssoenv and the
+//! AWS CLI cached for it. Without `--all` only that session's token and the role credentials of
+//! the profiles using it go; other tools' files stay.
+
+use anyhow::Context;
+
+use crate::cache::{CacheDirs, SsoToken, token_key};
+use crate::cli::LogoutArgs;
+use crate::config::{self, AwsConfig, EndpointOverrides};
+use crate::credentials::role_keys_of_session;
+use crate::sso::{SsoClient, resolve_endpoints};
+
+pub fn run(args: &LogoutArgs) -> anyhow::Result<()> {
+    let dirs = CacheDirs::from_env()?;
+    if args.all {
+        return logout_all(&dirs);
+    }
+    let config = AwsConfig::load_default()?;
+    let (session, endpoints_in_file) = match &args.sso_session {
+        Some(name) => (
+            config.named_sso_session(name)?,
+            EndpointOverrides::default(),
+        ),
+        None => {
+            let name = config::select_profile_name(args.profile.as_deref());
+            let session = config.sso_session_of_profile(&name)?;
+            (
+                session,
+                config.endpoint_overrides(&name, None).unwrap_or_default(),
+            )
+        }
+    };
+    let tokens = dirs.tokens();
+    let key = token_key(session.name.as_deref(), &session.start_url);
+    if let Some(token) = tokens.load(&key)? {
+        end_session_at_service(&token, &endpoints_in_file);
+    }
+    tokens.remove(&key)?;
+    let roles = dirs.role_credentials();
+    for role_key in role_keys_of_session(&config, &session) {
+        roles.remove(&role_key)?;
+    }
+    let label = session.name.as_deref().unwrap_or(&session.start_url);
+    eprintln!("Signed out of SSO session '{label}'.");
+    Ok(())
+}
+
+/// What `aws sso logout` does: `Logout` with every cached token, then delete every token file and
+/// every cached SSO role credential.
+fn logout_all(dirs: &CacheDirs) -> anyhow::Result<()> {
+    let tokens = dirs.tokens();
+    let cached = tokens.list()?;
+    for (key, token) in &cached {
+        end_session_at_service(token, &EndpointOverrides::default());
+        tokens
+            .remove(key)
+            .with_context(|| format!("deleting {}", tokens.path(key).display()))?;
+    }
+    let roles = dirs.role_credentials().remove_all_sso()?;
+    eprintln!(
+        "Signed out of {} SSO session{} and deleted {} cached role credential{}.",
+        cached.len(),
+        if cached.len() == 1 { "" } else { "s" },
+        roles,
+        if roles == 1 { "" } else { "s" },
+    );
+    Ok(())
+}
+
+/// Best effort, like the CLI: a session that already ended, or an unreachable service, must not
+/// keep the local files from being deleted.
+fn end_session_at_service(token: &SsoToken, endpoints_in_file: &EndpointOverrides) {
+    if token.expires_at <= chrono::Utc::now() {
+        return;
+    }
+    let endpoints = resolve_endpoints(endpoints_in_file, |name| std::env::var(name).ok());
+    let outcome = SsoClient::new(&token.region, &endpoints)
+        .map_err(anyhow::Error::from)
+        .and_then(|client| Ok(client.logout(&token.access_token)?));
+    if let Err(error) = outcome {
+        eprintln!("ssoenv: warning: could not end the session at the service: {error:#}");
+    }
+}

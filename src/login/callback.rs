@@ -1,0 +1,344 @@
+//! The loopback listener the browser is redirected to at the end of an authorization-code sign-in.
+//!
+//! It listens on 127.0.0.1 only (the AWS CLI binds every interface), answers only
+//! `/oauth/callback`, and accepts a code only with the `state` this sign-in generated: a request
+//! from anything else on the machine cannot complete or derail the sign-in.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+use super::LoginError;
+
+/// The callback path; registered with the OIDC service as `http://127.0.0.1/oauth/callback`.
+pub const CALLBACK_PATH: &str = "/oauth/callback";
+/// How often the wait loop wakes up to run its `tick` (spinner, browser checks).
+const POLL_INTERVAL: Duration = Duration::from_millis(50);
+/// A connection that sends no request line within this time is dropped.
+const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct CallbackListener {
+    listener: TcpListener,
+    port: u16,
+}
+
+impl CallbackListener {
+    /// Binds 127.0.0.1:`port` (0: any free port) before the browser opens.
+    pub fn bind(port: u16) -> std::io::Result<CallbackListener> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
+        listener.set_nonblocking(true)?;
+        let port = listener.local_addr()?.port();
+        Ok(CallbackListener { listener, port })
+    }
+
+    /// The redirect URI with the port, as sent to `/authorize` and `CreateToken`.
+    pub fn redirect_uri(&self) -> String {
+        format!("http://127.0.0.1:{}{CALLBACK_PATH}", self.port)
+    }
+
+    /// Waits until the browser brings back a code with `expected_state`, an `error`, the deadline,
+    /// or `tick` breaks (it runs every 50 ms).
+    pub fn wait_for_code(
+        &self,
+        expected_state: &str,
+        deadline: Instant,
+        mut tick: impl FnMut() -> ControlFlow<LoginError>,
+    ) -> Result<String, LoginError> {
+        let started = Instant::now();
+        loop {
+            match self.listener.accept() {
+                Ok((stream, _)) => {
+                    if let Some(outcome) = handle_connection(stream, expected_state) {
+                        return outcome;
+                    }
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(error) => return Err(LoginError::Listener(error)),
+            }
+            if Instant::now() >= deadline {
+                return Err(LoginError::TimedOut {
+                    waited: started.elapsed(),
+                });
+            }
+            if let ControlFlow::Break(error) = tick() {
+                return Err(error);
+            }
+            std::thread::sleep(POLL_INTERVAL);
+        }
+    }
+}
+
+/// What one callback request says.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Callback {
+    Code {
+        code: String,
+        state: String,
+    },
+    Error {
+        error: String,
+        description: String,
+        state: Option<String>,
+    },
+    /// A request for another path (`/favicon.ico`) or without code or error.
+    Other,
+}
+
+/// Reads one request line (`GET /oauth/callback?code=…&state=… HTTP/1.1`) into a [`Callback`].
+pub fn parse_request_line(line: &str) -> Callback {
+    let mut parts = line.split_whitespace();
+    let (Some("GET"), Some(target)) = (parts.next(), parts.next()) else {
+        return Callback::Other;
+    };
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    if path != CALLBACK_PATH {
+        return Callback::Other;
+    }
+    let params = parse_query(query);
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    };
+    if let Some(error) = get("error") {
+        return Callback::Error {
+            error,
+            description: get("error_description").unwrap_or_default(),
+            state: get("state"),
+        };
+    }
+    match (get("code"), get("state")) {
+        (Some(code), Some(state)) => Callback::Code { code, state },
+        _ => Callback::Other,
+    }
+}
+
+/// `a=1&b=x%20y` into pairs, percent-decoded (`+` is a space, as browsers encode forms).
+/// Malformed escapes are kept as written; invalid UTF-8 is replaced.
+pub fn parse_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key), percent_decode(value))
+        })
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match (hex_value(bytes[i + 1]), hex_value(bytes[i + 2])) {
+                    (Some(high), Some(low)) => {
+                        out.push(high << 4 | low);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex_value(byte: u8) -> Option<u8> {
+    (byte as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Answers one connection. `Some` ends the wait (code, or an error the user must see); `None`
+/// keeps waiting (other paths, wrong `state`, broken requests).
+fn handle_connection(
+    mut stream: TcpStream,
+    expected_state: &str,
+) -> Option<Result<String, LoginError>> {
+    // The listener is non-blocking; the accepted stream must block, with a time limit.
+    stream.set_nonblocking(false).ok()?;
+    stream.set_read_timeout(Some(REQUEST_READ_TIMEOUT)).ok()?;
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line).ok()?;
+    // Drain the headers so the browser sees a well-behaved server.
+    let mut header = String::new();
+    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+        header.clear();
+    }
+    let (status, body, outcome) = match parse_request_line(&request_line) {
+        Callback::Code { code, state } if state == expected_state => {
+            ("200 OK", page::signed_in(), Some(Ok(code)))
+        }
+        Callback::Error {
+            error,
+            description,
+            state,
+        } if state.as_deref() == Some(expected_state) => (
+            "200 OK",
+            page::failed(&error, &description),
+            Some(Err(LoginError::Denied { error, description })),
+        ),
+        Callback::Code { .. } | Callback::Error { .. } => {
+            eprintln!("ssoenv: ignored a sign-in callback whose state does not match this sign-in");
+            ("400 Bad Request", page::wrong_state(), None)
+        }
+        Callback::Other => ("404 Not Found", page::not_found(), None),
+    };
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(response.as_bytes());
+    let _ = stream.flush();
+    outcome
+}
+
+/// The small pages the browser shows.
+mod page {
+    const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:34em;margin:4em auto;padding:0 1em;color:#222}h1{font-size:1.4em}";
+
+    fn page(title: &str, text: &str) -> String {
+        format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title><style>{STYLE}</style></head><body><h1>{title}</h1><p>{text}</p></body></html>"
+        )
+    }
+
+    pub fn signed_in() -> String {
+        page(
+            "ssoenv: signed in",
+            "You are signed in. You can close this tab and go back to your terminal.",
+        )
+    }
+
+    pub fn failed(error: &str, description: &str) -> String {
+        page(
+            "ssoenv: sign-in failed",
+            &format!(
+                "The sign-in did not complete: {} {}. Go back to your terminal for details.",
+                escape_html(error),
+                escape_html(description)
+            ),
+        )
+    }
+
+    pub fn wrong_state() -> String {
+        page(
+            "ssoenv: unknown sign-in",
+            "This address does not belong to the sign-in ssoenv is waiting for. Start the sign-in again from your terminal.",
+        )
+    }
+
+    pub fn not_found() -> String {
+        page("Not found", "Nothing here.")
+    }
+
+    fn escape_html(text: &str) -> String {
+        text.chars()
+            .map(|c| match c {
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '&' => "&amp;".to_string(),
+                '"' => "&quot;".to_string(),
+                '\'' => "&#39;".to_string(),
+                c => c.to_string(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_code_and_state() {
+        assert_eq!(
+            parse_request_line("GET /oauth/callback?code=abc%2Fd&state=s1 HTTP/1.1\r\n"),
+            Callback::Code {
+                code: "abc/d".into(),
+                state: "s1".into()
+            }
+        );
+    }
+
+    #[test]
+    fn reads_errors_and_ignores_other_paths() {
+        assert_eq!(
+            parse_request_line(
+                "GET /oauth/callback?error=access_denied&error_description=User+declined&state=s HTTP/1.1"
+            ),
+            Callback::Error {
+                error: "access_denied".into(),
+                description: "User declined".into(),
+                state: Some("s".into())
+            }
+        );
+        assert_eq!(
+            parse_request_line("GET /favicon.ico HTTP/1.1"),
+            Callback::Other
+        );
+        assert_eq!(
+            parse_request_line("POST /oauth/callback?code=a&state=b HTTP/1.1"),
+            Callback::Other
+        );
+        assert_eq!(
+            parse_request_line("GET /oauth/callback HTTP/1.1"),
+            Callback::Other
+        );
+        assert_eq!(parse_request_line(""), Callback::Other);
+    }
+
+    #[test]
+    fn percent_decoding_survives_malformed_input() {
+        assert_eq!(percent_decode("%41%4a%"), "AJ%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%C3%A9"), "é");
+        assert_eq!(percent_decode("%FF"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn the_listener_is_on_loopback_only_and_checks_state() {
+        let listener = CallbackListener::bind(0).unwrap();
+        assert!(listener.listener.local_addr().unwrap().ip().is_loopback());
+        let uri = listener.redirect_uri();
+        let port = listener.port;
+        let client = std::thread::spawn(move || {
+            let send = |target: &str| {
+                let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                write!(stream, "GET {target} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+                let mut answer = String::new();
+                std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+                answer
+            };
+            let favicon = send("/favicon.ico");
+            let forged = send("/oauth/callback?code=evil&state=forged");
+            let genuine = send("/oauth/callback?code=good&state=expected");
+            (favicon, forged, genuine)
+        });
+        let code = listener
+            .wait_for_code("expected", Instant::now() + Duration::from_secs(10), || {
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+        assert_eq!(code, "good");
+        let (favicon, forged, genuine) = client.join().unwrap();
+        assert!(favicon.starts_with("HTTP/1.1 404"));
+        assert!(forged.starts_with("HTTP/1.1 400"));
+        assert!(genuine.starts_with("HTTP/1.1 200") && genuine.contains("close this tab"));
+        assert!(uri.starts_with("http://127.0.0.1:"));
+    }
+
+    #[test]
+    fn the_wait_ends_at_the_deadline() {
+        let listener = CallbackListener::bind(0).unwrap();
+        let outcome = listener.wait_for_code("s", Instant::now(), || ControlFlow::Continue(()));
+        assert!(matches!(outcome, Err(LoginError::TimedOut { .. })));
+    }
+}

@@ -1,0 +1,295 @@
+//! Signing in to an IAM Identity Center session, as `aws sso login` does: authorization code with
+//! PKCE by default, the device code flow for legacy profiles, on request, or where no browser can
+//! be used. One sign-in per session however many ssoenv processes need it: the first takes the
+//! session's lock and signs in; the others wait on the lock and then use its token.
+
+mod authorization_code;
+mod browser;
+pub mod callback;
+mod device;
+pub mod pkce;
+mod progress;
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+
+use crate::cache::{
+    CacheDirs, CacheError, ClientRegistration, SsoToken, registration_key, token_key,
+};
+use crate::config::{SsoProfile, SsoSession};
+use crate::credentials::{CredentialsError, SignIn, SignInReason};
+use crate::sso::{RegisteredClient, SsoClient, SsoError, TokenGrant};
+
+/// The redirect URI registered for PKCE: without a port, which the service then accepts with any.
+const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
+/// What PKCE asks for when the session configures no scopes (the CLI's default).
+const DEFAULT_PKCE_SCOPE: &str = "sso:account:access";
+/// How long a sign-in may wait for the user (the CLI's 600 s); `SSOENV_SIGN_IN_TIMEOUT` overrides.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+/// A token with less than this left is no result of a sign-in worth sharing.
+const MIN_SHARED_TOKEN_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("the sign-in was refused ({error}{})", if .description.is_empty() { String::new() } else { format!(": {}", .description) })]
+    Denied { error: String, description: String },
+    #[error("no sign-in arrived within {}s; run the sign-in again", .waited.as_secs())]
+    TimedOut { waited: Duration },
+    #[error("the device code expired before it was confirmed; run the sign-in again")]
+    CodeExpired,
+    #[error("could not listen for the browser on 127.0.0.1: {0}")]
+    Listener(std::io::Error),
+    #[error("could not open a browser: {0}")]
+    BrowserFailed(std::io::Error),
+    #[error("could not generate the sign-in secrets: {0}")]
+    Random(std::io::Error),
+    #[error(transparent)]
+    Sso(#[from] SsoError),
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+}
+
+/// How to sign in.
+#[derive(Clone, Debug)]
+pub struct SignInOptions {
+    /// The device code flow even where PKCE would work (`--use-device-code`).
+    pub use_device_code: bool,
+    /// Open the browser (false: `--no-browser`, only print the address).
+    pub open_browser: bool,
+    pub timeout: Duration,
+}
+
+impl SignInOptions {
+    pub fn new(use_device_code: bool, no_browser: bool) -> SignInOptions {
+        SignInOptions {
+            use_device_code,
+            open_browser: !no_browser,
+            timeout: std::env::var("SSOENV_SIGN_IN_TIMEOUT")
+                .ok()
+                .and_then(|text| crate::duration::parse_duration(&text).ok())
+                .unwrap_or(DEFAULT_TIMEOUT),
+        }
+    }
+}
+
+/// Signs in when the credentials pipeline finds no usable token.
+pub struct InteractiveSignIn {
+    pub dirs: CacheDirs,
+    pub options: SignInOptions,
+}
+
+impl SignIn for InteractiveSignIn {
+    fn sign_in(
+        &self,
+        profile: &SsoProfile,
+        client: &SsoClient,
+        reason: SignInReason,
+        rejected: Option<&SsoToken>,
+    ) -> Result<SsoToken, CredentialsError> {
+        eprintln!("ssoenv: {reason} (profile '{}').", profile.name);
+        Ok(sign_in(
+            &profile.session,
+            client,
+            &self.dirs,
+            &self.options,
+            rejected.map(|t| t.access_token.as_str()),
+        )?)
+    }
+}
+
+/// A user-facing name for the session: its name, or the start URL of a legacy profile.
+fn session_label(session: &SsoSession) -> String {
+    match &session.name {
+        Some(name) => format!("SSO session '{name}'"),
+        None => format!("SSO start URL {}", session.start_url),
+    }
+}
+
+/// Signs in to `session` and stores the token in the AWS CLI's cache, unless another process
+/// signed in while this one waited for the lock: then its token (any usable token other than
+/// `rejected`, the access token the caller found wanting) is returned.
+pub fn sign_in(
+    session: &SsoSession,
+    client: &SsoClient,
+    dirs: &CacheDirs,
+    options: &SignInOptions,
+    rejected: Option<&str>,
+) -> Result<SsoToken, LoginError> {
+    let tokens = dirs.tokens();
+    let key = token_key(session.name.as_deref(), &session.start_url);
+    let label = session_label(session);
+    let _lock = tokens.lock_with(&key, || {
+        eprintln!("ssoenv: another ssoenv is signing in to {label}; waiting for it…");
+    })?;
+    if let Some(token) = tokens.load(&key)?
+        && token.expires_at - Utc::now() >= MIN_SHARED_TOKEN_LIFETIME
+        && Some(token.access_token.as_str()) != rejected
+    {
+        return Ok(token);
+    }
+
+    let deadline = Instant::now() + options.timeout;
+    let device_only_reason = if session.name.is_none() {
+        Some("legacy profiles sign in with a device code")
+    } else if options.use_device_code {
+        Some("")
+    } else if !browser::browser_is_usable(|name| std::env::var(name).ok()) {
+        Some("no browser can be opened here (no display, or an SSH session)")
+    } else {
+        None
+    };
+    eprintln!("Signing in to {label} ({}).", session.start_url);
+    let (registration, grant) = match device_only_reason {
+        Some(reason) => {
+            if !reason.is_empty() {
+                eprintln!("Using the device code flow: {reason}.");
+            }
+            device_code(session, client, dirs, options, deadline)?
+        }
+        None => match authorization_code(session, client, dirs, options, deadline) {
+            Err(LoginError::BrowserFailed(error)) => {
+                eprintln!(
+                    "ssoenv: could not open a browser ({error}); using the device code flow instead."
+                );
+                device_code(session, client, dirs, options, deadline)?
+            }
+            other => other?,
+        },
+    };
+
+    let token = new_token(session, &registration, grant);
+    tokens.store(&key, &token)?;
+    eprintln!(
+        "Signed in to {label}; the session is valid until {}.",
+        token.expires_at.format("%Y-%m-%d %H:%M UTC")
+    );
+    Ok(token)
+}
+
+fn authorization_code(
+    session: &SsoSession,
+    client: &SsoClient,
+    dirs: &CacheDirs,
+    options: &SignInOptions,
+    deadline: Instant,
+) -> Result<(RegisteredClient, TokenGrant), LoginError> {
+    let registration = registration(session, client, dirs, true)?;
+    let scopes = pkce_scopes(session);
+    let grant = authorization_code::sign_in_with_authorization_code(
+        client,
+        &registration,
+        &scopes,
+        options.open_browser,
+        deadline,
+    )?;
+    Ok((registration, grant))
+}
+
+fn device_code(
+    session: &SsoSession,
+    client: &SsoClient,
+    dirs: &CacheDirs,
+    options: &SignInOptions,
+    deadline: Instant,
+) -> Result<(RegisteredClient, TokenGrant), LoginError> {
+    let registration = registration(session, client, dirs, false)?;
+    let grant = device::sign_in_with_device_code(
+        client,
+        &registration,
+        &session.start_url,
+        options.open_browser && browser::browser_is_usable(|name| std::env::var(name).ok()),
+        deadline,
+    )?;
+    Ok((registration, grant))
+}
+
+fn pkce_scopes(session: &SsoSession) -> Vec<String> {
+    session
+        .registration_scopes
+        .clone()
+        .unwrap_or_else(|| vec![DEFAULT_PKCE_SCOPE.to_string()])
+}
+
+/// The cached client registration when it has more than 15 minutes left and suits the flow
+/// (both flows share one cache key, so switching flows registers again, as the CLI does);
+/// otherwise a new one, cached in the CLI's format.
+fn registration(
+    session: &SsoSession,
+    client: &SsoClient,
+    dirs: &CacheDirs,
+    pkce: bool,
+) -> Result<RegisteredClient, LoginError> {
+    let cache = dirs.registrations();
+    let key = registration_key(
+        &session.start_url,
+        &session.region,
+        session.registration_scopes.as_deref(),
+        session.name.as_deref(),
+    );
+    if let Some(cached) = cache.load(&key)?
+        && cached.is_usable(Utc::now(), pkce)
+    {
+        return Ok(RegisteredClient {
+            client_id: cached.client_id,
+            client_secret: cached.client_secret,
+            expires_at: cached.expires_at,
+        });
+    }
+    let client_name = match &session.name {
+        Some(name) => format!("ssoenv-{name}"),
+        None => format!("ssoenv-{}", Utc::now().timestamp()),
+    };
+    let scopes = if pkce {
+        Some(pkce_scopes(session))
+    } else {
+        session.registration_scopes.clone()
+    };
+    let registered = client.register_client(
+        &client_name,
+        scopes.as_deref(),
+        pkce.then_some((REGISTERED_REDIRECT_URI, session.start_url.as_str())),
+    )?;
+    cache.store(
+        &key,
+        &ClientRegistration {
+            client_id: registered.client_id.clone(),
+            client_secret: registered.client_secret.clone(),
+            expires_at: registered.expires_at,
+            scopes,
+            grant_types: pkce.then(|| {
+                vec![
+                    "authorization_code".to_string(),
+                    "refresh_token".to_string(),
+                ]
+            }),
+        },
+    )?;
+    Ok(registered)
+}
+
+/// The token as the AWS CLI writes it after a sign-in: legacy profiles get only the four fields
+/// the CLI writes for them (they cannot refresh); sso-session profiles also get what a refresh
+/// needs.
+fn new_token(session: &SsoSession, registration: &RegisteredClient, grant: TokenGrant) -> SsoToken {
+    let issued = Utc::now();
+    let expires_at =
+        issued + chrono::TimeDelta::from_std(grant.expires_in).unwrap_or(chrono::TimeDelta::zero());
+    let mut token = SsoToken {
+        start_url: session.start_url.clone(),
+        region: session.region.clone(),
+        access_token: grant.access_token,
+        expires_at,
+        client_id: None,
+        client_secret: None,
+        registration_expires_at: None,
+        refresh_token: None,
+    };
+    if session.name.is_some() {
+        token.client_id = Some(registration.client_id.clone());
+        token.client_secret = Some(registration.client_secret.clone());
+        token.registration_expires_at = Some(registration.expires_at);
+        token.refresh_token = grant.refresh_token;
+    }
+    token
+}
