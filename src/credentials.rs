@@ -161,7 +161,12 @@ impl<'a> CredentialsPipeline<'a> {
         }
         // One fetch per expiry however many processes ask: the others wait here and then find
         // the credentials the first one cached.
-        let _lock = self.roles.lock_with(&key, || {})?;
+        let _lock = self.roles.lock_with(&key, || {
+            eprintln!(
+                "ssoenv: another ssoenv is getting the credentials of profile '{}' (signing in?); waiting for it…",
+                self.profile.name
+            );
+        })?;
         if let Some(cached) = self.fresh_role_credentials(&key, min_valid)? {
             return Ok(cached);
         }
