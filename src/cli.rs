@@ -42,6 +42,16 @@ pub struct SignInArgs {
     /// Print the sign-in address instead of opening a browser
     #[arg(long)]
     pub no_browser: bool,
+
+    /// Listen for the browser's redirect on this 127.0.0.1 port (so `ssh -L PORT:127.0.0.1:PORT`
+    /// can forward it) [default: `sso_redirect_port` of the sso-session, else a random port]
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub redirect_port: Option<u16>,
+
+    /// Sign in with a browser on another machine, then paste the address it ended on
+    /// (`http://127.0.0.1:…/oauth/callback?code=…`) into this terminal
+    #[arg(long, conflicts_with = "use_device_code")]
+    pub paste: bool,
 }
 
 #[derive(Clone, Debug, Args)]

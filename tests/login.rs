@@ -545,3 +545,88 @@ fn mask_values(line: &str) -> String {
         .collect();
     words.join(" ")
 }
+
+/// `--redirect-port` and `sso_redirect_port` fix the callback port, so `ssh -L` can forward it.
+#[test]
+fn the_callback_port_can_be_fixed() {
+    let emulator = start_emulator();
+    let free_port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let home = TestHome::new();
+    let port = free_port();
+    let out = login(
+        &home,
+        &emulator.url(),
+        CURL_BROWSER,
+        &[PROFILE, "--redirect-port", &port.to_string()],
+    );
+    assert!(out.status.success(), "{}", out.stderr);
+    assert_eq!(
+        emulator.last_authorize_query().unwrap()["redirect_uri"],
+        format!("http://127.0.0.1:{port}/oauth/callback")
+    );
+
+    let port = free_port();
+    let home = TestHome::with_config(&CONFIG.replace(
+        "sso_registration_scopes = sso:account:access\n",
+        &format!("sso_registration_scopes = sso:account:access\nsso_redirect_port = {port}\n"),
+    ));
+    let out = login(&home, &emulator.url(), CURL_BROWSER, &[PROFILE]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert_eq!(
+        emulator.last_authorize_query().unwrap()["redirect_uri"],
+        format!("http://127.0.0.1:{port}/oauth/callback")
+    );
+}
+
+/// Paste-back: the browser runs elsewhere; the user pastes the address it ended on. A pasted
+/// address of another sign-in is refused and the user can paste again.
+#[test]
+fn paste_back_finishes_a_sign_in_from_another_machine() {
+    use common::pty::spawn_with_terminal_stdin_and_stderr;
+    use std::io::Write;
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    let (child, terminal, mut keyboard) = spawn_with_terminal_stdin_and_stderr(
+        home.ssoenv(&emulator.url())
+            .args(["login", PROFILE, "--paste"])
+            .env("SSOENV_SIGN_IN_TIMEOUT", "30s"),
+    );
+    // Wait for the address, as a user would read it.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let authorize_url = loop {
+        let text = terminal.text();
+        if let Some(word) = text.split_whitespace().find(|w| w.contains("/authorize?")) {
+            if text.contains("paste it here") {
+                break word.to_string();
+            }
+        }
+        assert!(Instant::now() < deadline, "no address shown: {text}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // "The browser on another machine": sign in, end on the (unreachable there) callback page.
+    let landed = run(Command::new("curl").args([
+        "-s",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{redirect_url}",
+        &authorize_url,
+    ]));
+    let landed = landed.stdout.trim().to_string();
+    assert!(landed.contains("/oauth/callback?code="), "{landed}");
+    let forged = landed.replace("state=", "state=x");
+    writeln!(keyboard, "{forged}").unwrap();
+    writeln!(keyboard, "{landed}").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let said = terminal.finish();
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains("not the address of this sign-in"), "{said}");
+    assert!(said.contains("Signed in to SSO session 'my-sso'"), "{said}");
+    assert!(home.token_path().exists());
+}

@@ -28,7 +28,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     } else {
         Box::new(InteractiveSignIn {
             dirs: dirs.clone(),
-            options: SignInOptions::new(args.sign_in.use_device_code, args.sign_in.no_browser),
+            options: SignInOptions::from_args(&args.sign_in, &config, &profile.session)?,
         })
     };
     let credentials = CredentialsPipeline::new(&profile, &dirs, endpoints, sign_in.as_ref())

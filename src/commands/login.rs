@@ -30,7 +30,7 @@ pub fn run(args: &LoginArgs) -> anyhow::Result<()> {
     let key = crate::cache::token_key(session.name.as_deref(), &session.start_url);
     let current = tokens.load(&key)?;
 
-    let options = SignInOptions::new(args.sign_in.use_device_code, args.sign_in.no_browser);
+    let options = SignInOptions::from_args(&args.sign_in, &config, &session)?;
     sign_in(
         &session,
         &client,

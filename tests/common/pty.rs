@@ -30,17 +30,39 @@ impl TerminalOutput {
 
 /// Spawns `command` with stderr on a fresh pseudo-terminal; stdout stays a pipe.
 pub fn spawn_with_terminal_stderr(command: &mut Command) -> (Child, TerminalOutput) {
+    let (child, output, _keyboard) = spawn_in_terminal(command, false);
+    (child, output)
+}
+
+/// Spawns `command` with stdin and stderr on a fresh pseudo-terminal (stdout stays a pipe), and
+/// returns what the user would type into: writes to it arrive on the child's stdin.
+pub fn spawn_with_terminal_stdin_and_stderr(
+    command: &mut Command,
+) -> (Child, TerminalOutput, std::fs::File) {
+    spawn_in_terminal(command, true)
+}
+
+fn spawn_in_terminal(
+    command: &mut Command,
+    with_stdin: bool,
+) -> (Child, TerminalOutput, std::fs::File) {
     let pty = nix::pty::openpty(None, None).expect("openpty");
     let master: OwnedFd = pty.master;
+    let stdin = if with_stdin {
+        Stdio::from(pty.slave.try_clone().expect("dup"))
+    } else {
+        Stdio::null()
+    };
     let child = command
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::from(pty.slave))
         .spawn()
         .expect("spawn");
-    // Drop this process's copy of the terminal's slave end (the Command holds it), so reading
-    // ends with EIO once the child and its descendants have exited.
-    command.stderr(Stdio::null());
+    // Drop this process's copies of the terminal's slave end (the Command holds them), so
+    // reading ends with EIO once the child and its descendants have exited.
+    command.stdin(Stdio::null()).stderr(Stdio::null());
+    let keyboard = std::fs::File::from(master.try_clone().expect("dup"));
     let buffer = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&buffer);
     let reader = std::thread::spawn(move || {
@@ -59,5 +81,6 @@ pub fn spawn_with_terminal_stderr(command: &mut Command) -> (Child, TerminalOutp
             buffer,
             reader: Some(reader),
         },
+        keyboard,
     )
 }
