@@ -601,10 +601,10 @@ fn paste_back_finishes_a_sign_in_from_another_machine() {
     let deadline = Instant::now() + Duration::from_secs(15);
     let authorize_url = loop {
         let text = terminal.text();
-        if let Some(word) = text.split_whitespace().find(|w| w.contains("/authorize?")) {
-            if text.contains("paste it here") {
-                break word.to_string();
-            }
+        if let Some(word) = text.split_whitespace().find(|w| w.contains("/authorize?"))
+            && text.contains("paste it here")
+        {
+            break word.to_string();
         }
         assert!(Instant::now() < deadline, "no address shown: {text}");
         std::thread::sleep(Duration::from_millis(50));
