@@ -30,6 +30,17 @@ pub enum Command {
     Login(LoginArgs),
     /// Sign out of an SSO session and delete its cached token and role credentials
     Logout(LogoutArgs),
+    /// Print a short prompt segment: the active profile and the time its credentials have left
+    Prompt(PromptArgs),
+    /// Print the direnv function `use_ssoenv`, for `eval "$(ssoenv direnv)"` in direnvrc
+    Direnv,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct PromptArgs {
+    /// What to print; `{profile}` and `{remaining}` (e.g. `42m`, `1h05m`, `expired`) are replaced
+    #[arg(long, default_value = "{profile} {remaining}")]
+    pub format: String,
 }
 
 /// How a sign-in is done; shared by `login` and the sign-in `export` starts.
@@ -114,6 +125,11 @@ pub struct ExportArgs {
     /// Reuse cached role credentials only while they have more than this left (e.g. 90s, 10m, 1h)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
     pub min_valid: Duration,
+
+    /// Fail unless the credentials stay valid this long (fresh ones are fetched when the cached
+    /// ones would expire sooner): a guard for long jobs, e.g. `--min-remaining 2h`
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub min_remaining: Option<Duration>,
 
     /// Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv
     /// never signs in either.

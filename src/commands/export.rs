@@ -3,13 +3,14 @@
 //! succeeded, so a failed run leaves `eval` nothing to change.
 
 use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::cache::CacheDirs;
+use crate::cache::{CacheDirs, RoleCredentials};
 use crate::cli::{ExportArgs, OutputFormat};
-use crate::config::{self, AwsConfig};
-use crate::credentials::{CredentialsPipeline, NoSignIn, SignIn};
+use crate::config::{self, AwsConfig, SsoProfile};
+use crate::credentials::{CredentialsPipeline, NoSignIn, SignIn, ensure_lifetime};
 use crate::environment::{credential_changes, credential_process_json};
 use crate::login::{InteractiveSignIn, SignInOptions};
 use crate::shell::{self, Shell};
@@ -31,8 +32,13 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
             options: SignInOptions::from_args(&args.sign_in, &config, &profile.session)?,
         })
     };
+    let min_valid = args.min_remaining.unwrap_or_default().max(args.min_valid);
     let credentials = CredentialsPipeline::new(&profile, &dirs, endpoints, sign_in.as_ref())
-        .role_credentials(args.min_valid)?;
+        .role_credentials(min_valid)?;
+    match args.min_remaining {
+        Some(required) => ensure_lifetime(&profile, &credentials, required)?,
+        None => warn_if_short_lived(&profile, &credentials, min_valid),
+    }
 
     let output = match args.format {
         OutputFormat::Json => credential_process_json(&profile.account_id, &credentials),
@@ -51,6 +57,18 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         }
     };
     print_all(&output)
+}
+
+/// Fresh credentials that do not outlast `min_valid` will be fetched again on every run: say so,
+/// once per run, so a too-large `--min-valid` does not go unnoticed.
+fn warn_if_short_lived(profile: &SsoProfile, credentials: &RoleCredentials, min_valid: Duration) {
+    if ensure_lifetime(profile, credentials, min_valid).is_err() {
+        eprintln!(
+            "ssoenv: warning: role {} gives credentials valid for less than --min-valid {}; they will be fetched again each time",
+            profile.role_name,
+            crate::duration::format_duration(min_valid),
+        );
+    }
 }
 
 /// Writes `text` to stdout in one call and flushes, so the consumer gets all or nothing.

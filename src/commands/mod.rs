@@ -1,8 +1,10 @@
 //! One file per subcommand; each turns parsed arguments into an effect.
 
+pub mod direnv;
 pub mod export;
 pub mod login;
 pub mod logout;
+pub mod prompt;
 
 use crate::cli::{Cli, Command};
 
@@ -13,5 +15,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Login(args)) => login::run(&args),
         Some(Command::Logout(args)) => logout::run(&args),
+        Some(Command::Prompt(args)) => prompt::run(&args),
+        Some(Command::Direnv) => direnv::run(),
     }
 }
