@@ -4,25 +4,38 @@
 
 use crate::cache::CacheDirs;
 use crate::cli::LoginArgs;
-use crate::config::{self, AwsConfig, EndpointOverrides};
+use crate::config::{self, AwsConfig, EndpointOverrides, SsoSession};
 use crate::credentials::role_keys_of_session;
 use crate::login::{SignInOptions, sign_in};
 use crate::sso::{SsoClient, resolve_endpoints};
 
-pub fn run(args: &LoginArgs) -> anyhow::Result<()> {
-    let config = AwsConfig::load_default()?;
-    let (session, endpoints_in_file) = match &args.sso_session {
+/// The session `login`/`logout` act on: `--sso-session NAME`, else the profile's (the argument,
+/// `AWS_PROFILE`, `AWS_DEFAULT_PROFILE`, `default`), with the endpoints the file sets for it.
+pub fn session_to_sign_in(
+    config: &AwsConfig,
+    profile: Option<&str>,
+    sso_session: Option<&str>,
+) -> anyhow::Result<(SsoSession, EndpointOverrides)> {
+    Ok(match sso_session {
         Some(name) => (
             config.named_sso_session(name)?,
             EndpointOverrides::default(),
         ),
         None => {
-            let name = config::select_profile_name(args.profile.as_deref());
+            let name = config::select_profile_name(profile);
             let session = config.sso_session_of_profile(&name)?;
-            let endpoints = config.endpoint_overrides(&name, None).unwrap_or_default();
-            (session, endpoints)
+            (session, config.endpoint_overrides(&name, None)?)
         }
-    };
+    })
+}
+
+pub fn run(args: &LoginArgs) -> anyhow::Result<()> {
+    let config = AwsConfig::load_default()?;
+    let (session, endpoints_in_file) = session_to_sign_in(
+        &config,
+        args.profile.as_deref(),
+        args.sso_session.as_deref(),
+    )?;
     let dirs = CacheDirs::from_env()?;
     let endpoints = resolve_endpoints(&endpoints_in_file, |name| std::env::var(name).ok());
     let client = SsoClient::new(&session.region, &endpoints)?;
