@@ -630,3 +630,87 @@ fn paste_back_finishes_a_sign_in_from_another_machine() {
     assert!(said.contains("Signed in to SSO session 'my-sso'"), "{said}");
     assert!(home.token_path().exists());
 }
+
+/// No display and no `$BROWSER` (a server, an SSH session): the device code flow is chosen.
+#[test]
+fn without_a_display_the_device_code_is_chosen() {
+    let emulator = device_emulator(|c| c.device_auto_approve_after_polls = Some(0));
+    let home = TestHome::new();
+    // `TestHome::ssoenv` clears the environment: no DISPLAY, no WAYLAND_DISPLAY, no BROWSER.
+    let out = run(home
+        .ssoenv(&emulator.url())
+        .args(["login", PROFILE])
+        .env("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22"));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("Using the device code flow: no browser"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(emulator.request_count("Authorize"), 0);
+    assert_eq!(emulator.request_count("StartDeviceAuthorization"), 1);
+}
+
+/// A browser command that fails at once: the device code flow takes over.
+#[test]
+fn a_browser_that_fails_to_start_leads_to_the_device_code() {
+    let emulator = device_emulator(|c| c.device_auto_approve_after_polls = Some(0));
+    let home = TestHome::new();
+    let out = login(&home, &emulator.url(), "false", &[PROFILE]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("using the device code flow instead"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(emulator.request_count("StartDeviceAuthorization"), 1);
+    assert!(home.token_path().exists());
+}
+
+/// The process signing in is killed while another waits for it: the waiting one takes over.
+#[test]
+fn a_waiting_process_takes_over_when_the_signer_dies() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    let mut signer = home
+        .ssoenv(&emulator.url())
+        .args(["login", PROFILE])
+        .env("BROWSER", "true") // never completes
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while emulator.request_count("RegisterClient") == 0 {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (waiter, terminal) = spawn_with_terminal_stderr(
+        home.ssoenv(&emulator.url())
+            .args([PROFILE, "--shell", "bash"])
+            .env("BROWSER", CURL_BROWSER)
+            .env("SSOENV_SIGN_IN_TIMEOUT", "30s"),
+    );
+    // Let the waiter reach the lock and say so, then kill the signer outright.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !terminal.text().contains("waiting for it") {
+        assert!(Instant::now() < deadline, "{}", terminal.text());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    signer.kill().unwrap();
+    signer.wait().unwrap();
+    let output = waiter.wait_with_output().unwrap();
+    let said = terminal.finish();
+    assert!(output.status.success(), "{said}");
+    let env = eval_in_shell("bash", &String::from_utf8(output.stdout).unwrap(), &[]);
+    assert_eq!(
+        emulator.credentials_owner(&env["AWS_ACCESS_KEY_ID"]),
+        Some((ACCOUNT.to_string(), ROLE.to_string()))
+    );
+    assert_eq!(
+        emulator.request_count("Authorize"),
+        1,
+        "the waiter signed in itself"
+    );
+}
