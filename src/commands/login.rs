@@ -7,6 +7,7 @@ use crate::cli::LoginArgs;
 use crate::config::{self, AwsConfig, EndpointOverrides};
 use crate::credentials::role_keys_of_session;
 use crate::login::{SignInOptions, sign_in};
+use crate::role_chain;
 use crate::sso::{SsoClient, resolve_endpoints};
 
 pub fn run(args: &LoginArgs) -> anyhow::Result<()> {
@@ -18,6 +19,8 @@ pub fn run(args: &LoginArgs) -> anyhow::Result<()> {
         ),
         None => {
             let name = config::select_profile_name(args.profile.as_deref());
+            // A role chain signs in with the SSO profile at its start.
+            let name = role_chain::sso_profile_name_behind(&config, &name).unwrap_or(name);
             let session = config.sso_session_of_profile(&name)?;
             let endpoints = config.endpoint_overrides(&name, None).unwrap_or_default();
             (session, endpoints)

@@ -8,6 +8,7 @@ use crate::cache::{CacheDirs, SsoToken, token_key};
 use crate::cli::LogoutArgs;
 use crate::config::{self, AwsConfig, EndpointOverrides};
 use crate::credentials::role_keys_of_session;
+use crate::role_chain;
 use crate::sso::{SsoClient, resolve_endpoints};
 
 pub fn run(args: &LogoutArgs) -> anyhow::Result<()> {
@@ -23,6 +24,8 @@ pub fn run(args: &LogoutArgs) -> anyhow::Result<()> {
         ),
         None => {
             let name = config::select_profile_name(args.profile.as_deref());
+            // A role chain signs in with the SSO profile at its start.
+            let name = role_chain::sso_profile_name_behind(&config, &name).unwrap_or(name);
             let session = config.sso_session_of_profile(&name)?;
             (
                 session,

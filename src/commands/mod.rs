@@ -1,8 +1,11 @@
 //! One file per subcommand; each turns parsed arguments into an effect.
 
+pub mod exec;
 pub mod export;
 pub mod login;
 pub mod logout;
+pub mod process;
+pub mod profile_credentials;
 
 use crate::cli::{Cli, Command};
 
@@ -13,5 +16,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Login(args)) => login::run(&args),
         Some(Command::Logout(args)) => logout::run(&args),
+        Some(Command::Exec(args)) => exec::run(&args),
+        Some(Command::Process(args)) => process::run(&args),
     }
 }
