@@ -140,6 +140,37 @@ fn the_second_run_is_served_from_the_cache() {
 }
 
 #[test]
+fn shells_asking_at_once_assume_each_role_once() {
+    let emulator = start_emulator();
+    let home = chain_home();
+    home.seed_token(&emulator, 3600);
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            home.ssoenv(&emulator.url())
+                .args(["export", "admin", "--shell", "sh"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut keys = std::collections::BTreeSet::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let env = eval_in_shell("sh", &String::from_utf8(out.stdout).unwrap(), &[]);
+        keys.insert(env["AWS_ACCESS_KEY_ID"].clone());
+    }
+    assert_eq!(keys.len(), 1, "every shell got the same credentials");
+    assert_eq!(emulator.request_count("AssumeRole"), 2, "one call per role");
+    assert_eq!(emulator.request_count("GetRoleCredentials"), 1);
+}
+
+#[test]
 fn a_hop_with_less_than_min_valid_left_is_assumed_again() {
     let emulator = start_emulator();
     let home = chain_home();
