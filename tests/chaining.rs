@@ -183,12 +183,12 @@ fn a_hop_with_less_than_min_valid_left_is_assumed_again() {
         "--shell",
         "bash",
         "--min-valid",
-        "1h",
+        "61m",
     ]));
     assert!(out.status.success(), "{}", out.stderr);
     assert!(
         out.stderr.contains("valid for only"),
-        "an hour-long role can never have more than an hour left: {}",
+        "an hour-long role can never have 61 minutes left: {}",
         out.stderr
     );
     let env = eval_in_shell("bash", &out.stdout, &[]);
