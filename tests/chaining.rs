@@ -465,3 +465,16 @@ external_id = the-right-one
         .unwrap();
     assert_eq!(owner.external_id.as_deref(), Some("the-right-one"));
 }
+
+#[test]
+fn logout_of_a_chained_profile_signs_out_of_its_sso_session() {
+    let emulator = start_emulator();
+    let home = chain_home();
+    home.seed_token(&emulator, 3600);
+    export(&home, &emulator, "admin");
+    let out = run(home.ssoenv(&emulator.url()).args(["logout", "admin"]));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(out.stderr.contains("'my-sso'"), "{}", out.stderr);
+    assert!(!home.token_path().exists());
+    assert_eq!(emulator.request_count("Logout"), 1);
+}
