@@ -50,7 +50,7 @@ pub enum Command {
     Process(ProcessArgs),
 }
 
-/// How a sign-in is done; shared by `login` and the sign-in `export` starts.
+/// How a sign-in is done; shared by `login` and the sign-ins `export` and `exec` start.
 #[derive(Clone, Debug, Default, Args)]
 pub struct SignInArgs {
     /// Sign in with a device code (confirm a code on any device) instead of the browser redirect
@@ -162,9 +162,8 @@ pub struct ProcessArgs {
     /// names the profile whose credential_process runs ssoenv.
     pub profile: String,
 
-    /// Reuse cached credentials only while they have more than this left. The SDKs call the
-    /// process again when fewer than 15 minutes remain, so less than that makes them call it
-    /// for every request.
+    /// Reuse cached credentials only while they have more than this left. Keep it at 15m or
+    /// more: the SDKs run the process again whenever fewer than 15 minutes remain.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
     pub min_valid: Duration,
 }
