@@ -307,7 +307,8 @@ impl<'a> CredentialsPipeline<'a> {
 /// Checks that `credentials` stay valid for `required`: they are as fresh as they get, so if they
 /// fall short the role's maximum session duration is shorter than the job needs.
 pub fn ensure_lifetime(
-    profile: &SsoProfile,
+    profile: &str,
+    role: &str,
     credentials: &RoleCredentials,
     required: Duration,
 ) -> Result<(), CredentialsError> {
@@ -319,8 +320,8 @@ pub fn ensure_lifetime(
         return Ok(());
     }
     Err(CredentialsError::LifetimeTooShort {
-        profile: profile.name.clone(),
-        role: profile.role_name.clone(),
+        profile: profile.to_string(),
+        role: role.to_string(),
         available: crate::duration::format_duration(available),
         required: crate::duration::format_duration(required),
     })

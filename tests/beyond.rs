@@ -160,3 +160,43 @@ fn direnv_loads_the_profile_of_a_project() {
         "the profile selector is gone"
     );
 }
+
+/// `exec --min-remaining`: the job does not start when the role cannot cover it.
+#[test]
+fn exec_checks_the_lifetime_before_the_command_starts() {
+    let emulator = start_emulator_with(|c| c.credential_lifetime = Duration::from_secs(20 * 60));
+    let home = TestHome::new();
+    home.seed_token(&emulator, 8 * 3600);
+    let marker = home.path().join("job-ran");
+    let job = format!("touch '{}'", marker.display());
+    let refused = run(home.ssoenv(&emulator.url()).args([
+        "exec",
+        "--min-remaining",
+        "45m",
+        PROFILE,
+        "--",
+        "sh",
+        "-c",
+        &job,
+    ]));
+    assert_eq!(refused.status.code(), Some(1), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("not the 45m asked for"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!marker.exists(), "the job did not start");
+
+    let allowed = run(home.ssoenv(&emulator.url()).args([
+        "exec",
+        "--min-remaining",
+        "10m",
+        PROFILE,
+        "--",
+        "sh",
+        "-c",
+        &job,
+    ]));
+    assert!(allowed.status.success(), "{}", allowed.stderr);
+    assert!(marker.exists());
+}

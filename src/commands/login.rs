@@ -7,6 +7,7 @@ use crate::cli::LoginArgs;
 use crate::config::{self, AwsConfig, EndpointOverrides, SsoSession};
 use crate::credentials::role_keys_of_session;
 use crate::login::{SignInOptions, sign_in};
+use crate::role_chain;
 use crate::sso::{SsoClient, resolve_endpoints};
 
 /// The session `login`/`logout` act on: `--sso-session NAME`, else the profile's (the argument,
@@ -23,6 +24,8 @@ pub fn session_to_sign_in(
         ),
         None => {
             let name = config::select_profile_name(profile);
+            // A role chain signs in with the SSO profile at its start.
+            let name = role_chain::sso_profile_name_behind(config, &name).unwrap_or(name);
             let session = config.sso_session_of_profile(&name)?;
             (session, config.endpoint_overrides(&name, None)?)
         }

@@ -1,9 +1,12 @@
 //! One file per subcommand; each turns parsed arguments into an effect.
 
 pub mod direnv;
+pub mod exec;
 pub mod export;
 pub mod login;
 pub mod logout;
+pub mod process;
+pub mod profile_credentials;
 pub mod prompt;
 
 use crate::cli::{Cli, Command};
@@ -15,6 +18,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Login(args)) => login::run(&args),
         Some(Command::Logout(args)) => logout::run(&args),
+        Some(Command::Exec(args)) => exec::run(&args),
+        Some(Command::Process(args)) => process::run(&args),
         Some(Command::Prompt(args)) => prompt::run(&args),
         Some(Command::Direnv) => direnv::run(),
     }

@@ -8,6 +8,7 @@ mod client;
 mod endpoints;
 mod error;
 
+pub(crate) use client::http_policy;
 pub use client::{
     AccountInfo, DeviceAuthorization, RegisteredClient, RoleInfo, SsoClient, TokenGrant,
 };
