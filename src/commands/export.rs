@@ -3,12 +3,13 @@
 //! succeeded, so a failed run leaves `eval` nothing to change.
 
 use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::cache::CacheDirs;
-use crate::cli::{ExportArgs, OutputFormat};
-use crate::config::{self, AwsConfig};
+use crate::cache::{CacheDirs, RoleCredentials};
+use crate::cli::{ExportArgs, OutputFormat, SignInArgs};
+use crate::config::{self, AwsConfig, SsoProfile};
 use crate::credentials::{CredentialsPipeline, NoSignIn, SignIn};
 use crate::environment::{credential_changes, credential_process_json};
 use crate::login::{InteractiveSignIn, SignInOptions};
@@ -17,22 +18,8 @@ use crate::sso::resolve_endpoints;
 
 pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     let profile_name = config::select_profile_name(args.profile.as_deref());
-    let config = AwsConfig::load_default()?;
-    let profile = config.sso_profile(&profile_name)?;
-    let dirs = CacheDirs::from_env()?;
-    let endpoints = resolve_endpoints(&profile.endpoints, |name| std::env::var(name).ok());
-
-    // Signing in needs someone to see the address or code: only with a terminal on stderr.
-    let sign_in: Box<dyn SignIn> = if args.no_login || !std::io::stderr().is_terminal() {
-        Box::new(NoSignIn)
-    } else {
-        Box::new(InteractiveSignIn {
-            dirs: dirs.clone(),
-            options: SignInOptions::new(args.sign_in.use_device_code, args.sign_in.no_browser),
-        })
-    };
-    let credentials = CredentialsPipeline::new(&profile, &dirs, endpoints, sign_in.as_ref())
-        .role_credentials(args.min_valid)?;
+    let (profile, credentials) =
+        role_credentials(&profile_name, args.min_valid, args.no_login, &args.sign_in)?;
 
     let output = match args.format {
         OutputFormat::Json => credential_process_json(&profile.account_id, &credentials),
@@ -51,6 +38,33 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         }
     };
     print_all(&output)
+}
+
+/// The profile and role credentials with more than `min_valid` left, signing in when needed and
+/// allowed: never with `no_login`, and only with a terminal on stderr, where someone can see the
+/// address or code. Shared with the prompt hook.
+pub fn role_credentials(
+    profile_name: &str,
+    min_valid: Duration,
+    no_login: bool,
+    sign_in_args: &SignInArgs,
+) -> anyhow::Result<(SsoProfile, RoleCredentials)> {
+    let config = AwsConfig::load_default()?;
+    let profile = config.sso_profile(profile_name)?;
+    let dirs = CacheDirs::from_env()?;
+    let endpoints = resolve_endpoints(&profile.endpoints, |name| std::env::var(name).ok());
+
+    let sign_in: Box<dyn SignIn> = if no_login || !std::io::stderr().is_terminal() {
+        Box::new(NoSignIn)
+    } else {
+        Box::new(InteractiveSignIn {
+            dirs: dirs.clone(),
+            options: SignInOptions::new(sign_in_args.use_device_code, sign_in_args.no_browser),
+        })
+    };
+    let credentials = CredentialsPipeline::new(&profile, &dirs, endpoints, sign_in.as_ref())
+        .role_credentials(min_valid)?;
+    Ok((profile, credentials))
 }
 
 /// Writes `text` to stdout in one call and flushes, so the consumer gets all or nothing.

@@ -1,8 +1,11 @@
 //! One file per subcommand; each turns parsed arguments into an effect.
 
 pub mod export;
+pub mod hook;
+pub mod init;
 pub mod login;
 pub mod logout;
+pub mod unset;
 
 use crate::cli::{Cli, Command};
 
@@ -13,5 +16,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Login(args)) => login::run(&args),
         Some(Command::Logout(args)) => logout::run(&args),
+        Some(Command::Init(args)) => init::run(&args),
+        Some(Command::Use(args)) => {
+            unset::refuse_a_terminal("use", "eval \"$(ssoenv PROFILE)\"")?;
+            export::run(&args)
+        }
+        Some(Command::Off(args)) => unset::run_off(&args),
+        Some(Command::Unset(args)) => unset::run(&args),
+        Some(Command::Hook(args)) => hook::run(&args),
     }
 }
