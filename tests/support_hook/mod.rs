@@ -152,9 +152,17 @@ impl Terminal {
         String::from_utf8_lossy(&self.output.0.lock().unwrap()).into_owned()
     }
 
+    /// The last few thousand characters since the last step, without the sign-in spinner's
+    /// redraws.
     fn transcript_since_seen(&self) -> String {
         let buffer = self.output.0.lock().unwrap();
-        String::from_utf8_lossy(&buffer[self.seen.min(buffer.len())..]).into_owned()
+        let text = String::from_utf8_lossy(&buffer[self.seen.min(buffer.len())..]).into_owned();
+        let text: String = text
+            .split("\x1b[2K")
+            .filter(|piece| !piece.contains("Waiting for"))
+            .collect();
+        let chars: Vec<char> = text.chars().collect();
+        chars[chars.len().saturating_sub(4000)..].iter().collect()
     }
 
     /// Types a command line and waits for the next prompt; returns what was shown meanwhile
