@@ -4,6 +4,7 @@
 //! credentials due.
 
 mod common;
+mod support;
 mod support_hook;
 
 use std::collections::BTreeSet;
@@ -23,11 +24,7 @@ struct Observation {
 }
 
 fn observe(terminal: &mut Terminal, shell: HookShell) -> Observation {
-    let now = match shell {
-        HookShell::Fish => "$(date +%s)",
-        _ => shell.now_expression(),
-    };
-    let answer = terminal.query(&format!("$AWS_ACCESS_KEY_ID $SSOENV_EXPIRES_AT {now}"));
+    let answer = terminal.query(shell.observation_words());
     let words: Vec<&str> = answer.split(' ').collect();
     assert_eq!(words.len(), 3, "unexpected answer {answer:?}");
     Observation {
@@ -58,7 +55,7 @@ fn credentials_stay_valid_across_prompts(shell: HookShell) {
         terminal.run("true");
     }
     let fetched = emulator.request_count("GetRoleCredentials");
-    if shell != HookShell::Fish {
+    if shell.has_clock() {
         assert_eq!(
             env.hook_runs(),
             Vec::<String>::new(),
@@ -99,7 +96,7 @@ fn credentials_stay_valid_across_prompts(shell: HookShell) {
         "{shell:?}: the credentials were replaced at least twice in 13 s, saw {keys:?}\n{}",
         terminal.transcript()
     );
-    if shell != HookShell::Fish {
+    if shell.has_clock() {
         let runs = env.hook_runs().len() - runs_before;
         assert_eq!(
             runs,
@@ -123,6 +120,24 @@ fn zsh_keeps_credentials_valid_across_prompts() {
 #[test]
 fn fish_keeps_credentials_valid_across_prompts() {
     credentials_stay_valid_across_prompts(HookShell::Fish);
+}
+
+#[test]
+fn elvish_keeps_credentials_valid_across_prompts() {
+    credentials_stay_valid_across_prompts(HookShell::Elvish);
+}
+
+#[test]
+fn xonsh_keeps_credentials_valid_across_prompts() {
+    credentials_stay_valid_across_prompts(HookShell::Xonsh);
+}
+
+#[test]
+fn nushell_keeps_credentials_valid_across_prompts() {
+    if support::optional_program("nu", "nushell_keeps_credentials_valid_across_prompts").is_none() {
+        return;
+    }
+    credentials_stay_valid_across_prompts(HookShell::Nushell);
 }
 
 /// Starts `shell` with 20 s credentials for the profile in it, then ends the SSO session and

@@ -71,6 +71,7 @@ fn registrations(terminal: &mut Terminal, shell: HookShell) -> usize {
         HookShell::Bash => terminal.query("${PROMPT_COMMAND[*]}"),
         HookShell::Zsh => terminal.query("${precmd_functions[*]} / ${preexec_functions[*]}"),
         HookShell::Fish => terminal.query("$(functions --handlers | string join ' ')"),
+        other => panic!("no listing of prompt hooks for {other:?}"),
     };
     listing.matches("__ssoenv_hook").count()
 }

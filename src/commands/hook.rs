@@ -14,7 +14,7 @@ use crate::cli::{HookArgs, HookTiming};
 use crate::commands::export::{print_all, role_credentials};
 use crate::duration::format_duration;
 use crate::environment::{EXPIRES_AT_MARKER, PROFILE_MARKER, credential_changes};
-use crate::shell::{self, Shell, backoff_statement};
+use crate::shell::{Backoff, integration_output};
 
 /// How much validity a refresh asks for, given the hook's margin: a quarter more than the
 /// margin, so credentials taken from the cache (another shell may have refreshed them) are not
@@ -71,10 +71,11 @@ pub fn run(args: &HookArgs) -> anyhow::Result<()> {
                  again in {retry} (or now with: ssoenv use {profile})"
             );
         }
-        return print_all(&backoff_statement(
+        return print_all(&integration_output(
             args.shell,
-            Some(now + timing.retry_after.as_secs()),
-        ));
+            &[],
+            Backoff::Until(now + timing.retry_after.as_secs().max(1)),
+        )?);
     }
     let backoff_until = args
         .backoff_until
@@ -109,12 +110,11 @@ fn refresh(args: &HookArgs, profile: &str) -> anyhow::Result<()> {
             &profile.account_id,
             &credentials,
         );
-        let code = shell::render(render_syntax(args.shell), &changes)?;
-        Ok((code, credentials.expiration.timestamp()))
+        Ok((changes, credentials.expiration.timestamp()))
     });
     let now = epoch_seconds(SystemTime::now());
     match outcome {
-        Ok((mut code, expires_at)) => {
+        Ok((changes, expires_at)) => {
             let remaining = u64::try_from(expires_at).unwrap_or(0).saturating_sub(now);
             // Credentials that are due at once would be refreshed before every prompt.
             let backoff = if remaining <= margin {
@@ -124,12 +124,11 @@ fn refresh(args: &HookArgs, profile: &str) -> anyhow::Result<()> {
                     format_duration(Duration::from_secs(remaining)),
                     format_duration(timing.refresh_before),
                 );
-                Some(now + (remaining / 2).max(1))
+                Backoff::Until(now + (remaining / 2).max(1))
             } else {
-                None
+                Backoff::Clear
             };
-            code.push_str(&backoff_statement(args.shell, backoff));
-            print_all(&code)
+            print_all(&integration_output(args.shell, &changes, backoff)?)
         }
         Err(error) => {
             let retry = timing.retry_after;
@@ -141,17 +140,13 @@ fn refresh(args: &HookArgs, profile: &str) -> anyhow::Result<()> {
                 format_duration(retry)
             );
             // Exit status 0: the hook tells a handled failure from a killed run by the status.
-            print_all(&backoff_statement(
+            print_all(&integration_output(
                 args.shell,
-                Some(now + retry.as_secs().max(1)),
-            ))
+                &[],
+                Backoff::Until(now + retry.as_secs().max(1)),
+            )?)
         }
     }
-}
-
-/// The syntax the credentials are printed in for a shell's hook.
-fn render_syntax(shell: Shell) -> Shell {
-    shell
 }
 
 fn epoch_seconds(time: SystemTime) -> u64 {

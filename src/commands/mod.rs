@@ -3,6 +3,7 @@
 pub mod export;
 pub mod hook;
 pub mod init;
+pub mod integration;
 pub mod login;
 pub mod logout;
 pub mod unset;
@@ -17,11 +18,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Login(args)) => login::run(&args),
         Some(Command::Logout(args)) => logout::run(&args),
         Some(Command::Init(args)) => init::run(&args),
-        Some(Command::Use(args)) => {
-            unset::refuse_a_terminal("use", "eval \"$(ssoenv PROFILE)\"")?;
-            export::run(&args)
-        }
-        Some(Command::Off(args)) => unset::run_off(&args),
+        Some(Command::Use(args)) => integration::run_use(&args),
+        Some(Command::Off(args)) => integration::run_off(&args),
         Some(Command::Unset(args)) => unset::run(&args),
         Some(Command::Hook(args)) => hook::run(&args),
     }

@@ -19,7 +19,7 @@
 //!   in the current shell; everything else goes to the binary unchanged, so
 //!   `eval "$(ssoenv PROFILE)"` keeps working.
 
-use super::{QuoteError, Shell, quote};
+use super::{EnvChange, QuoteError, RenderError, Shell, quote, render};
 
 /// The values `init` bakes into a script.
 #[derive(Clone, Debug)]
@@ -69,7 +69,7 @@ pub fn init_script(shell: Shell, settings: &InitSettings) -> Result<String, Init
                 }
             })
             .collect::<Result<Vec<_>, _>>()?
-            .join(" "))
+            .join(if shell == Shell::Xonsh { ", " } else { " " }))
     };
     Ok(template
         .replace("@SSOENV@", &quote_for(&settings.ssoenv)?)
@@ -95,29 +95,71 @@ fn template(shell: Shell) -> Option<&'static str> {
         Shell::Elvish => include_str!("../../shell/ssoenv.elv"),
         Shell::Xonsh => include_str!("../../shell/ssoenv.xsh"),
         Shell::Nushell => include_str!("../../shell/ssoenv.nu"),
-        Shell::Tcsh => include_str!("../../shell/ssoenv.tcsh"),
-        Shell::Posix | Shell::Cmd => return None,
+        // tcsh: `precmd` exists, but an alias cannot branch over several lines, so `ssoenv use`
+        // and `ssoenv off` would not fit; use `eval "`ssoenv PROFILE`"` there.
+        Shell::Tcsh | Shell::Posix | Shell::Cmd => return None,
     })
 }
 
-/// The statement that records the hook's back-off deadline (`Some(epoch seconds)`) or clears it
-/// (`None`), in the variable the integration script of `shell` reads. A shell variable, not an
-/// environment variable, where the shell has them: programs and child shells need not see it.
-pub fn backoff_statement(shell: Shell, until: Option<u64>) -> String {
-    const NAME: &str = "__ssoenv_backoff_until";
+/// What a run for the integration does to the hook's back-off deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backoff {
+    /// Leave it as it is (`use` and `off`: their shell functions clear it themselves).
+    Keep,
+    /// No back-off: the refresh worked.
+    Clear,
+    /// No refresh before this time (Unix epoch seconds).
+    Until(u64),
+}
+
+/// The name of the back-off variable in the scripts.
+const BACKOFF_VARIABLE: &str = "__ssoenv_backoff_until";
+/// Nushell hooks keep state in `$env` only, so there it is an environment variable.
+const NUSHELL_BACKOFF_VARIABLE: &str = "SSOENV_BACKOFF_UNTIL";
+
+/// What `ssoenv use`, `off` and `hook` print for the integration of `shell` to apply: `changes`
+/// as code for the shell, then the back-off statement. Nushell cannot evaluate code made at run
+/// time, so its integration gets data instead: `{"set": {NAME: value}, "unset": [NAME]}`, the
+/// back-off being one more variable.
+pub fn integration_output(
+    shell: Shell,
+    changes: &[EnvChange],
+    backoff: Backoff,
+) -> Result<String, RenderError> {
+    if shell == Shell::Nushell {
+        let mut all = changes.to_vec();
+        match backoff {
+            Backoff::Keep => {}
+            Backoff::Clear => all.push(EnvChange::unset(NUSHELL_BACKOFF_VARIABLE)),
+            Backoff::Until(t) => all.push(EnvChange::set(NUSHELL_BACKOFF_VARIABLE, t.to_string())),
+        }
+        return super::nushell::changes_as_data(&all);
+    }
+    let mut out = render(shell, changes)?;
+    out.push_str(&backoff_statement(shell, backoff));
+    Ok(out)
+}
+
+/// The statement that records the hook's back-off deadline in the variable the integration
+/// script of `shell` reads: a shell variable, not an environment variable, where the shell has
+/// them, so programs and child shells do not see it.
+fn backoff_statement(shell: Shell, backoff: Backoff) -> String {
+    const NAME: &str = BACKOFF_VARIABLE;
+    let until = match backoff {
+        Backoff::Keep => return String::new(),
+        Backoff::Clear => None,
+        Backoff::Until(t) => Some(t),
+    };
     match (shell, until) {
         (Shell::Bash | Shell::Zsh | Shell::Posix, Some(t)) => format!("{NAME}={t}\n"),
         (Shell::Bash | Shell::Zsh | Shell::Posix, None) => format!("unset {NAME}\n"),
         (Shell::Fish, Some(t)) => format!("set -g {NAME} {t}\n"),
         (Shell::Fish, None) => format!("set -e -g {NAME}\n"),
         (Shell::PowerShell, t) => format!("$global:{NAME} = {}\n", t.unwrap_or(0)),
-        // Elvish and xonsh evaluate the hook's output where this name is the script's own
-        // variable (see their scripts).
+        // Elvish and xonsh evaluate the output where this name is the script's own variable
+        // (see their scripts).
         (Shell::Elvish, t) => format!("set {NAME} = {}\n", t.unwrap_or(0)),
         (Shell::Xonsh, t) => format!("{NAME} = {}\n", t.unwrap_or(0)),
-        // Nushell keeps hook state in `$env` only (see its script); the value is a string.
-        (Shell::Nushell, t) => format!("$env.SSOENV_BACKOFF_UNTIL = \"{}\"\n", t.unwrap_or(0)),
-        (Shell::Tcsh, t) => format!("set {NAME}={};\n", t.unwrap_or(0)),
-        (Shell::Cmd, _) => String::new(),
+        (Shell::Nushell | Shell::Tcsh | Shell::Cmd, _) => String::new(),
     }
 }

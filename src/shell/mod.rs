@@ -22,7 +22,9 @@ mod powershell;
 mod tcsh;
 mod xonsh;
 
-pub use init::{InitError, InitSettings, backoff_statement, has_integration, init_script};
+pub use init::{
+    Backoff, InitError, InitSettings, has_integration, init_script, integration_output,
+};
 
 /// A shell or output syntax ssoenv can print for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]

@@ -26,6 +26,9 @@ pub enum HookShell {
     Bash,
     Zsh,
     Fish,
+    Elvish,
+    Xonsh,
+    Nushell,
 }
 
 impl HookShell {
@@ -34,15 +37,58 @@ impl HookShell {
             HookShell::Bash => "bash",
             HookShell::Zsh => "zsh",
             HookShell::Fish => "fish",
+            HookShell::Elvish => "elvish",
+            HookShell::Xonsh => "xonsh",
+            HookShell::Nushell => "nushell",
         }
     }
 
-    /// An expression for the shell's current time in epoch seconds (fish has no clock: a
-    /// `date` process, which is the test's, not the hook's).
-    pub fn now_expression(self) -> &'static str {
+    /// Whether the integration compares times in the shell itself (no process while nothing is
+    /// due) rather than asking the binary at every prompt.
+    pub fn has_clock(self) -> bool {
+        !matches!(self, HookShell::Fish | HookShell::Elvish)
+    }
+
+    pub fn program(self) -> &'static str {
         match self {
-            HookShell::Bash | HookShell::Zsh => "$EPOCHSECONDS",
-            HookShell::Fish => "(date +%s)",
+            HookShell::Nushell => "nu",
+            other => other.name(),
+        }
+    }
+
+    /// A command line printing `Q<n>=<answer>` where `answer` is `words` evaluated by the shell
+    /// (each shell's syntax for the words). The marker as typed is not the marker printed, so
+    /// the terminal's echo of the line cannot be mistaken for the answer.
+    pub fn query_line(self, n: usize, words: &str) -> String {
+        match self {
+            HookShell::Bash | HookShell::Zsh | HookShell::Fish => {
+                format!("printf 'Q%s=<%s>\\n' {n} \"{words}\"")
+            }
+            // Elvish's own printf takes the escape from a double-quoted string.
+            HookShell::Elvish => format!("printf \"Q%s=<%s>\\n\" {n} {words}"),
+            HookShell::Xonsh => format!("printf 'Q%s=<%s>\\n' {n} @({words})"),
+            HookShell::Nushell => format!("print $\"Q({n})=<{words}>\""),
+        }
+    }
+
+    /// The words (for [`HookShell::query_line`]) that print the access key id, the expiry of
+    /// the credentials and the current time in epoch seconds, separated by spaces. Shells
+    /// without a clock use a `date` process: the test's, not the hook's.
+    pub fn observation_words(self) -> &'static str {
+        match self {
+            HookShell::Bash | HookShell::Zsh => {
+                "$AWS_ACCESS_KEY_ID $SSOENV_EXPIRES_AT $EPOCHSECONDS"
+            }
+            HookShell::Fish => "$AWS_ACCESS_KEY_ID $SSOENV_EXPIRES_AT $(date +%s)",
+            HookShell::Elvish => "$E:AWS_ACCESS_KEY_ID' '$E:SSOENV_EXPIRES_AT' '(date +%s)",
+            HookShell::Xonsh => {
+                "' '.join([${...}.get('AWS_ACCESS_KEY_ID', ''), \
+                 ${...}.get('SSOENV_EXPIRES_AT', ''), str(int(__import__('time').time()))])"
+            }
+            HookShell::Nushell => {
+                "($env.AWS_ACCESS_KEY_ID? | default '') ($env.SSOENV_EXPIRES_AT? | default '') \
+                 ((date now | into int) // 1000000000)"
+            }
         }
     }
 }
@@ -55,12 +101,13 @@ pub struct Terminal {
     /// How much of the output the test has already looked at.
     seen: usize,
     queries: usize,
+    shell: HookShell,
 }
 
 impl Terminal {
     /// Starts `command` as the session leader of a new pseudo-terminal (200 columns, so that
     /// nothing the tests type wraps), with the terminal as stdin, stdout and stderr.
-    pub fn spawn(mut command: Command) -> Terminal {
+    pub fn spawn(shell: HookShell, mut command: Command) -> Terminal {
         let size = nix::pty::Winsize {
             ws_row: 50,
             ws_col: 200,
@@ -87,6 +134,7 @@ impl Terminal {
         let master = std::fs::File::from(pty.master);
         let output = Arc::new((Mutex::new(Vec::new()), Condvar::new()));
         let mut reader = master.try_clone().expect("dup master");
+        let mut answers = master.try_clone().expect("dup master");
         let sink = Arc::clone(&output);
         // Ends when the last process holding the terminal is gone (read fails with EIO).
         std::thread::spawn(move || {
@@ -94,6 +142,11 @@ impl Terminal {
             while let Ok(n) = reader.read(&mut chunk) {
                 if n == 0 {
                     break;
+                }
+                // Nushell's line editor asks where the cursor is and waits for the answer.
+                let queries = chunk[..n].windows(4).filter(|w| w == b"\x1b[6n").count();
+                for _ in 0..queries {
+                    let _ = answers.write_all(b"\x1b[1;1R");
                 }
                 let (buffer, ready) = &*sink;
                 buffer.lock().unwrap().extend_from_slice(&chunk[..n]);
@@ -106,6 +159,7 @@ impl Terminal {
             output,
             seen: 0,
             queries: 0,
+            shell,
         }
     }
 
@@ -183,7 +237,7 @@ impl Terminal {
     pub fn query(&mut self, words: &str) -> String {
         self.queries += 1;
         let n = self.queries;
-        let shown = self.run(&format!("printf 'Q%s=<%s>\\n' {n} \"{words}\""));
+        let shown = self.run(&self.shell.query_line(n, words));
         let start_marker = format!("Q{n}=<");
         let start = shown
             .find(&start_marker)
@@ -308,6 +362,26 @@ impl HookEnv {
             HookShell::Fish => {
                 format!("'{ssoenv}' init fish {options} --ssoenv-path '{wrapper}' | source\n")
             }
+            HookShell::Elvish => format!(
+                "eval ('{ssoenv}' init elvish {options} --ssoenv-path '{wrapper}' | slurp)\n"
+            ),
+            HookShell::Xonsh => format!(
+                "execx($('{ssoenv}' init xonsh {options} --ssoenv-path '{wrapper}'), 'exec', \
+                 __xonsh__.ctx, filename='ssoenv')\n"
+            ),
+            // Nushell sources files only: the script is saved when the rc file is written.
+            HookShell::Nushell => {
+                let script = self.init_script(shell, init_options);
+                let path = self.home.path().join(format!(
+                    "ssoenv-{}.nu",
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap()
+                        .as_nanos()
+                ));
+                std::fs::write(&path, script).expect("save the nushell script");
+                format!("source '{}'\n", path.display())
+            }
         }
     }
 
@@ -371,6 +445,61 @@ impl HookEnv {
                     .args(["--no-config", "--private", "-C"])
                     .arg(format!("source '{}'", rc.display()));
             }
+            HookShell::Elvish => {
+                let rc = dir.join("rc.elv");
+                std::fs::write(
+                    &rc,
+                    format!(
+                        "set edit:prompt = {{ put '{PROMPT}' }}\nset edit:rprompt = {{ }}\n\
+                         {before}\n{init}{after}\n"
+                    ),
+                )
+                .expect("write rc.elv");
+                command = Command::new("elvish");
+                command.arg("-rc").arg(&rc);
+            }
+            HookShell::Xonsh => {
+                let rc = dir.join("xonshrc");
+                std::fs::write(
+                    &rc,
+                    format!(
+                        "$PROMPT = '{PROMPT}'\n$RIGHT_PROMPT = ''\n$TITLE = ''\n\
+                         $XONSH_HISTORY_BACKEND = 'dummy'\n{before}\n{init}{after}\n"
+                    ),
+                )
+                .expect("write xonshrc");
+                command = Command::new("xonsh");
+                command
+                    .args([
+                        "--no-script-cache",
+                        "--shell-type",
+                        "readline",
+                        "-i",
+                        "--rc",
+                    ])
+                    .arg(&rc);
+            }
+            HookShell::Nushell => {
+                let config = dir.join("config.nu");
+                let env_config = dir.join("env.nu");
+                std::fs::write(
+                    &config,
+                    format!(
+                        "$env.config.show_banner = false\n\
+                         $env.PROMPT_COMMAND = {{|| '{PROMPT}' }}\n\
+                         $env.PROMPT_COMMAND_RIGHT = {{|| '' }}\n\
+                         $env.PROMPT_INDICATOR = {{|| '' }}\n{before}\n{init}{after}\n"
+                    ),
+                )
+                .expect("write config.nu");
+                std::fs::write(&env_config, "").expect("write env.nu");
+                command = Command::new("nu");
+                command
+                    .arg("--config")
+                    .arg(&config)
+                    .arg("--env-config")
+                    .arg(&env_config);
+            }
         }
         command
             .env_clear()
@@ -387,7 +516,7 @@ impl HookEnv {
         if let Some(dir) = zdotdir {
             command.env("ZDOTDIR", dir);
         }
-        let mut terminal = Terminal::spawn(command);
+        let mut terminal = Terminal::spawn(shell, command);
         terminal.expect(PROMPT);
         terminal
     }
