@@ -238,7 +238,8 @@ fn hook_entry_says_nothing_when_nothing_is_due() {
     let far = (chrono::Utc::now().timestamp() + 3600).to_string();
     let soon = (chrono::Utc::now().timestamp() + 60).to_string();
     let later = (chrono::Utc::now().timestamp() + 600).to_string();
-    let cases: Vec<(Vec<(&str, &str)>, Vec<&str>)> = vec![
+    type Environment<'a> = Vec<(&'a str, &'a str)>;
+    let cases: Vec<(Environment, Vec<&str>)> = vec![
         // No profile in the shell.
         (vec![], vec![]),
         (vec![("SSOENV_PROFILE", "")], vec![]),

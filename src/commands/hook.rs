@@ -103,14 +103,14 @@ fn refresh(args: &HookArgs, profile: &str) -> anyhow::Result<()> {
         timing.no_login,
         &timing.sign_in,
     )
-    .and_then(|(profile, credentials)| {
+    .map(|(profile, credentials)| {
         let changes = credential_changes(
             &profile.name,
             profile.region.as_deref(),
             &profile.account_id,
             &credentials,
         );
-        Ok((changes, credentials.expiration.timestamp()))
+        (changes, credentials.expiration.timestamp())
     });
     let now = epoch_seconds(SystemTime::now());
     match outcome {
