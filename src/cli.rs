@@ -151,8 +151,9 @@ pub struct HookTiming {
 
 #[derive(Clone, Debug, Args)]
 pub struct InitArgs {
-    /// The shell to print the integration for
-    #[arg(value_enum)]
+    /// The shell to print the integration for: bash, zsh, fish, powershell (pwsh), nushell (nu),
+    /// elvish or xonsh. POSIX sh, tcsh and cmd.exe have no integration; use the export there.
+    #[arg(value_enum, hide_possible_values = true)]
     pub shell: Shell,
 
     #[command(flatten)]
