@@ -52,6 +52,22 @@ pub enum Command {
     Prompt(PromptArgs),
     /// Print the direnv function `use_ssoenv`, for `eval "$(ssoenv direnv)"` in direnvrc
     Direnv,
+    /// Print the shell integration: a prompt hook that keeps the credentials valid, and the
+    /// `ssoenv use` / `ssoenv off` commands (e.g. `eval "$(ssoenv init bash)"` in ~/.bashrc)
+    Init(InitArgs),
+    /// Put a profile's credentials into the current shell (needs the shell integration)
+    ///
+    /// Takes the options of `export`; later options override earlier ones, so the shell function
+    /// can put its defaults first.
+    #[command(args_override_self = true)]
+    Use(ExportArgs),
+    /// Remove the credentials from the current shell (needs the shell integration)
+    Off(UnsetArgs),
+    /// Print the statements that remove every variable ssoenv sets
+    Unset(UnsetArgs),
+    /// What the prompt hook runs: refresh the credentials of $SSOENV_PROFILE when they are due
+    #[command(hide = true)]
+    Hook(HookArgs),
 }
 
 #[derive(Clone, Debug, Args)]
@@ -197,4 +213,66 @@ pub struct ProcessArgs {
     /// more: the SDKs run the process again whenever fewer than 15 minutes remain.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
     pub min_valid: Duration,
+}
+
+/// The prompt hook's timing, shared by `init` (which bakes it into the script) and `hook`.
+#[derive(Clone, Debug, Args)]
+pub struct HookTiming {
+    /// Refresh the credentials when they have less than this left (e.g. 10m, 1h)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
+    pub refresh_before: Duration,
+
+    /// After a failed or cancelled refresh or sign-in, wait this long before the hook tries again
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5m")]
+    pub retry_after: Duration,
+
+    /// Never sign in from the hook: when the SSO session has ended, only say how to sign in
+    #[arg(long)]
+    pub no_login: bool,
+
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct InitArgs {
+    /// The shell to print the integration for: bash, zsh, fish, powershell (pwsh), nushell (nu),
+    /// elvish or xonsh. POSIX sh, tcsh and cmd.exe have no integration; use the export there.
+    #[arg(value_enum, hide_possible_values = true)]
+    pub shell: Shell,
+
+    #[command(flatten)]
+    pub timing: HookTiming,
+
+    /// The ssoenv the script runs [default: this executable's absolute path]. For tests and
+    /// wrappers (for example one that counts runs); the path is quoted for the shell.
+    #[arg(long, value_name = "PATH", hide = true)]
+    pub ssoenv_path: Option<std::path::PathBuf>,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct UnsetArgs {
+    /// The shell to print for [default: the calling shell, then $SHELL, then sh]
+    #[arg(long, value_enum)]
+    pub shell: Option<Shell>,
+}
+
+/// `ssoenv hook SHELL …`: run by the init script, never by hand. Its output is evaluated by the
+/// hook, whatever the outcome.
+#[derive(Clone, Debug, Args)]
+pub struct HookArgs {
+    #[arg(value_enum)]
+    pub shell: Shell,
+
+    #[command(flatten)]
+    pub timing: HookTiming,
+
+    /// No refresh before this time (Unix epoch seconds; empty: none): the back-off after a
+    /// failure, kept by the shell in a variable of its own
+    #[arg(long, value_name = "EPOCH_SECONDS")]
+    pub backoff_until: Option<String>,
+
+    /// The previous refresh never finished (Ctrl-C): back off and say so, without refreshing
+    #[arg(long)]
+    pub interrupted: bool,
 }

@@ -31,7 +31,7 @@ fn man_pages() -> Vec<(String, Vec<u8>)> {
     };
     let main = ssoenv::cli::Cli::command();
     let mut pages = vec![("doc/ssoenv.1".to_string(), render(main.clone()))];
-    for sub in main.get_subcommands() {
+    for sub in main.get_subcommands().filter(|sub| !sub.is_hide_set()) {
         // clap names are `&'static str` (without its "string" feature); a test may leak a few.
         let name: &'static str = Box::leak(format!("ssoenv-{}", sub.get_name()).into_boxed_str());
         pages.push((format!("doc/{name}.1"), render(sub.clone().name(name))));

@@ -3,11 +3,15 @@
 pub mod direnv;
 pub mod exec;
 pub mod export;
+pub mod hook;
+pub mod init;
+pub mod integration;
 pub mod login;
 pub mod logout;
 pub mod process;
 pub mod profile_credentials;
 pub mod prompt;
+pub mod unset;
 
 use crate::cli::{Cli, Command};
 
@@ -22,5 +26,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Process(args)) => process::run(&args),
         Some(Command::Prompt(args)) => prompt::run(&args),
         Some(Command::Direnv) => direnv::run(),
+        Some(Command::Init(args)) => init::run(&args),
+        Some(Command::Use(args)) => integration::run_use(&args),
+        Some(Command::Off(args)) => integration::run_off(&args),
+        Some(Command::Unset(args)) => unset::run(&args),
+        Some(Command::Hook(args)) => hook::run(&args),
     }
 }

@@ -15,11 +15,16 @@ mod cmd;
 mod dotenv;
 mod elvish;
 mod fish;
+pub mod init;
 mod nushell;
 mod posix;
 mod powershell;
 mod tcsh;
 mod xonsh;
+
+pub use init::{
+    Backoff, InitError, InitSettings, has_integration, init_script, integration_output,
+};
 
 /// A shell or output syntax ssoenv can print for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]

@@ -39,6 +39,37 @@ pub(super) fn write_unset(out: &mut String, name: &str) {
     out.push('\n');
 }
 
+/// The changes as JSON for the Nushell integration, which applies them with `load-env` and
+/// `hide-env`: `{"set": {NAME: value, …}, "unset": [NAME, …]}`. JSON strings carry any text.
+pub(super) fn changes_as_data(changes: &[super::EnvChange]) -> Result<String, super::RenderError> {
+    let mut set = serde_json::Map::new();
+    let mut unset = Vec::new();
+    for change in changes {
+        if !super::is_valid_name(change.name()) {
+            return Err(super::RenderError::InvalidName(change.name().to_owned()));
+        }
+        match change {
+            super::EnvChange::Set { name, value } => {
+                super::reject_nul("nushell", value).map_err(|reason| {
+                    super::RenderError::Unrepresentable {
+                        name: name.clone(),
+                        reason,
+                    }
+                })?;
+                unset.retain(|n: &serde_json::Value| n.as_str() != Some(name.as_str()));
+                set.insert(name.clone(), serde_json::Value::String(value.clone()));
+            }
+            super::EnvChange::Unset { name } => {
+                set.remove(name);
+                unset.push(serde_json::Value::String(name.clone()));
+            }
+        }
+    }
+    let mut text = serde_json::json!({ "set": set, "unset": unset }).to_string();
+    text.push('\n');
+    Ok(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::quote;
