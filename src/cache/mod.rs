@@ -24,7 +24,7 @@ use std::ffi::OsStr;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use files::{ensure_private_dir, write_atomic};
+pub use files::{ensure_private_dir, write_atomic, write_atomic_with_permissions};
 pub use keys::{registration_key, role_credentials_key, token_key};
 pub use lock::CacheLock;
 pub use python_json::{to_python_json, to_python_json_compact};
