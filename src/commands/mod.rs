@@ -1,8 +1,14 @@
 //! One file per subcommand; each turns parsed arguments into an effect.
 
+pub mod completions;
+pub mod configure;
 pub mod export;
+pub mod list;
 pub mod login;
 pub mod logout;
+pub mod populate;
+mod signed_in;
+pub mod status;
 
 use crate::cli::{Cli, Command};
 
@@ -13,5 +19,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Login(args)) => login::run(&args),
         Some(Command::Logout(args)) => logout::run(&args),
+        Some(Command::Configure(args)) => configure::run(&args),
+        Some(Command::Populate(args)) => populate::run(&args),
+        Some(Command::List(args)) => list::run(&args),
+        Some(Command::Status(args)) => status::run(&args),
+        Some(Command::Completions(args)) => completions::run(&args),
     }
 }

@@ -47,6 +47,12 @@ impl SectionId {
         }
     }
 
+    /// Whether the name can be written into a header and read back as itself (no line breaks,
+    /// no white space at either end, not empty).
+    pub fn validate(&self) -> Result<(), EditError> {
+        check_name(self)
+    }
+
     fn kind(&self) -> SectionKind {
         match self {
             SectionId::Profile(_) => SectionKind::Profile,
@@ -75,7 +81,7 @@ pub enum EditError {
     /// The file could not be read or parsed: editing a file we cannot read exactly could lose
     /// what we did not understand.
     #[error(transparent)]
-    Read(#[from] ConfigError),
+    Read(Box<ConfigError>),
 
     #[error("cannot use {what} name {name:?}: {reason}")]
     InvalidName {
@@ -111,6 +117,12 @@ pub enum EditError {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl From<ConfigError> for EditError {
+    fn from(error: ConfigError) -> Self {
+        EditError::Read(Box::new(error))
+    }
 }
 
 /// One line of the original file: its text and the line break that ended it (`""` for a last
@@ -277,8 +289,7 @@ impl ConfigEditor {
                 let indent = section
                     .entries()
                     .iter()
-                    .filter(|entry| !entry.is_inherited())
-                    .next_back()
+                    .rfind(|entry| !entry.is_inherited())
                     .map(|entry| leading_space(&self.lines[entry.line() - 1].text))
                     .unwrap_or_default();
                 let added = self.added.entry(anchor).or_default();
