@@ -38,6 +38,10 @@ pub enum Command {
     /// List the profiles of the config file with their account, role and sign-in state (offline)
     List(ListArgs),
     /// Show the time left on a profile's SSO token and credentials; the exit status tells scripts
+    #[command(
+        after_help = "Exit status: 0 valid; 1 error; 3 a sign-in is needed (not signed \
+                            in, or expired); 4 expiring (a sign-in is due within --margin)."
+    )]
     Status(StatusArgs),
     /// Print the script that completes ssoenv's arguments, profile names included, in a shell
     Completions(CompletionsArgs),

@@ -181,6 +181,34 @@ fn escape_in_a_menu_cancels_without_writing() {
 }
 
 #[test]
+fn ctrl_c_in_a_menu_gives_the_cursor_back() {
+    let emulator = start_emulator();
+    let url = emulator.url();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 3600);
+    let interrupted = drive_in_pty(
+        SSOENV,
+        &["configure", "--sso-session", SESSION],
+        &test_env(&home, &url),
+        json!([
+            {"expect": "ProductionAccount"},
+            {"send": "\u{3}"},
+        ]),
+    );
+    assert_eq!(interrupted.status, Some(130), "{}", interrupted.transcript);
+    let hidden = interrupted
+        .raw
+        .rfind("\u{1b}[?25l")
+        .expect("the menu hid the cursor");
+    assert!(
+        interrupted.raw[hidden..].contains("\u{1b}[?25h"),
+        "the cursor is shown again: {:?}",
+        &interrupted.raw[hidden..]
+    );
+    assert_eq!(read_config(&home), CONFIG);
+}
+
+#[test]
 fn without_a_terminal_a_missing_answer_names_its_flag() {
     let emulator = start_emulator();
     let url = emulator.url();

@@ -43,6 +43,15 @@ const LEGACY_KEYS: [&str; 2] = ["sso_start_url", "sso_region"];
 
 pub fn run(args: &ConfigureArgs) -> anyhow::Result<()> {
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if interactive {
+        // The menus hide the cursor while they are drawn; Ctrl-C must not leave the user's
+        // terminal without one. Nothing has been written at that point.
+        let _ = ctrlc::set_handler(|| {
+            let _ = Term::stderr().show_cursor();
+            eprintln!();
+            std::process::exit(130);
+        });
+    }
     let asker = Asker {
         interactive,
         theme: ColorfulTheme::default(),

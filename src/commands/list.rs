@@ -71,7 +71,7 @@ fn row(config: &AwsConfig, dirs: &CacheDirs, name: &str) -> Row {
         Err(ConfigError::NotSsoProfile { .. }) => ("not_sso", "-".to_string(), None, None, None),
         Err(error) => (
             "error",
-            format!("error: {error}"),
+            format!("error: {}", first_sentence(&error.to_string())),
             None,
             None,
             Some(error.to_string()),
@@ -79,7 +79,7 @@ fn row(config: &AwsConfig, dirs: &CacheDirs, name: &str) -> Row {
         Ok(profile) => match ProfileState::read(&profile, dirs) {
             Err(error) => (
                 "error",
-                format!("error: {error}"),
+                format!("error: {}", first_sentence(&error.to_string())),
                 None,
                 None,
                 Some(error.to_string()),
@@ -161,4 +161,9 @@ fn table(rows: &[Row]) -> String {
         push(line.each_ref().map(String::as_str));
     }
     out
+}
+
+/// The table has one line per profile: the first sentence of a message (`--json` has it all).
+fn first_sentence(message: &str) -> &str {
+    message.split(". ").next().unwrap_or(message)
 }

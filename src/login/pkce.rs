@@ -83,7 +83,7 @@ mod tests {
     #[test]
     fn rfc_7636_appendix_b_vector() {
         assert_eq!(
-            code_challenge("dBjftJeZ4CVP-mJ92K0vnMhJ3gYp6bZKFtHUeWxuHqU8"),
+            code_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }

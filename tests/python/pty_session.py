@@ -10,7 +10,7 @@ STEPS_JSON is a list of steps, run in order:
 
 When the steps are done the program gets 30 s to exit (or is ended if "keep_running" is given as
 the last step, for shells). Prints one JSON object: {"status": exit status or null,
-"transcript": everything shown, escape sequences removed}. Exits 1, with the transcript on
+"transcript": everything shown, escape sequences removed, "raw": the same with them}. Exits 1, with the transcript on
 stderr, when an expected text never appears.
 """
 
@@ -103,7 +103,15 @@ def main() -> int:
     if status is None:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-    print(json.dumps({"status": status, "transcript": cleaned()}))
+    print(
+        json.dumps(
+            {
+                "status": status,
+                "transcript": cleaned(),
+                "raw": raw.decode("utf-8", "replace"),
+            }
+        )
+    )
     return 0
 
 

@@ -12,6 +12,8 @@ use crate::common::{TestHome, run};
 pub struct PtyRun {
     pub status: Option<i32>,
     pub transcript: String,
+    /// The same with the escape sequences (cursor, colours) left in.
+    pub raw: String,
 }
 
 /// Runs `program args` in a pseudo-terminal through `tests/python/pty_session.py`, typing and
@@ -50,6 +52,7 @@ pub fn drive_in_pty(
             .as_str()
             .unwrap_or_default()
             .to_string(),
+        raw: result["raw"].as_str().unwrap_or_default().to_string(),
     }
 }
 
