@@ -1,6 +1,7 @@
 //! The command line, declared once: parsing, `--help`, and later completions and the man page
 //! are all generated from these types.
 
+use std::ffi::OsString;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -31,6 +32,27 @@ pub enum Command {
     Login(LoginArgs),
     /// Sign out of an SSO session and delete its cached token and role credentials
     Logout(LogoutArgs),
+    /// Run a command with a profile's credentials in its environment
+    ///
+    /// The command gets the variables `export` sets, without AWS_PROFILE and AWS_DEFAULT_PROFILE.
+    /// ssoenv becomes the command, so its exit status and the signals sent to it are the
+    /// command's own; 127 means the command was not found, 126 that it could not be run.
+    /// Credentials are not renewed while the command runs: for long jobs use a profile with
+    /// `credential_process = ssoenv process PROFILE`.
+    Exec(ExecArgs),
+    /// Print a profile's credentials as credential_process JSON (never signs in)
+    ///
+    /// For `credential_process = ssoenv process PROFILE` in another profile of the config file:
+    /// tools that read profiles (the CDK, Terraform, the SDKs) then get credentials that renew
+    /// themselves. Prints {"Version": 1, "AccessKeyId", "SecretAccessKey", "SessionToken",
+    /// "Expiration", "AccountId"}. It never signs in, since it runs under other tools where
+    /// nobody sees a prompt: without a usable SSO session it exits with status 3 and says on
+    /// stderr what to run.
+    Process(ProcessArgs),
+    /// Print a short prompt segment: the active profile and the time its credentials have left
+    Prompt(PromptArgs),
+    /// Print the direnv function `use_ssoenv`, for `eval "$(ssoenv direnv)"` in direnvrc
+    Direnv,
     /// Create or update an SSO profile, like `aws configure sso` (prompts, or flags for scripts)
     Configure(ConfigureArgs),
     /// Create a profile for every account and role you can reach through an SSO session
@@ -47,7 +69,14 @@ pub enum Command {
     Completions(CompletionsArgs),
 }
 
-/// How a sign-in is done; shared by `login` and the sign-in `export` starts.
+#[derive(Clone, Debug, Args)]
+pub struct PromptArgs {
+    /// What to print; `{profile}` and `{remaining}` (e.g. `42m`, `1h05m`, `expired`) are replaced
+    #[arg(long, default_value = "{profile} {remaining}")]
+    pub format: String,
+}
+
+/// How a sign-in is done; shared by `login` and the sign-ins `export` and `exec` start.
 #[derive(Clone, Debug, Default, Args)]
 pub struct SignInArgs {
     /// Sign in with a device code (confirm a code on any device) instead of the browser redirect
@@ -57,6 +86,16 @@ pub struct SignInArgs {
     /// Print the sign-in address instead of opening a browser
     #[arg(long)]
     pub no_browser: bool,
+
+    /// Listen for the browser's redirect on this 127.0.0.1 port (so `ssh -L PORT:127.0.0.1:PORT`
+    /// can forward it) [default: `sso_redirect_port` of the sso-session, else a random port]
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub redirect_port: Option<u16>,
+
+    /// Sign in with a browser on another machine, then paste the address it ended on
+    /// (`http://127.0.0.1:…/oauth/callback?code=…`) into this terminal
+    #[arg(long, conflicts_with = "use_device_code")]
+    pub paste: bool,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -121,6 +160,11 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
     pub min_valid: Duration,
 
+    /// Fail unless the credentials stay valid this long (fresh ones are fetched when the cached
+    /// ones would expire sooner): a guard for long jobs, e.g. `--min-remaining 2h`
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub min_remaining: Option<Duration>,
+
     /// Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv
     /// never signs in either.
     #[arg(long)]
@@ -128,6 +172,49 @@ pub struct ExportArgs {
 
     #[command(flatten)]
     pub sign_in: SignInArgs,
+}
+
+/// `ssoenv exec [PROFILE] -- COMMAND [ARGS…]`.
+#[derive(Clone, Debug, Args)]
+pub struct ExecArgs {
+    /// The profile [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
+    #[arg(add = ArgValueCandidates::new(profile_names))]
+    pub profile: Option<String>,
+
+    /// Reuse cached credentials only while they have more than this left (e.g. 90s, 10m, 1h)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
+    pub min_valid: Duration,
+
+    /// Fail before starting the command unless the credentials stay valid this long (fresh ones
+    /// are fetched when the cached ones would expire sooner), e.g. `--min-remaining 45m`
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub min_remaining: Option<Duration>,
+
+    /// Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv
+    /// never signs in either.
+    #[arg(long)]
+    pub no_login: bool,
+
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+
+    /// The command to run and its arguments, after `--`
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<OsString>,
+}
+
+/// `ssoenv process PROFILE`.
+#[derive(Clone, Debug, Args)]
+pub struct ProcessArgs {
+    /// The profile whose credentials to print. Required, never taken from $AWS_PROFILE: that
+    /// names the profile whose credential_process runs ssoenv.
+    #[arg(add = ArgValueCandidates::new(profile_names))]
+    pub profile: String,
+
+    /// Reuse cached credentials only while they have more than this left. Keep it at 15m or
+    /// more: the SDKs run the process again whenever fewer than 15 minutes remain.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
+    pub min_valid: Duration,
 }
 
 fn profile_names() -> Vec<clap_complete::CompletionCandidate> {

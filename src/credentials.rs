@@ -53,6 +53,15 @@ pub enum CredentialsError {
         profile: String,
         reason: SignInReason,
     },
+    #[error(
+        "the credentials of profile '{profile}' stay valid for {available}, not the {required} asked for; role {role} gives no longer sessions (its maximum session duration is set in IAM Identity Center)"
+    )]
+    LifetimeTooShort {
+        profile: String,
+        role: String,
+        available: String,
+        required: String,
+    },
     #[error("signing in failed: {0}")]
     SignInFailed(#[from] crate::login::LoginError),
     #[error(transparent)]
@@ -161,21 +170,16 @@ impl<'a> CredentialsPipeline<'a> {
         }
         // One fetch per expiry however many processes ask: the others wait here and then find
         // the credentials the first one cached.
-        let _lock = self.roles.lock_with(&key, || {})?;
+        let _lock = self.roles.lock_with(&key, || {
+            eprintln!(
+                "ssoenv: another ssoenv is getting the credentials of profile '{}' (signing in?); waiting for it…",
+                self.profile.name
+            );
+        })?;
         if let Some(cached) = self.fresh_role_credentials(&key, min_valid)? {
             return Ok(cached);
         }
         let credentials = self.fetch_role_credentials()?;
-        if credentials.remaining(self.now) <= as_chrono(min_valid) {
-            eprintln!(
-                "ssoenv: warning: role {} gives credentials valid for only {} (asked for more than {}); they will be fetched again each time",
-                self.profile.role_name,
-                crate::duration::format_duration(
-                    credentials.remaining(self.now).to_std().unwrap_or_default()
-                ),
-                crate::duration::format_duration(min_valid),
-            );
-        }
         self.roles.store(&key, &credentials)?;
         Ok(credentials)
     }
@@ -298,6 +302,29 @@ impl<'a> CredentialsPipeline<'a> {
     fn remaining(&self, token: &SsoToken) -> Duration {
         (token.expires_at - self.now).to_std().unwrap_or_default()
     }
+}
+
+/// Checks that `credentials` stay valid for `required`: they are as fresh as they get, so if they
+/// fall short the role's maximum session duration is shorter than the job needs.
+pub fn ensure_lifetime(
+    profile: &str,
+    role: &str,
+    credentials: &RoleCredentials,
+    required: Duration,
+) -> Result<(), CredentialsError> {
+    let available = credentials
+        .remaining(Utc::now())
+        .to_std()
+        .unwrap_or_default();
+    if available >= required {
+        return Ok(());
+    }
+    Err(CredentialsError::LifetimeTooShort {
+        profile: profile.to_string(),
+        role: role.to_string(),
+        available: crate::duration::format_duration(available),
+        required: crate::duration::format_duration(required),
+    })
 }
 
 /// The role-credential cache keys of every profile in `config` that signs in with `session`:

@@ -1,7 +1,9 @@
 //! ssoenv: short-term AWS credentials from IAM Identity Center (SSO) in the shell.
 //!
 //! Data flows one way: `cli` → `commands` → [`credentials`] (the one place that decides: cached?
-//! refresh? sign in? fetch?) → [`cache`] and [`sso`] → [`shell`] rendering → stdout.
+//! refresh? sign in? fetch?) → [`cache`] and [`sso`] → [`shell`] rendering → stdout. A role
+//! chain goes through [`role_chain`], which uses the same pipeline for the SSO profile at its
+//! start and [`sts`] for the roles.
 
 pub mod cache;
 pub mod cli;
@@ -15,5 +17,7 @@ pub mod error;
 pub mod login;
 pub mod populate;
 pub mod profile_state;
+pub mod role_chain;
 pub mod shell;
 pub mod sso;
+pub mod sts;

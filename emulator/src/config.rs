@@ -1,6 +1,7 @@
 //! What the emulated Identity Center instance looks like and how it behaves: lifetimes, the
 //! accounts and roles a user is assigned, and the switches tests flip (slow down, deny, latency).
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -67,6 +68,9 @@ pub struct EmulatorConfig {
     pub accounts: Vec<Account>,
     /// Added to every request of the emulated services (not to the control endpoints).
     pub latency: Duration,
+    /// Roles whose trust policy demands an external id (STS `AssumeRole`): role ARN → the id.
+    /// Any other well-formed role ARN can be assumed by any credentials the emulator issued.
+    pub role_external_ids: BTreeMap<String, String>,
     pub authorize: AuthorizeBehaviour,
     /// Print one line per request to stderr.
     pub log_requests: bool,
@@ -103,6 +107,7 @@ impl Default for EmulatorConfig {
                 ),
             ],
             latency: Duration::ZERO,
+            role_external_ids: BTreeMap::new(),
             authorize: AuthorizeBehaviour::Approve,
             log_requests: false,
         }
@@ -159,6 +164,8 @@ pub struct ConfigPatch {
     /// Roles of the generated accounts (default: ReadOnly, FullAccess).
     pub generated_roles: Option<Vec<String>>,
     pub log_requests: Option<bool>,
+    /// Role ARN → the external id its trust policy demands (replaces the whole map).
+    pub role_external_ids: Option<BTreeMap<String, String>>,
 }
 
 fn present_even_if_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
@@ -222,6 +229,10 @@ impl ConfigPatch {
         );
         set(&mut config.authorize, authorize);
         set(&mut config.log_requests, self.log_requests);
+        set(
+            &mut config.role_external_ids,
+            self.role_external_ids.clone(),
+        );
         if let Some(n) = self.generated_accounts {
             let roles: Vec<&str> = match &self.generated_roles {
                 Some(roles) => roles.iter().map(String::as_str).collect(),

@@ -16,6 +16,7 @@
 //! | `POST mint-session` | a signed-in session, see [`crate::MintedSession`] |
 //! | `GET last-authorize` | query parameters of the last `/authorize`, or `null` |
 //! | `GET credentials-owner?access_key_id=…` | `{"accountId", "roleName"}` (404 if unknown) |
+//! | `GET assumed-role-owner?access_key_id=…` | `{"roleArn", "roleSessionName", "externalId", "durationSeconds", "sourceAccessKeyId", "assumedRoleArn"}` (404 if unknown) |
 //! | `GET health` | `{"ok": true}` |
 
 use serde::Deserialize;
@@ -125,6 +126,23 @@ fn handle_inner(service: &Service, action: &str, request: &Request) -> Result<Re
                     404,
                     "no role credentials with this access key id were issued",
                 ),
+            }
+        }
+        ("GET", "assumed-role-owner") => {
+            let key = request.query_param("access_key_id").unwrap_or("");
+            match service.state().assumed_roles.get(key) {
+                Some(owner) => Response::json(
+                    200,
+                    &json!({
+                        "roleArn": owner.role_arn,
+                        "roleSessionName": owner.role_session_name,
+                        "externalId": owner.external_id,
+                        "durationSeconds": owner.duration_seconds,
+                        "sourceAccessKeyId": owner.source_access_key_id,
+                        "assumedRoleArn": owner.assumed_role_arn,
+                    }),
+                ),
+                None => error(404, "no role with this access key id was assumed"),
             }
         }
         _ => error(

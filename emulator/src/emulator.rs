@@ -9,9 +9,10 @@ use crate::config::EmulatorConfig;
 use crate::failure::Failure;
 use crate::http::HttpServer;
 use crate::service::{MintedSession, Service};
+use crate::state::AssumedRoleOwner;
 
-/// A running emulator serving both services (OIDC and portal) on one port; paths tell them
-/// apart, so one URL works as both endpoint overrides. Dropping it stops the server.
+/// A running emulator serving every service (OIDC, portal, STS) on one port; paths tell them
+/// apart, so one URL works as every endpoint override (`AWS_ENDPOINT_URL`). Dropping it stops the server.
 pub struct Emulator {
     service: Arc<Service>,
     url: String,
@@ -54,7 +55,8 @@ impl Emulator {
 
     /// How many requests an operation received (failed and injected-failure ones included).
     /// Names: RegisterClient, StartDeviceAuthorization, CreateToken, Authorize,
-    /// DeviceVerification, GetRoleCredentials, ListAccounts, ListAccountRoles, Logout.
+    /// DeviceVerification, GetRoleCredentials, ListAccounts, ListAccountRoles, Logout,
+    /// AssumeRole, GetCallerIdentity.
     pub fn request_count(&self, operation: &str) -> u64 {
         self.service.request_count(operation)
     }
@@ -133,6 +135,17 @@ impl Emulator {
             .role_credentials
             .get(access_key_id)
             .map(|owner| (owner.account_id.clone(), owner.role_name.clone()))
+    }
+
+    /// What the `AssumeRole` call that issued this access key id asked for, and which key signed
+    /// it; `None` for keys STS did not issue (e.g. SSO role credentials: see
+    /// [`Emulator::credentials_owner`]).
+    pub fn assumed_role_owner(&self, access_key_id: &str) -> Option<AssumedRoleOwner> {
+        self.service
+            .state()
+            .assumed_roles
+            .get(access_key_id)
+            .cloned()
     }
 
     /// The decoded query parameters of the last `GET /authorize`, to check the URL a client built.

@@ -77,6 +77,11 @@ pub fn access_key_id() -> String {
     format!("ASIA{}", random_string(UPPER_ALNUM, 16))
 }
 
+/// `AROA` + 17 characters: the shape of a role's unique id.
+pub fn role_id() -> String {
+    format!("AROA{}", random_string(UPPER_ALNUM, 17))
+}
+
 pub fn secret_access_key() -> String {
     random_string(SECRET_KEY, 40)
 }

@@ -1,6 +1,8 @@
 //! A local IAM Identity Center: the SSO OIDC service and the SSO portal on one loopback port,
 //! speaking the real restJson1 wire protocol so that the real clients (`aws-sdk-ssooidc`,
-//! `aws-sdk-sso`, botocore) can log in, refresh tokens and fetch role credentials against it.
+//! `aws-sdk-sso`, botocore) can log in, refresh tokens and fetch role credentials against it;
+//! and STS `AssumeRole` (awsQuery protocol) on the same port, so role chains can start from
+//! those role credentials.
 //!
 //! ```no_run
 //! use sso_emulator::{Emulator, EmulatorConfig};
@@ -12,7 +14,8 @@
 //! Paths: OIDC `POST /client/register`, `POST /device_authorization`, `POST /token`,
 //! `GET /authorize` (PKCE sign-in page), `GET /device` (device verification page); portal
 //! `GET /federation/credentials`, `GET /assignment/accounts`, `GET /assignment/roles`,
-//! `POST /logout`; control endpoints under `/_emulator/` (see [`control`]).
+//! `POST /logout`; STS `POST /` with a form body (`Action=AssumeRole`, `Action=GetCallerIdentity`);
+//! control endpoints under `/_emulator/` (see [`control`]).
 
 pub mod cli;
 pub mod config;
@@ -25,6 +28,7 @@ mod oidc;
 mod portal;
 mod service;
 mod state;
+mod sts;
 mod url_encoding;
 pub mod wire;
 
@@ -33,3 +37,4 @@ pub use emulator::Emulator;
 pub use failure::Failure;
 pub use ids::pkce_s256_challenge;
 pub use service::MintedSession;
+pub use state::AssumedRoleOwner;

@@ -65,15 +65,18 @@ fn get_role_credentials_inner(state: &mut State, request: &Request) -> Result<Va
         return Err(PortalError::new(PortalErrorKind::Forbidden, "No access"));
     }
     let access_key_id = ids::access_key_id();
-    let expiration = epoch_millis_after(state.config.credential_lifetime);
+    let session_token = ids::session_token();
+    let lifetime = state.config.credential_lifetime;
+    let expiration = epoch_millis_after(lifetime);
     let body = json!({
         "roleCredentials": {
             "accessKeyId": access_key_id,
             "secretAccessKey": ids::secret_access_key(),
-            "sessionToken": ids::session_token(),
+            "sessionToken": session_token,
             "expiration": expiration,
         }
     });
+    state.record_issued_key(access_key_id.clone(), session_token, lifetime);
     state.record_role_credentials(
         access_key_id,
         CredentialsOwner {

@@ -13,8 +13,10 @@ use crate::config::EmulatorConfig;
 use crate::failure::{Failure, FailureQueue};
 use crate::http::{Request, Response};
 use crate::state::{State, epoch_seconds};
-use crate::wire::{oidc_error_response, oidc_error_type, portal_error_response};
-use crate::{control, ids, oidc, portal};
+use crate::wire::{
+    oidc_error_response, oidc_error_type, portal_error_response, sts_error_response,
+};
+use crate::{control, ids, oidc, portal, sts};
 
 /// The operations the emulator serves, named as the service models name them (plus the two
 /// browser pages).
@@ -29,10 +31,12 @@ pub enum Operation {
     ListAccounts,
     ListAccountRoles,
     Logout,
+    AssumeRole,
+    GetCallerIdentity,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 9] = [
+    pub const ALL: [Operation; 11] = [
         Operation::RegisterClient,
         Operation::StartDeviceAuthorization,
         Operation::CreateToken,
@@ -42,6 +46,8 @@ impl Operation {
         Operation::ListAccounts,
         Operation::ListAccountRoles,
         Operation::Logout,
+        Operation::AssumeRole,
+        Operation::GetCallerIdentity,
     ];
 
     pub fn name(self) -> &'static str {
@@ -55,7 +61,22 @@ impl Operation {
             Operation::ListAccounts => "ListAccounts",
             Operation::ListAccountRoles => "ListAccountRoles",
             Operation::Logout => "Logout",
+            Operation::AssumeRole => "AssumeRole",
+            Operation::GetCallerIdentity => "GetCallerIdentity",
         }
+    }
+
+    /// The operation a request asks for: by path for the REST services, by the form body's
+    /// `Action` for STS (`POST /`).
+    pub fn for_request(request: &Request) -> Option<Operation> {
+        if request.method == "POST" && request.path == "/" {
+            return match sts::action_of(request)?.as_str() {
+                "AssumeRole" => Some(Operation::AssumeRole),
+                "GetCallerIdentity" => Some(Operation::GetCallerIdentity),
+                _ => None,
+            };
+        }
+        Operation::route(&request.method, &request.path)
     }
 
     pub fn route(method: &str, path: &str) -> Option<Operation> {
@@ -82,6 +103,10 @@ impl Operation {
                 | Operation::ListAccountRoles
                 | Operation::Logout
         )
+    }
+
+    fn is_sts(self) -> bool {
+        matches!(self, Operation::AssumeRole | Operation::GetCallerIdentity)
     }
 }
 
@@ -143,7 +168,7 @@ impl Service {
             let state = self.state();
             (state.config.latency, state.config.log_requests)
         };
-        let operation = Operation::route(&request.method, &request.path);
+        let operation = Operation::for_request(request);
         let response = match operation {
             None => Some(unknown_operation(request)),
             Some(operation) => {
@@ -198,6 +223,8 @@ impl Service {
             Operation::ListAccounts => portal::list_accounts(&mut state, request),
             Operation::ListAccountRoles => portal::list_account_roles(&mut state, request),
             Operation::Logout => portal::logout(&mut state, request),
+            Operation::AssumeRole => sts::assume_role(&mut state, request),
+            Operation::GetCallerIdentity => sts::get_caller_identity(&mut state, request),
         };
         Some(response.with_header("x-amzn-RequestId", &ids::request_id()))
     }
@@ -255,8 +282,17 @@ impl Service {
     }
 }
 
-/// 404 for paths no operation serves, in the portal's error shape.
+/// 404 for paths no operation serves, in the portal's error shape; an STS action the emulator
+/// does not know is STS's own `InvalidAction`.
 fn unknown_operation(request: &Request) -> Response {
+    if request.method == "POST" && request.path == "/" {
+        let action = sts::action_of(request).unwrap_or_default();
+        return sts_error_response(
+            400,
+            "InvalidAction",
+            &format!("Could not find operation {action} for version 2011-06-15"),
+        );
+    }
     portal_error_response(
         404,
         "UnknownOperationException",
@@ -271,10 +307,16 @@ fn injected_response(operation: Operation, failure: &Failure) -> Response {
         .as_deref()
         .filter(|code| !code.is_empty());
     if let Some(body) = &failure.body {
+        let content_type = if operation.is_sts() {
+            "text/xml"
+        } else {
+            "application/json"
+        };
         let mut response = Response::new(failure.status)
-            .with_header("Content-Type", "application/json")
+            .with_header("Content-Type", content_type)
             .with_body(body.clone().into_bytes());
-        if let Some(code) = code {
+        // STS (awsQuery) carries the error code in the XML body only.
+        if let Some(code) = code.filter(|_| !operation.is_sts()) {
             let header = if operation.is_portal() {
                 code.to_owned()
             } else {
@@ -285,6 +327,9 @@ fn injected_response(operation: Operation, failure: &Failure) -> Response {
         return response;
     }
     match code {
+        Some(code) if operation.is_sts() => {
+            sts_error_response(failure.status, code, "Injected failure")
+        }
         Some(code) if operation.is_portal() => {
             portal_error_response(failure.status, code, "Injected failure")
         }

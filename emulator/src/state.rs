@@ -110,6 +110,33 @@ pub struct CredentialsOwner {
     pub role_name: String,
 }
 
+/// A temporary key the emulator handed out (GetRoleCredentials or AssumeRole): what STS checks
+/// when a request is signed with it.
+#[derive(Debug, Clone)]
+pub struct IssuedKey {
+    /// Must come with the key in `X-Amz-Security-Token`.
+    pub session_token: String,
+    pub expires_at: Instant,
+}
+
+/// What one `AssumeRole` call was asked for and with which credentials it was signed, so tests
+/// can prove a chain used the right source credentials and parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssumedRoleOwner {
+    pub role_arn: String,
+    pub role_session_name: String,
+    /// `None` when the request carried no `ExternalId`.
+    pub external_id: Option<String>,
+    /// `None` when the request carried no `DurationSeconds` (the default hour applied).
+    pub duration_seconds: Option<u32>,
+    /// The access key id the request was signed with.
+    pub source_access_key_id: String,
+    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
+    pub assumed_role_arn: String,
+    /// The role's unique id (`AROA…`), without the `:SESSION` suffix.
+    pub assumed_role_id: String,
+}
+
 /// Everything the emulator remembers. Guarded by one mutex; every operation is short.
 #[derive(Debug)]
 pub struct State {
@@ -125,6 +152,10 @@ pub struct State {
     pub refresh_tokens: HashMap<String, RefreshTokenRecord>,
     /// Access key id → owner.
     pub role_credentials: HashMap<String, CredentialsOwner>,
+    /// Access key id → role assumed with STS.
+    pub assumed_roles: HashMap<String, AssumedRoleOwner>,
+    /// Access key id → token and expiry, for every temporary key issued (both kinds).
+    pub issued_keys: HashMap<String, IssuedKey>,
     pub last_authorize_query: Option<BTreeMap<String, String>>,
 }
 
@@ -140,6 +171,8 @@ impl State {
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
             role_credentials: HashMap::new(),
+            assumed_roles: HashMap::new(),
+            issued_keys: HashMap::new(),
             last_authorize_query: None,
         }
     }
@@ -258,6 +291,22 @@ impl State {
     /// Records role credentials so tests can ask whom they belong to.
     pub fn record_role_credentials(&mut self, access_key_id: String, owner: CredentialsOwner) {
         self.role_credentials.insert(access_key_id, owner);
+    }
+
+    /// Remembers a temporary key so STS can authenticate requests signed with it.
+    pub fn record_issued_key(
+        &mut self,
+        access_key_id: String,
+        session_token: String,
+        lifetime: Duration,
+    ) {
+        self.issued_keys.insert(
+            access_key_id,
+            IssuedKey {
+                session_token,
+                expires_at: deadline(lifetime),
+            },
+        );
     }
 
     /// User codes of device authorizations still waiting for the user.

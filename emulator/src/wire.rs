@@ -1,13 +1,18 @@
-//! The restJson1 error shapes of the two services, byte for byte what the SDKs parse.
+//! The error shapes of the emulated services, byte for byte what the SDKs parse.
 //!
-//! - OIDC: status 400 (401 for InvalidClientException, 500 for InternalServerException), header
+//! - OIDC (restJson1): status 400 (401 for InvalidClientException, 500 for
+//!   InternalServerException), header
 //!   `x-amzn-ErrorType: <Name>:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/`, body
 //!   `{"error":"<snake_case>","error_description":"…"}`.
-//! - Portal: header `x-amzn-ErrorType: <Name>`, body `{"message":"…"}`.
+//! - Portal (restJson1): header `x-amzn-ErrorType: <Name>`, body `{"message":"…"}`.
+//! - STS (awsQuery): `text/xml` body
+//!   `<ErrorResponse><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error>
+//!   <RequestId>…</RequestId></ErrorResponse>`.
 
 use serde_json::json;
 
 use crate::http::Response;
+use crate::ids;
 
 const OIDC_ERROR_NAMESPACE: &str = "http://internal.amazon.com/coral/com.amazonaws.sso.oidc/";
 
@@ -170,9 +175,66 @@ pub fn portal_error_response(status: u16, name: &str, message: &str) -> Response
     Response::json(status, &json!({ "message": message })).with_header("x-amzn-ErrorType", name)
 }
 
+/// The XML namespace of every STS response.
+pub const STS_NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+
+/// An STS error response for any error code (also used for injected failures). 5xx errors are
+/// the service's fault (`Receiver`), everything else the caller's (`Sender`).
+pub fn sts_error_response(status: u16, code: &str, message: &str) -> Response {
+    let fault = if status >= 500 { "Receiver" } else { "Sender" };
+    let body = format!(
+        "<ErrorResponse xmlns=\"{STS_NAMESPACE}\">\n  <Error>\n    <Type>{fault}</Type>\n    \
+         <Code>{}</Code>\n    <Message>{}</Message>\n  </Error>\n  <RequestId>{}</RequestId>\n\
+         </ErrorResponse>\n",
+        xml_escape(code),
+        xml_escape(message),
+        ids::request_id(),
+    );
+    xml_response(status, body)
+}
+
+/// A `text/xml` response, as STS sends.
+pub fn xml_response(status: u16, body: String) -> Response {
+    Response::new(status)
+        .with_header("Content-Type", "text/xml")
+        .with_body(body.into_bytes())
+}
+
+/// Escapes the five characters XML gives a meaning to, for text and attribute values.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sts_error_is_the_awsquery_xml_shape() {
+        let response = sts_error_response(403, "AccessDenied", "not <allowed> & \"so\"");
+        assert_eq!(response.status, 403);
+        assert_eq!(response.header("Content-Type"), Some("text/xml"));
+        let body = String::from_utf8(response.body).unwrap();
+        assert!(body.contains("<Type>Sender</Type>"), "{body}");
+        assert!(body.contains("<Code>AccessDenied</Code>"), "{body}");
+        assert!(
+            body.contains("<Message>not &lt;allowed&gt; &amp; &quot;so&quot;</Message>"),
+            "{body}"
+        );
+        let server = String::from_utf8(sts_error_response(500, "InternalFailure", "x").body);
+        assert!(server.unwrap().contains("<Type>Receiver</Type>"));
+    }
 
     #[test]
     fn error_names_map_to_oauth_codes() {

@@ -48,6 +48,7 @@ python_test_classes! {
     concurrency => "ConcurrencyTests",
     control_endpoints => "ControlTests",
     botocore_credential_provider => "BotocoreCredentialProviderTests",
+    sts => "StsTests",
 }
 
 /// Guards against a test class added to the Python file but not to the list above.

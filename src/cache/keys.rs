@@ -60,6 +60,36 @@ pub fn role_credentials_key(
     sha1_hex(&to_python_json_compact(&args))
 }
 
+/// The `AssumeRole` arguments a profile configures, as botocore passes them to STS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AssumeRoleArgs<'a> {
+    pub role_arn: &'a str,
+    /// `None` when the profile sets no `role_session_name`: the caller then makes one up, and
+    /// like botocore leaves it out of the key so that runs with different names share the file.
+    pub role_session_name: Option<&'a str>,
+    pub external_id: Option<&'a str>,
+    pub duration_seconds: Option<u32>,
+}
+
+/// Assume-role credential cache key, as botocore's
+/// `BaseAssumeRoleCredentialFetcher._create_cache_key`: the SHA-1 of
+/// `json.dumps(args, sort_keys=True)` (default separators) of the arguments the profile configures:
+/// `RoleArn`, and those set of `RoleSessionName`, `ExternalId` and `DurationSeconds` (a number).
+/// The source profile is not part of it, in botocore either.
+pub fn assume_role_key(args: &AssumeRoleArgs<'_>) -> String {
+    let mut map = BTreeMap::from([("RoleArn", Value::from(args.role_arn))]);
+    if let Some(name) = args.role_session_name {
+        map.insert("RoleSessionName", Value::from(name));
+    }
+    if let Some(id) = args.external_id {
+        map.insert("ExternalId", Value::from(id));
+    }
+    if let Some(seconds) = args.duration_seconds {
+        map.insert("DurationSeconds", Value::from(seconds));
+    }
+    sha1_hex(&to_python_json(&map))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +119,32 @@ mod tests {
         assert_eq!(
             registration_key(url, "us-east-1", Some(&scopes), Some("my-sso")),
             "f2ad5e452110a6f2e73bddc00e500224f6a2d458"
+        );
+    }
+
+    #[test]
+    fn assume_role_keys() {
+        // Computed by botocore's own AssumeRoleCredentialFetcher._create_cache_key().
+        let arn = "arn:aws:iam::123456789012:role/Deploy";
+        let bare = AssumeRoleArgs {
+            role_arn: arn,
+            role_session_name: None,
+            external_id: None,
+            duration_seconds: None,
+        };
+        assert_eq!(
+            assume_role_key(&bare),
+            "b02bdd7dd245291a7cd3ee342e096edb75551c36"
+        );
+        let full = AssumeRoleArgs {
+            role_session_name: Some("me"),
+            external_id: Some("ext-1"),
+            duration_seconds: Some(1200),
+            ..bare
+        };
+        assert_eq!(
+            assume_role_key(&full),
+            "17ac4d64b959d2fcdd25cd41c3028a61e6c2b239"
         );
     }
 

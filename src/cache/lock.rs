@@ -10,6 +10,7 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use super::CacheError;
 
@@ -18,6 +19,10 @@ use super::CacheError;
 ///
 /// Locks are per open file, so two `CacheLock`s on the same path exclude each other within one
 /// process as well as across processes.
+/// A wait for a lock shorter than this goes unmentioned.
+pub const QUIET_WAIT: Duration = Duration::from_millis(500);
+const QUIET_POLL: Duration = Duration::from_millis(10);
+
 #[derive(Debug)]
 pub struct CacheLock {
     // Held only for its open file description: closing it releases the lock.
@@ -26,17 +31,25 @@ pub struct CacheLock {
 }
 
 impl CacheLock {
-    /// Blocks until the lock is ours; calls `on_wait` once if it had to wait (so callers can say
-    /// "waiting for another ssoenv…").
+    /// Blocks until the lock is ours; calls `on_wait` once if the wait lasts longer than
+    /// [`QUIET_WAIT`] (so callers can say "waiting for another ssoenv…" when another process is
+    /// signing in, and say nothing when it is only finishing a sub-second refresh).
     ///
     /// The directory must exist (the cache types create it first).
     pub fn acquire(path: &Path, on_wait: impl FnOnce()) -> Result<CacheLock, CacheError> {
         let file = open_lock_file(path)?;
-        match file.try_lock() {
-            Ok(()) => return Ok(Self::held(file, path)),
-            Err(TryLockError::WouldBlock) => on_wait(),
-            Err(TryLockError::Error(source)) => return Err(lock_error(path, source)),
+        let quiet_until = Instant::now() + QUIET_WAIT;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Self::held(file, path)),
+                Err(TryLockError::WouldBlock) if Instant::now() < quiet_until => {
+                    std::thread::sleep(QUIET_POLL);
+                }
+                Err(TryLockError::WouldBlock) => break,
+                Err(TryLockError::Error(source)) => return Err(lock_error(path, source)),
+            }
         }
+        on_wait();
         loop {
             match file.lock() {
                 Ok(()) => return Ok(Self::held(file, path)),

@@ -2,7 +2,8 @@
 //!
 //! * `~/.aws/sso/cache/<sha1>.json`: SSO access tokens ([`TokenCache`]) and OIDC client
 //!   registrations ([`RegistrationCache`]).
-//! * `~/.aws/cli/cache/<sha1>.json`: role credentials ([`RoleCredentialCache`]).
+//! * `~/.aws/cli/cache/<sha1>.json`: role credentials ([`RoleCredentialCache`]) and assumed-role
+//!   credentials of role chains ([`AssumedRoleCache`]).
 //!
 //! Everything here writes exactly the bytes the AWS CLI writes (so every other reader accepts our
 //! files), reads leniently (so a file another tool wrote, or half-wrote, never crashes us), writes
@@ -11,6 +12,7 @@
 //!
 //! This module knows nothing of the network or of shells.
 
+mod assumed_role;
 mod files;
 mod keys;
 mod lock;
@@ -24,8 +26,11 @@ use std::ffi::OsStr;
 use std::io;
 use std::path::{Path, PathBuf};
 
+pub use assumed_role::{AssumedRole, AssumedRoleCache};
 pub use files::{ensure_private_dir, write_atomic, write_atomic_with_permissions};
-pub use keys::{registration_key, role_credentials_key, token_key};
+pub use keys::{
+    AssumeRoleArgs, assume_role_key, registration_key, role_credentials_key, token_key,
+};
 pub use lock::CacheLock;
 pub use python_json::{to_python_json, to_python_json_compact};
 pub use registration::{ClientRegistration, REGISTRATION_MIN_REMAINING, RegistrationCache};
@@ -78,6 +83,11 @@ impl CacheDirs {
     /// A role credential cache over [`CacheDirs::cli`].
     pub fn role_credentials(&self) -> RoleCredentialCache {
         RoleCredentialCache::new(self.cli.clone())
+    }
+
+    /// An assumed-role credential cache over [`CacheDirs::cli`] (the CLI keeps both kinds there).
+    pub fn assumed_roles(&self) -> AssumedRoleCache {
+        AssumedRoleCache::new(self.cli.clone())
     }
 }
 

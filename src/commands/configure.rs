@@ -100,7 +100,7 @@ pub fn run(args: &ConfigureArgs) -> anyhow::Result<()> {
                 .unwrap_or_default();
             let endpoints = resolve_endpoints(&endpoints_in_file, |name| std::env::var(name).ok());
             let dirs = CacheDirs::from_env()?;
-            let options = SignInOptions::new(args.sign_in.use_device_code, args.sign_in.no_browser);
+            let options = SignInOptions::from_args(&args.sign_in, &config, &session)?;
             let mut signed_in =
                 SignedInSession::open(&session, endpoints, &dirs, options, true, fresh_sign_in)?;
             choose_account_and_role(

@@ -1,54 +1,32 @@
-//! `ssoenv [export] [PROFILE]`: print the statements that put a profile's credentials into the
-//! calling shell. stdout carries only those statements, written in one piece after everything
-//! succeeded, so a failed run leaves `eval` nothing to change.
+//! `ssoenv [export] [PROFILE]`: print the statements that put a profile's credentials (an SSO
+//! profile's, or a role chain's) into the calling shell. stdout carries only those statements,
+//! written in one piece after everything succeeded, so a failed run leaves `eval` nothing to
+//! change.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::Context;
 
-use crate::cache::CacheDirs;
+use super::profile_credentials::{SignInPolicy, effective_min_valid, profile_credentials};
 use crate::cli::{ExportArgs, OutputFormat};
-use crate::config::{self, AwsConfig};
-use crate::credentials::{CredentialsPipeline, NoSignIn, SignIn};
-use crate::environment::{credential_changes, credential_process_json};
-use crate::login::{InteractiveSignIn, SignInOptions};
+use crate::config;
+use crate::environment::credential_process_json;
 use crate::shell::{self, Shell};
-use crate::sso::resolve_endpoints;
 
 pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     let profile_name = config::select_profile_name(args.profile.as_deref());
-    let config = AwsConfig::load_default()?;
-    let profile = config.sso_profile(&profile_name)?;
-    let dirs = CacheDirs::from_env()?;
-    let endpoints = resolve_endpoints(&profile.endpoints, |name| std::env::var(name).ok());
-
-    // Signing in needs someone to see the address or code: only with a terminal on stderr.
-    let sign_in: Box<dyn SignIn> = if args.no_login || !std::io::stderr().is_terminal() {
-        Box::new(NoSignIn)
-    } else {
-        Box::new(InteractiveSignIn {
-            dirs: dirs.clone(),
-            options: SignInOptions::new(args.sign_in.use_device_code, args.sign_in.no_browser),
-        })
-    };
-    let credentials = CredentialsPipeline::new(&profile, &dirs, endpoints, sign_in.as_ref())
-        .role_credentials(args.min_valid)?;
+    let policy = SignInPolicy::from_args(args.no_login, &args.sign_in);
+    let min_valid = effective_min_valid(args.min_valid, args.min_remaining);
+    let resolved = profile_credentials(&profile_name, min_valid, &policy)?;
+    resolved.ensure_lasts(args.min_remaining, min_valid)?;
 
     let output = match args.format {
-        OutputFormat::Json => credential_process_json(&profile.account_id, &credentials),
-        OutputFormat::Dotenv | OutputFormat::Shell => {
-            let changes = credential_changes(
-                &profile.name,
-                profile.region.as_deref(),
-                &profile.account_id,
-                &credentials,
-            );
-            if args.format == OutputFormat::Dotenv {
-                shell::render_dotenv(&changes)?
-            } else {
-                shell::render(args.shell.unwrap_or_else(Shell::detect), &changes)?
-            }
-        }
+        OutputFormat::Json => credential_process_json(&resolved.account_id, &resolved.credentials),
+        OutputFormat::Dotenv => shell::render_dotenv(&resolved.env_changes())?,
+        OutputFormat::Shell => shell::render(
+            args.shell.unwrap_or_else(Shell::detect),
+            &resolved.env_changes(),
+        )?,
     };
     print_all(&output)
 }

@@ -6,7 +6,8 @@ use anyhow::Context;
 
 use crate::cache::{CacheDirs, SsoToken, token_key};
 use crate::cli::LogoutArgs;
-use crate::config::{self, AwsConfig, EndpointOverrides};
+use crate::commands::login::session_to_sign_in;
+use crate::config::{AwsConfig, EndpointOverrides};
 use crate::credentials::role_keys_of_session;
 use crate::sso::{SsoClient, resolve_endpoints};
 
@@ -16,20 +17,11 @@ pub fn run(args: &LogoutArgs) -> anyhow::Result<()> {
         return logout_all(&dirs);
     }
     let config = AwsConfig::load_default()?;
-    let (session, endpoints_in_file) = match &args.sso_session {
-        Some(name) => (
-            config.named_sso_session(name)?,
-            EndpointOverrides::default(),
-        ),
-        None => {
-            let name = config::select_profile_name(args.profile.as_deref());
-            let session = config.sso_session_of_profile(&name)?;
-            (
-                session,
-                config.endpoint_overrides(&name, None).unwrap_or_default(),
-            )
-        }
-    };
+    let (session, endpoints_in_file) = session_to_sign_in(
+        &config,
+        args.profile.as_deref(),
+        args.sso_session.as_deref(),
+    )?;
     let tokens = dirs.tokens();
     let key = token_key(session.name.as_deref(), &session.start_url);
     if let Some(token) = tokens.load(&key)? {

@@ -2,11 +2,16 @@
 
 pub mod completions;
 pub mod configure;
+pub mod direnv;
+pub mod exec;
 pub mod export;
 pub mod list;
 pub mod login;
 pub mod logout;
 pub mod populate;
+pub mod process;
+pub mod profile_credentials;
+pub mod prompt;
 mod signed_in;
 pub mod status;
 
@@ -24,5 +29,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::List(args)) => list::run(&args),
         Some(Command::Status(args)) => status::run(&args),
         Some(Command::Completions(args)) => completions::run(&args),
+        Some(Command::Exec(args)) => exec::run(&args),
+        Some(Command::Process(args)) => process::run(&args),
+        Some(Command::Prompt(args)) => prompt::run(&args),
+        Some(Command::Direnv) => direnv::run(),
     }
 }

@@ -30,7 +30,7 @@ pub fn run(args: &PopulateArgs) -> anyhow::Result<()> {
         std::env::var(name).ok()
     });
     let terminal = std::io::stderr().is_terminal();
-    let options = SignInOptions::new(args.sign_in.use_device_code, args.sign_in.no_browser);
+    let options = SignInOptions::from_args(&args.sign_in, editor.config(), &session)?;
     let mut signed_in = SignedInSession::open(
         &session,
         endpoints,

@@ -110,6 +110,39 @@ impl AwsConfig {
         self.endpoints_of(profile, ignore_from_env)
     }
 
+    /// The endpoint URL the file sets for one more service of profile `name`, by the same rules as
+    /// [`SsoProfile::endpoints`]: the `services` section's block for the first of `service_keys`
+    /// that has one (e.g. `["sts"]`), else the profile's own `endpoint_url`; `None` when the file
+    /// sets neither or the profile sets `ignore_configured_endpoint_urls = true`. The caller
+    /// applies `AWS_ENDPOINT_URL_*` and `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` on top.
+    pub fn service_endpoint_override(
+        &self,
+        name: &str,
+        service_keys: &[&str],
+    ) -> Result<Option<String>, ConfigError> {
+        let profile = self
+            .profile(name)
+            .ok_or_else(|| self.profile_not_found(name))?;
+        let ignore = self
+            .text(profile, "ignore_configured_endpoint_urls")?
+            .is_some_and(|value| value.eq_ignore_ascii_case("true"));
+        if ignore {
+            return Ok(None);
+        }
+        if let Some(services_name) = self.text(profile, "services")? {
+            let services = self
+                .services_section(services_name)
+                .ok_or_else(|| self.services_not_found(profile, services_name))?;
+            if let Some(url) = self.service_endpoint(services, service_keys)? {
+                return Ok(Some(url));
+            }
+        }
+        Ok(self
+            .text(profile, "endpoint_url")?
+            .filter(|url| !url.is_empty())
+            .map(str::to_string))
+    }
+
     /// The sso-session form: the session must exist and hold the start URL and region, and any
     /// key the profile repeats must have the same value (botocore checks every such key).
     fn session_of(&self, profile: &Section, session_name: &str) -> Result<SsoSession, ConfigError> {
@@ -374,11 +407,11 @@ impl AwsConfig {
             match profile.get("source_profile") {
                 Some(source) if !source.is_empty() => format!(
                     " It assumes a role (role_arn) with the credentials of source_profile \
-                     '{source}': that is role chaining, not an SSO profile, and ssoenv does not \
-                     assume roles. If '{source}' is an SSO profile, use it instead."
+                     '{source}': that is role chaining, which needs the SSO profile at the \
+                     start of the chain here."
                 ),
-                _ => " It assumes a role (role_arn): that is role chaining, not an SSO profile, \
-                      and ssoenv does not assume roles."
+                _ => " It assumes a role (role_arn) without a source_profile; ssoenv chains \
+                      roles only from an SSO profile named by source_profile."
                     .to_string(),
             }
         } else if has("credential_process") {

@@ -38,12 +38,13 @@ impl CallbackListener {
     }
 
     /// Waits until the browser brings back a code with `expected_state`, an `error`, the deadline,
-    /// or `tick` breaks (it runs every 50 ms).
+    /// or `tick` breaks with an outcome of its own (it runs every 50 ms: a spinner, a browser
+    /// that failed, an address the user pasted).
     pub fn wait_for_code(
         &self,
         expected_state: &str,
         deadline: Instant,
-        mut tick: impl FnMut() -> ControlFlow<LoginError>,
+        mut tick: impl FnMut() -> ControlFlow<Result<String, LoginError>>,
     ) -> Result<String, LoginError> {
         let started = Instant::now();
         loop {
@@ -61,8 +62,8 @@ impl CallbackListener {
                     waited: started.elapsed(),
                 });
             }
-            if let ControlFlow::Break(error) = tick() {
-                return Err(error);
+            if let ControlFlow::Break(outcome) = tick() {
+                return outcome;
             }
             std::thread::sleep(POLL_INTERVAL);
         }
@@ -91,6 +92,26 @@ pub fn parse_request_line(line: &str) -> Callback {
     let (Some("GET"), Some(target)) = (parts.next(), parts.next()) else {
         return Callback::Other;
     };
+    parse_target(target)
+}
+
+/// Reads the address a browser ended on (`http://127.0.0.1:PORT/oauth/callback?code=…`), as the
+/// user pastes it when the browser ran on another machine.
+pub fn parse_pasted_address(text: &str) -> Callback {
+    let text = text.trim();
+    let path_start = text
+        .find("://")
+        .map(|scheme_end| {
+            let after_scheme = scheme_end + 3;
+            text[after_scheme..]
+                .find('/')
+                .map_or(text.len(), |slash| after_scheme + slash)
+        })
+        .unwrap_or(0);
+    parse_target(&text[path_start..])
+}
+
+fn parse_target(target: &str) -> Callback {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     if path != CALLBACK_PATH {
         return Callback::Other;
@@ -172,24 +193,16 @@ fn handle_connection(
     while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
         header.clear();
     }
-    let (status, body, outcome) = match parse_request_line(&request_line) {
-        Callback::Code { code, state } if state == expected_state => {
-            ("200 OK", page::signed_in(), Some(Ok(code)))
+    let callback = parse_request_line(&request_line);
+    let is_callback = !matches!(callback, Callback::Other);
+    let outcome = outcome_of(callback, expected_state);
+    let (status, body) = match &outcome {
+        Some(Ok(_)) => ("200 OK", page::signed_in()),
+        Some(Err(LoginError::Denied { error, description })) => {
+            ("200 OK", page::failed(error, description))
         }
-        Callback::Error {
-            error,
-            description,
-            state,
-        } if state.as_deref() == Some(expected_state) => (
-            "200 OK",
-            page::failed(&error, &description),
-            Some(Err(LoginError::Denied { error, description })),
-        ),
-        Callback::Code { .. } | Callback::Error { .. } => {
-            eprintln!("ssoenv: ignored a sign-in callback whose state does not match this sign-in");
-            ("400 Bad Request", page::wrong_state(), None)
-        }
-        Callback::Other => ("404 Not Found", page::not_found(), None),
+        _ if is_callback => ("400 Bad Request", page::wrong_state()),
+        _ => ("404 Not Found", page::not_found()),
     };
     let response = format!(
         "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
@@ -198,6 +211,27 @@ fn handle_connection(
     let _ = stream.write_all(response.as_bytes());
     let _ = stream.flush();
     outcome
+}
+
+/// What a callback means for the sign-in waiting with `expected_state`: `Some` ends the wait
+/// (a code, or the error the service sent), `None` keeps waiting (no callback, or the `state` of
+/// another sign-in, which is said on stderr).
+pub fn outcome_of(callback: Callback, expected_state: &str) -> Option<Result<String, LoginError>> {
+    match callback {
+        Callback::Code { code, state } if state == expected_state => Some(Ok(code)),
+        Callback::Error {
+            error,
+            description,
+            state,
+        } if state.as_deref() == Some(expected_state) => {
+            Some(Err(LoginError::Denied { error, description }))
+        }
+        Callback::Code { .. } | Callback::Error { .. } => {
+            eprintln!("ssoenv: ignored a sign-in callback whose state does not match this sign-in");
+            None
+        }
+        Callback::Other => None,
+    }
 }
 
 /// The small pages the browser shows.
@@ -293,6 +327,27 @@ mod tests {
             Callback::Other
         );
         assert_eq!(parse_request_line(""), Callback::Other);
+    }
+
+    #[test]
+    fn reads_a_pasted_address() {
+        let expected = Callback::Code {
+            code: "c".into(),
+            state: "s".into(),
+        };
+        assert_eq!(
+            parse_pasted_address("  http://127.0.0.1:4711/oauth/callback?code=c&state=s \n"),
+            expected
+        );
+        assert_eq!(
+            parse_pasted_address("/oauth/callback?code=c&state=s"),
+            expected
+        );
+        assert_eq!(
+            parse_pasted_address("http://127.0.0.1:4711"),
+            Callback::Other
+        );
+        assert_eq!(parse_pasted_address("nonsense"), Callback::Other);
     }
 
     #[test]

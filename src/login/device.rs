@@ -20,9 +20,11 @@ pub fn sign_in_with_device_code(
 ) -> Result<TokenGrant, LoginError> {
     let authorization = client.start_device_authorization(registration, start_url)?;
     let code_deadline = deadline.min(Instant::now() + authorization.expires_in);
+    let mut interval = authorization.interval;
     match poll_once(client, registration, &authorization.device_code)? {
         Poll::Done(grant) => return Ok(grant),
-        Poll::Pending | Poll::SlowDown => {}
+        Poll::Pending => {}
+        Poll::SlowDown => interval += SLOW_DOWN_STEP,
     }
 
     let url = authorization
@@ -40,7 +42,6 @@ pub fn sign_in_with_device_code(
         eprintln!("ssoenv: could not open a browser ({error}); open the address above yourself.");
     }
 
-    let mut interval = authorization.interval;
     let mut spinner = Spinner::new("Waiting for the code to be confirmed…");
     loop {
         sleep_with_spinner(interval, &mut spinner);

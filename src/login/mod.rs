@@ -42,6 +42,11 @@ pub enum LoginError {
     Listener(std::io::Error),
     #[error("could not open a browser: {0}")]
     BrowserFailed(std::io::Error),
+    #[error("sso_redirect_port = {value} in {} is not a port number (1-65535)", .path.display())]
+    BadRedirectPort {
+        value: String,
+        path: std::path::PathBuf,
+    },
     #[error("could not generate the sign-in secrets: {0}")]
     Random(std::io::Error),
     #[error(transparent)]
@@ -57,6 +62,12 @@ pub struct SignInOptions {
     pub use_device_code: bool,
     /// Open the browser (false: `--no-browser`, only print the address).
     pub open_browser: bool,
+    /// Listen for the browser on this port instead of a random one, so `ssh -L` can forward it
+    /// (`--redirect-port`, or `sso_redirect_port` in the sso-session section).
+    pub redirect_port: Option<u16>,
+    /// Let the user paste the address the browser ended on (`--paste`): PKCE with the browser on
+    /// another machine.
+    pub paste_back: bool,
     pub timeout: Duration,
 }
 
@@ -65,11 +76,60 @@ impl SignInOptions {
         SignInOptions {
             use_device_code,
             open_browser: !no_browser,
+            redirect_port: None,
+            paste_back: false,
             timeout: std::env::var("SSOENV_SIGN_IN_TIMEOUT")
                 .ok()
                 .and_then(|text| crate::duration::parse_duration(&text).ok())
                 .unwrap_or(DEFAULT_TIMEOUT),
         }
+    }
+}
+
+impl SignInOptions {
+    /// The options a command line asked for, with the session's `sso_redirect_port` from the
+    /// config when `--redirect-port` is not given.
+    pub fn from_args(
+        args: &crate::cli::SignInArgs,
+        config: &crate::config::AwsConfig,
+        session: &SsoSession,
+    ) -> Result<SignInOptions, LoginError> {
+        Ok(SignInOptions::new(args.use_device_code, args.no_browser)
+            .with_redirect_port(args.redirect_port, config, session)?
+            .with_paste_back(args.paste))
+    }
+
+    /// The callback port: `--redirect-port` when given, else the session's `sso_redirect_port`.
+    pub fn with_redirect_port(
+        mut self,
+        from_command_line: Option<u16>,
+        config: &crate::config::AwsConfig,
+        session: &SsoSession,
+    ) -> Result<SignInOptions, LoginError> {
+        let from_config =
+            match session
+                .name
+                .as_deref()
+                .and_then(|name| config.sso_session(name))
+            {
+                Some(section) => match section.get("sso_redirect_port") {
+                    Some(text) => Some(text.trim().parse::<u16>().map_err(|_| {
+                        LoginError::BadRedirectPort {
+                            value: text.to_string(),
+                            path: config.path().to_path_buf(),
+                        }
+                    })?),
+                    None => None,
+                },
+                None => None,
+            };
+        self.redirect_port = from_command_line.or(from_config);
+        Ok(self)
+    }
+
+    pub fn with_paste_back(mut self, paste_back: bool) -> SignInOptions {
+        self.paste_back = paste_back;
+        self
     }
 }
 
@@ -134,6 +194,9 @@ pub fn sign_in(
         Some("legacy profiles sign in with a device code")
     } else if options.use_device_code {
         Some("")
+    } else if options.paste_back || options.redirect_port.is_some() {
+        // The user chose a way to bring the browser's answer back from another machine.
+        None
     } else if !browser::browser_is_usable(|name| std::env::var(name).ok()) {
         Some("no browser can be opened here (no display, or an SSH session)")
     } else {
@@ -180,7 +243,7 @@ fn authorization_code(
         client,
         &registration,
         &scopes,
-        options.open_browser,
+        options,
         deadline,
     )?;
     Ok((registration, grant))

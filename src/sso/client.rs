@@ -16,6 +16,24 @@ const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The SDK's standard retry mode: throttling (429) and 5xx are retried with jittered back-off.
 const MAX_ATTEMPTS: u32 = 3;
 
+/// The time limits and retries of every AWS call ssoenv makes (SSO and STS alike).
+pub(crate) fn http_policy() -> (TimeoutConfig, RetryConfig) {
+    let attempt_timeout = std::env::var("SSOENV_HTTP_TIMEOUT")
+        .ok()
+        .and_then(|text| crate::duration::parse_duration(&text).ok())
+        .filter(|d| !d.is_zero())
+        .unwrap_or(DEFAULT_ATTEMPT_TIMEOUT);
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(attempt_timeout.min(Duration::from_secs(5)))
+        .operation_attempt_timeout(attempt_timeout)
+        .operation_timeout(attempt_timeout * (MAX_ATTEMPTS + 1))
+        .build();
+    (
+        timeouts,
+        RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS),
+    )
+}
+
 /// What `CreateToken` gave back (refresh, device code or authorization code grant).
 #[derive(Clone, PartialEq, Eq)]
 pub struct TokenGrant {
@@ -88,17 +106,7 @@ impl SsoClient {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        let attempt_timeout = std::env::var("SSOENV_HTTP_TIMEOUT")
-            .ok()
-            .and_then(|text| crate::duration::parse_duration(&text).ok())
-            .filter(|d| !d.is_zero())
-            .unwrap_or(DEFAULT_ATTEMPT_TIMEOUT);
-        let timeouts = TimeoutConfig::builder()
-            .connect_timeout(attempt_timeout.min(Duration::from_secs(5)))
-            .operation_attempt_timeout(attempt_timeout)
-            .operation_timeout(attempt_timeout * (MAX_ATTEMPTS + 1))
-            .build();
-        let retries = RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS);
+        let (timeouts, retries) = http_policy();
 
         let mut oidc = aws_sdk_ssooidc::Config::builder()
             .behavior_version(BehaviorVersion::latest())

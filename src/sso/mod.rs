@@ -10,6 +10,7 @@ mod endpoints;
 mod error;
 
 pub use assignments::DEFAULT_CONCURRENCY;
+pub(crate) use client::http_policy;
 pub use client::{
     AccountInfo, DeviceAuthorization, RegisteredClient, RoleInfo, SsoClient, TokenGrant,
 };

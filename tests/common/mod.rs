@@ -2,6 +2,8 @@
 //! and a way to run the real `ssoenv` binary in a clean environment.
 #![allow(dead_code)] // each test file uses a different part of this
 
+pub mod pty;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

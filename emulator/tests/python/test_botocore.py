@@ -825,6 +825,150 @@ class ControlTests(EmulatorTestCase):
         connection.close()
 
 
+class StsTests(EmulatorTestCase):
+    """STS AssumeRole and GetCallerIdentity with botocore's `sts` client, which signs with SigV4
+    (awsQuery protocol, XML answers): the emulator accepts keys it issued, refuses others, and
+    records which key signed each AssumeRole."""
+
+    ROLE = "arn:aws:iam::210987654321:role/Deploy"
+
+    def setUp(self):
+        super().setUp()
+        self.token = self.emulator.control("mint-session", {})["accessToken"]
+
+    def role_credentials(self):
+        creds = self.sso.get_role_credentials(
+            roleName="FullAccess", accountId=DEV_ACCOUNT, accessToken=self.token
+        )["roleCredentials"]
+        return creds["accessKeyId"], creds["secretAccessKey"], creds["sessionToken"]
+
+    def sts(self, key_id, secret, token, **config):
+        return botocore.session.get_session().create_client(
+            "sts",
+            region_name="us-east-1",
+            endpoint_url=self.emulator.url,
+            aws_access_key_id=key_id,
+            aws_secret_access_key=secret,
+            aws_session_token=token,
+            config=botocore.config.Config(**no_retries(), **config),
+        )
+
+    def owner(self, key_id):
+        return self.emulator.control(f"assumed-role-owner?access_key_id={key_id}")
+
+    def test_assume_role_with_sso_role_credentials(self):
+        source = self.role_credentials()
+        before = time.time()
+        answer = self.sts(*source).assume_role(RoleArn=self.ROLE, RoleSessionName="alice")
+        creds = answer["Credentials"]
+        self.assertRegex(creds["AccessKeyId"], r"^ASIA[A-Z0-9]{16}$")
+        self.assertEqual(len(creds["SecretAccessKey"]), 40)
+        self.assertTrue(creds["SessionToken"])
+        self.assertAlmostEqual(creds["Expiration"].timestamp(), before + 3600, delta=5)
+        user = answer["AssumedRoleUser"]
+        self.assertEqual(user["Arn"], "arn:aws:sts::210987654321:assumed-role/Deploy/alice")
+        self.assertRegex(user["AssumedRoleId"], r"^AROA[A-Z0-9]{17}:alice$")
+        self.assertEqual(self.owner(creds["AccessKeyId"]), {
+            "roleArn": self.ROLE, "roleSessionName": "alice", "externalId": None,
+            "durationSeconds": None, "sourceAccessKeyId": source[0],
+            "assumedRoleArn": user["Arn"],
+        })
+        self.assertEqual(self.emulator.counts()["AssumeRole"], 1)
+
+    def test_a_chain_is_signed_by_the_previous_role(self):
+        first = self.sts(*self.role_credentials()).assume_role(
+            RoleArn=self.ROLE, RoleSessionName="one", DurationSeconds=900
+        )["Credentials"]
+        second = self.sts(
+            first["AccessKeyId"], first["SecretAccessKey"], first["SessionToken"]
+        ).assume_role(
+            RoleArn="arn:aws:iam::333333333333:role/team/Admin",
+            RoleSessionName="two",
+            ExternalId="ext-1",
+        )
+        owner = self.owner(second["Credentials"]["AccessKeyId"])
+        self.assertEqual(owner["sourceAccessKeyId"], first["AccessKeyId"])
+        self.assertEqual(owner["externalId"], "ext-1")
+        self.assertEqual(
+            second["AssumedRoleUser"]["Arn"], "arn:aws:sts::333333333333:assumed-role/Admin/two"
+        )
+
+    def test_caller_identity_of_sso_and_assumed_credentials(self):
+        source = self.role_credentials()
+        identity = self.sts(*source).get_caller_identity()
+        self.assertEqual(identity["Account"], DEV_ACCOUNT)
+        self.assertIn(":assumed-role/AWSReservedSSO_FullAccess_", identity["Arn"])
+        creds = self.sts(*source).assume_role(RoleArn=self.ROLE, RoleSessionName="bob")
+        assumed = creds["Credentials"]
+        identity = self.sts(
+            assumed["AccessKeyId"], assumed["SecretAccessKey"], assumed["SessionToken"]
+        ).get_caller_identity()
+        self.assertEqual(identity["Arn"], creds["AssumedRoleUser"]["Arn"])
+        self.assertEqual(identity["UserId"], creds["AssumedRoleUser"]["AssumedRoleId"])
+        self.assertEqual(identity["Account"], "210987654321")
+
+    def test_keys_the_emulator_did_not_issue_are_refused(self):
+        key_id, secret, token = self.role_credentials()
+        for credentials in (
+            ("ASIANOTISSUEDBYUS000", secret, token),
+            (key_id, secret, "not-the-session-token"),
+        ):
+            with self.assertRaises(botocore.exceptions.ClientError) as context:
+                self.sts(*credentials).assume_role(RoleArn=self.ROLE, RoleSessionName="x1")
+            self.assertEqual(error_of(context)[:2], ("InvalidClientTokenId", 403))
+
+    def test_validation_errors(self):
+        # Without botocore's own checks, so the emulator's answers are what is tested.
+        sts = self.sts(*self.role_credentials(), parameter_validation=False)
+        for arguments, fragment in (
+            ({"DurationSeconds": 7200}, "1 hour session limit"),
+            ({"DurationSeconds": 899}, "greater than or equal to 900"),
+            ({"RoleArn": "arn:aws:iam::123:role/x"}, "is invalid"),
+            ({"RoleSessionName": "has space"}, "roleSessionName"),
+        ):
+            call = {"RoleArn": self.ROLE, "RoleSessionName": "valid", **arguments}
+            with self.assertRaises(botocore.exceptions.ClientError) as context:
+                sts.assume_role(**call)
+            self.assertEqual(error_of(context)[:2], ("ValidationError", 400), arguments)
+            self.assertIn(fragment, context.exception.response["Error"]["Message"])
+
+    def test_a_role_can_demand_an_external_id(self):
+        self.emulator.control("config", {"roleExternalIds": {self.ROLE: "right"}})
+        sts = self.sts(*self.role_credentials())
+        for call in ({}, {"ExternalId": "wrong"}):
+            with self.assertRaises(botocore.exceptions.ClientError) as context:
+                sts.assume_role(RoleArn=self.ROLE, RoleSessionName="x1", **call)
+            self.assertEqual(error_of(context)[:2], ("AccessDenied", 403))
+            self.assertIn(self.ROLE, context.exception.response["Error"]["Message"])
+        self.assertTrue(
+            sts.assume_role(RoleArn=self.ROLE, RoleSessionName="x1", ExternalId="right")
+        )
+
+    def test_expired_source_credentials_are_expired_token(self):
+        self.emulator.control("config", {"credentialLifetime": 0.2})
+        sts = self.sts(*self.role_credentials())
+        time.sleep(0.5)
+        with self.assertRaises(botocore.exceptions.ClientError) as context:
+            sts.assume_role(RoleArn=self.ROLE, RoleSessionName="late")
+        self.assertEqual(error_of(context)[:2], ("ExpiredToken", 400))
+
+    def test_injected_failures_use_the_sts_error_shape(self):
+        self.emulator.control("fail", {
+            "operation": "AssumeRole", "status": 403, "errorCode": "AccessDenied",
+        })
+        sts = self.sts(*self.role_credentials())
+        with self.assertRaises(botocore.exceptions.ClientError) as context:
+            sts.assume_role(RoleArn=self.ROLE, RoleSessionName="x1")
+        self.assertEqual(error_of(context)[:2], ("AccessDenied", 403))
+        self.assertTrue(sts.assume_role(RoleArn=self.ROLE, RoleSessionName="x1"))
+
+    def test_unknown_actions_are_invalid_action(self):
+        sts = self.sts(*self.role_credentials())
+        with self.assertRaises(botocore.exceptions.ClientError) as context:
+            sts.get_session_token()
+        self.assertEqual(error_of(context)[:2], ("InvalidAction", 400))
+
+
 class BotocoreCredentialProviderTests(EmulatorTestCase):
     """botocore's own SSO provider (what `aws` and boto3 users run) against the emulator:
     it reads the token cache, refreshes the expired token and fetches role credentials."""

@@ -1,0 +1,4 @@
+// The baseline for the fast-path benchmark: the cheapest Rust process that prints a line.
+fn main() {
+    println!("hello");
+}

@@ -1,0 +1,107 @@
+//! Everything that can stop a role chain, each said as a sentence that names the profile, the
+//! file and line, and what to change.
+
+use std::path::PathBuf;
+
+use crate::cache::CacheError;
+use crate::config::ConfigError;
+use crate::credentials::CredentialsError;
+use crate::sts::StsError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    /// The profile asked for cannot be read (not defined, not an SSO profile, …). Boxed, as
+    /// below, to keep the error small on the success path.
+    #[error(transparent)]
+    Config(Box<ConfigError>),
+
+    #[error(
+        "profile '{profile}' (line {line} of {}) has role_arn but no source_profile; add \
+         source_profile = NAME, naming the SSO profile (or another role profile) whose \
+         credentials assume the role",
+        .path.display()
+    )]
+    NoSource {
+        path: PathBuf,
+        profile: String,
+        line: usize,
+    },
+
+    /// The source profile is missing or is not something a chain can start from; the config
+    /// module's error (its `source`) says which.
+    #[error("profile '{profile}' has source_profile = {source_profile}, which cannot be used")]
+    BadSource {
+        profile: String,
+        source_profile: String,
+        #[source]
+        source: Box<ConfigError>,
+    },
+
+    #[error(
+        "the source_profile settings of profile '{profile}' form a loop: {}; one profile of the \
+         chain must be an SSO profile",
+        .chain.join(" → ")
+    )]
+    Cycle {
+        profile: String,
+        /// The profiles in the order followed, ending with the one seen twice.
+        chain: Vec<String>,
+    },
+
+    #[error(
+        "profile '{profile}' sets {key} (line {line} of {}), which ssoenv does not support: {why}",
+        .path.display()
+    )]
+    Unsupported {
+        path: PathBuf,
+        profile: String,
+        line: usize,
+        key: &'static str,
+        why: &'static str,
+    },
+
+    #[error("profile '{profile}' (line {line} of {}): {key} {problem}", .path.display())]
+    InvalidValue {
+        path: PathBuf,
+        profile: String,
+        line: usize,
+        key: String,
+        problem: String,
+    },
+
+    /// The SSO profile at the start of the chain gave no credentials.
+    #[error(transparent)]
+    Source(Box<SourceFailure>),
+
+    #[error("assuming role {role_arn} for profile '{profile}'")]
+    AssumeRole {
+        profile: String,
+        role_arn: String,
+        #[source]
+        source: StsError,
+    },
+
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+
+    #[error("could not start the network client: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+impl From<ConfigError> for ChainError {
+    fn from(error: ConfigError) -> Self {
+        ChainError::Config(Box::new(error))
+    }
+}
+
+/// Why the SSO profile at the start of a chain gave no credentials. Its `source` (the pipeline's
+/// own error, e.g. "sign in with: ssoenv login ROOT") stays in the error chain unboxed, so that
+/// `main` still finds a needed sign-in and exits with status 3.
+#[derive(Debug, thiserror::Error)]
+#[error("getting the credentials of SSO profile '{root}', the source of '{profile}'")]
+pub struct SourceFailure {
+    pub profile: String,
+    pub root: String,
+    #[source]
+    pub source: CredentialsError,
+}
