@@ -167,3 +167,30 @@ fn fish_completes_profile_and_session_names() {
     std::fs::write(home.path().join(".aws/config"), "not a config\n").unwrap();
     assert_eq!(complete("ssoenv status my-d"), "");
 }
+
+#[test]
+fn elvish_completes_profile_names() {
+    let home = TestHome::new();
+    let path = path_with_ssoenv();
+    let script = repo_path("completions/ssoenv.elv");
+    // Tab fills in the profile and Enter runs the command: only a completed name gets a status.
+    let session = drive_in_pty(
+        "elvish",
+        &["-norc"],
+        &[
+            ("HOME", home.path().to_str().unwrap()),
+            ("PATH", path.as_str()),
+        ],
+        json!([
+            {"sleep": 0.5},
+            {"send": format!("eval (slurp < {}); echo ready-(+ 40 2)\r", script.display())},
+            {"expect": "ready-42"},
+            {"send": "ssoenv status my-d\t"},
+            {"sleep": 1.0},
+            {"send": "\r"},
+            {"expect": "Profile      my-dev-profile (account 123456789011, role FullAccess)"},
+            {"send": "exit\r"},
+        ]),
+    );
+    assert_eq!(session.status, Some(0), "{}", session.transcript);
+}

@@ -371,3 +371,32 @@ fn an_account_or_role_given_as_a_flag_is_checked_when_the_rest_is_listed() {
     );
     assert_eq!(read_config(&home), CONFIG);
 }
+
+#[test]
+fn a_legacy_profile_is_moved_onto_the_session() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 3600);
+    let out = run(home.ssoenv(&emulator.url()).args([
+        "configure",
+        "--profile",
+        "legacy",
+        "--sso-session",
+        SESSION,
+        "--account-id",
+        ACCOUNT,
+        "--role-name",
+        "ReadOnly",
+    ]));
+    assert!(out.status.success(), "{}", out.stderr);
+    let legacy_before = "[profile legacy]\nsso_start_url = https://legacy.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\n";
+    let legacy_after = "[profile legacy]\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\nsso_session = my-sso\n";
+    assert_eq!(
+        read_config(&home),
+        CONFIG.replace(legacy_before, legacy_after)
+    );
+    let export = run(home
+        .ssoenv(&emulator.url())
+        .args(["legacy", "--shell", "sh", "--no-login"]));
+    assert!(export.status.success(), "{}", export.stderr);
+}
