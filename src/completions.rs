@@ -9,7 +9,6 @@
 //! and a completion is never stale against the installed binary's options. Answering reads the
 //! config file only (no cache, no network), so a Tab costs a few milliseconds.
 
-use std::ffi::OsString;
 use std::io::Write;
 
 use clap::CommandFactory;
@@ -30,12 +29,6 @@ pub fn complete_if_asked() {
         return;
     }
     complete_env().complete();
-}
-
-/// Like [`complete_if_asked`], with the arguments given (for tests): whether it was a completion
-/// request.
-pub fn try_complete(args: Vec<OsString>) -> clap::error::Result<bool> {
-    complete_env().try_complete(args, std::env::current_dir().ok().as_deref())
 }
 
 fn complete_env() -> CompleteEnv<'static, fn() -> clap::Command> {

@@ -176,7 +176,7 @@ fn print_notes(plan: &Plan) {
                 profile,
                 assignment,
             } => eprintln!(
-                "ssoenv: note: {} ({}) {} got no profile: the name {} is taken by a profile populate did not write; choose other names with --template",
+                "ssoenv: note: {} ({}) {} got no profile: the name {} is taken by a profile populate did not write for this sso-session; choose other names with --template",
                 assignment.account_name,
                 assignment.account_id,
                 assignment.role_name,
