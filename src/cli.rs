@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCandidates;
 
 use crate::duration::parse_duration;
 use crate::shell::Shell;
@@ -68,6 +69,20 @@ pub enum Command {
     /// What the prompt hook runs: refresh the credentials of $SSOENV_PROFILE when they are due
     #[command(hide = true)]
     Hook(HookArgs),
+    /// Create or update an SSO profile, like `aws configure sso` (prompts, or flags for scripts)
+    Configure(ConfigureArgs),
+    /// Create a profile for every account and role you can reach through an SSO session
+    Populate(PopulateArgs),
+    /// List the profiles of the config file with their account, role and sign-in state (offline)
+    List(ListArgs),
+    /// Show the time left on a profile's SSO token and credentials; the exit status tells scripts
+    #[command(
+        after_help = "Exit status: 0 valid; 1 error; 3 a sign-in is needed (not signed \
+                            in, or expired); 4 expiring (a sign-in is due within --margin)."
+    )]
+    Status(StatusArgs),
+    /// Print the script that completes ssoenv's arguments, profile names included, in a shell
+    Completions(CompletionsArgs),
 }
 
 #[derive(Clone, Debug, Args)]
@@ -103,11 +118,11 @@ pub struct SignInArgs {
 pub struct LoginArgs {
     /// The profile whose SSO session to sign in to [default: $AWS_PROFILE, then
     /// $AWS_DEFAULT_PROFILE, then "default"]
-    #[arg(conflicts_with = "sso_session")]
+    #[arg(conflicts_with = "sso_session", add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
 
     /// Sign in to this [sso-session NAME] instead of a profile's
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(sso_session_names))]
     pub sso_session: Option<String>,
 
     #[command(flatten)]
@@ -118,11 +133,11 @@ pub struct LoginArgs {
 pub struct LogoutArgs {
     /// The profile whose SSO session to sign out of [default: $AWS_PROFILE, then
     /// $AWS_DEFAULT_PROFILE, then "default"]
-    #[arg(conflicts_with_all = ["sso_session", "all"])]
+    #[arg(conflicts_with_all = ["sso_session", "all"], add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
 
     /// Sign out of this [sso-session NAME]
-    #[arg(long, value_name = "NAME", conflicts_with = "all")]
+    #[arg(long, value_name = "NAME", conflicts_with = "all", add = ArgValueCandidates::new(sso_session_names))]
     pub sso_session: Option<String>,
 
     /// Sign out of every cached session, as `aws sso logout` does: also deletes other tools'
@@ -146,6 +161,7 @@ pub enum OutputFormat {
 #[derive(Clone, Debug, Args)]
 pub struct ExportArgs {
     /// The profile [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
+    #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
 
     /// The shell to print for [default: the calling shell, then $SHELL, then sh]
@@ -178,6 +194,7 @@ pub struct ExportArgs {
 #[derive(Clone, Debug, Args)]
 pub struct ExecArgs {
     /// The profile [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
+    #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
 
     /// Reuse cached credentials only while they have more than this left (e.g. 90s, 10m, 1h)
@@ -207,12 +224,146 @@ pub struct ExecArgs {
 pub struct ProcessArgs {
     /// The profile whose credentials to print. Required, never taken from $AWS_PROFILE: that
     /// names the profile whose credential_process runs ssoenv.
+    #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: String,
 
     /// Reuse cached credentials only while they have more than this left. Keep it at 15m or
     /// more: the SDKs run the process again whenever fewer than 15 minutes remain.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
     pub min_valid: Duration,
+}
+
+fn profile_names() -> Vec<clap_complete::CompletionCandidate> {
+    crate::completions::profile_names()
+}
+
+fn sso_session_names() -> Vec<clap_complete::CompletionCandidate> {
+    crate::completions::sso_session_names()
+}
+
+/// `ssoenv configure`: every answer of the wizard can be given as a flag; the wizard asks only for
+/// what is missing, and without a terminal it asks nothing (a missing answer is then an error
+/// naming its flag).
+#[derive(Clone, Debug, Default, Args)]
+pub struct ConfigureArgs {
+    /// The profile to create or update [asked; default: ROLE-ACCOUNT, as the AWS CLI]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(profile_names))]
+    pub profile: Option<String>,
+
+    /// The [sso-session NAME] the profile signs in with; an existing one is reused as it is
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(sso_session_names))]
+    pub sso_session: Option<String>,
+
+    /// The AWS access portal URL of a new session (https://….awsapps.com/start)
+    #[arg(long, value_name = "URL")]
+    pub sso_start_url: Option<String>,
+
+    /// The region of IAM Identity Center for a new session (e.g. us-east-1)
+    #[arg(long, value_name = "REGION")]
+    pub sso_region: Option<String>,
+
+    /// Comma-separated scopes a new session registers with [default: sso:account:access]
+    #[arg(long, value_name = "SCOPES")]
+    pub sso_registration_scopes: Option<String>,
+
+    /// The AWS account (12 digits) [chosen from the accounts you can reach]
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+
+    /// The role (permission set) to use in the account [chosen from its roles]
+    #[arg(long, value_name = "ROLE")]
+    pub role_name: Option<String>,
+
+    /// The profile's default region for AWS tools (`region =`, exported as AWS_REGION)
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// The AWS CLI's default output format for the profile
+    #[arg(long, value_name = "FORMAT", value_parser = ["json", "yaml", "yaml-stream", "text", "table"])]
+    pub output: Option<String>,
+
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+}
+
+/// `ssoenv populate`: one profile per account and role.
+#[derive(Clone, Debug, Args)]
+pub struct PopulateArgs {
+    /// The [sso-session NAME] whose accounts and roles to write profiles for
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(sso_session_names))]
+    pub sso_session: String,
+
+    /// How to name the profiles: {account_name}, {account_id}, {role_name} and {sso_session}
+    /// are replaced (names are made safe: characters other than letters, digits, `.`, `_` and `-`
+    /// become `-`)
+    #[arg(long, value_name = "TEMPLATE", default_value = crate::populate::DEFAULT_TEMPLATE)]
+    pub template: String,
+
+    /// The `region` of every profile written (existing profiles keep theirs without it)
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Show what would change, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Also remove the profiles populate made earlier whose account or role you can no longer
+    /// reach
+    #[arg(long)]
+    pub prune: bool,
+
+    /// How many account role lists to ask for at once (1: one request at a time)
+    #[arg(long, value_name = "N", default_value_t = crate::sso::DEFAULT_CONCURRENCY,
+          value_parser = clap::value_parser!(usize))]
+    pub concurrency: usize,
+
+    /// Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv
+    /// never signs in either.
+    #[arg(long)]
+    pub no_login: bool,
+
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct ListArgs {
+    /// One JSON array of objects instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct StatusArgs {
+    /// The profile [default: $SSOENV_PROFILE (the one this shell holds), then $AWS_PROFILE, then
+    /// $AWS_DEFAULT_PROFILE, then "default"]
+    #[arg(add = ArgValueCandidates::new(profile_names))]
+    pub profile: Option<String>,
+
+    /// One JSON object instead of text
+    #[arg(long)]
+    pub json: bool,
+
+    /// Report "expiring" (exit status 4) when a sign-in will be due within this time
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
+    pub margin: Duration,
+}
+
+/// The shells ssoenv can print a completion script for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
 }
 
 /// The prompt hook's timing, shared by `init` (which bakes it into the script) and `hook`.

@@ -8,6 +8,8 @@ pub mod exit_code {
     pub const USAGE: u8 = 2;
     /// No usable SSO session: the user has to sign in (`ssoenv login …`).
     pub const SIGN_IN_NEEDED: u8 = 3;
+    /// `ssoenv status`: still valid, but a sign-in is due within the margin asked about.
+    pub const EXPIRING: u8 = 4;
 }
 
 /// An error whose message was already shown (or that needs none): `main` exits with the status

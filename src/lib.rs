@@ -8,12 +8,15 @@
 pub mod cache;
 pub mod cli;
 pub mod commands;
+pub mod completions;
 pub mod config;
 pub mod credentials;
 pub mod duration;
 pub mod environment;
 pub mod error;
 pub mod login;
+pub mod populate;
+pub mod profile_state;
 pub mod role_chain;
 pub mod shell;
 pub mod sso;

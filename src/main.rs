@@ -7,6 +7,8 @@ use ssoenv::credentials::CredentialsError;
 use ssoenv::error::{SilentExit, exit_code};
 
 fn main() -> ExitCode {
+    // A Tab in a shell runs `SSOENV_COMPLETE=<shell> ssoenv -- <words>`: answer and exit.
+    ssoenv::completions::complete_if_asked();
     let cli = Cli::parse();
     match ssoenv::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

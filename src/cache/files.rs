@@ -60,6 +60,17 @@ fn create_private_dir(path: &Path) -> io::Result<()> {
 /// then are flushed to disk and renamed over `path`. `rename` replaces a symlink at `path` rather
 /// than writing through it. On any error the temporary file is removed and `path` is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_with_permissions(path, bytes, None)
+}
+
+/// [`write_atomic`], with the file ending up with `permissions` instead of 0600: editing a file
+/// the user owns (the AWS config file) keeps the mode they gave it. The temporary file is private
+/// until its content is complete and gets the permissions just before the rename.
+pub fn write_atomic_with_permissions(
+    path: &Path,
+    bytes: &[u8],
+    permissions: Option<fs::Permissions>,
+) -> io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -71,7 +82,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         )
     })?;
     let (temp_path, file) = create_temp_file(dir, &file_name.to_string_lossy())?;
-    if let Err(e) = fill_and_rename(file, bytes, &temp_path, path) {
+    if let Err(e) = fill_and_rename(file, bytes, permissions, &temp_path, path) {
         let _ = fs::remove_file(&temp_path);
         return Err(e);
     }
@@ -83,8 +94,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-fn fill_and_rename(mut file: File, bytes: &[u8], temp_path: &Path, path: &Path) -> io::Result<()> {
+fn fill_and_rename(
+    mut file: File,
+    bytes: &[u8],
+    permissions: Option<fs::Permissions>,
+    temp_path: &Path,
+    path: &Path,
+) -> io::Result<()> {
     file.write_all(bytes)?;
+    if let Some(permissions) = permissions {
+        file.set_permissions(permissions)?;
+    }
     file.sync_all()?;
     drop(file);
     fs::rename(temp_path, path)

@@ -27,7 +27,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use assumed_role::{AssumedRole, AssumedRoleCache};
-pub use files::{ensure_private_dir, write_atomic};
+pub use files::{ensure_private_dir, write_atomic, write_atomic_with_permissions};
 pub use keys::{
     AssumeRoleArgs, assume_role_key, registration_key, role_credentials_key, token_key,
 };

@@ -1,16 +1,22 @@
 //! One file per subcommand; each turns parsed arguments into an effect.
 
+pub mod completions;
+pub mod configure;
 pub mod direnv;
 pub mod exec;
 pub mod export;
 pub mod hook;
 pub mod init;
 pub mod integration;
+pub mod list;
 pub mod login;
 pub mod logout;
+pub mod populate;
 pub mod process;
 pub mod profile_credentials;
 pub mod prompt;
+mod signed_in;
+pub mod status;
 pub mod unset;
 
 use crate::cli::{Cli, Command};
@@ -22,6 +28,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Login(args)) => login::run(&args),
         Some(Command::Logout(args)) => logout::run(&args),
+        Some(Command::Configure(args)) => configure::run(&args),
+        Some(Command::Populate(args)) => populate::run(&args),
+        Some(Command::List(args)) => list::run(&args),
+        Some(Command::Status(args)) => status::run(&args),
+        Some(Command::Completions(args)) => completions::run(&args),
         Some(Command::Exec(args)) => exec::run(&args),
         Some(Command::Process(args)) => process::run(&args),
         Some(Command::Prompt(args)) => prompt::run(&args),

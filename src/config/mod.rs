@@ -8,6 +8,7 @@
 //!
 //! It runs on every prompt refresh, so it is one pass over the text with no regex.
 
+pub mod edit;
 mod error;
 mod parse;
 mod profile;
@@ -18,6 +19,7 @@ use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
+pub use edit::{ConfigEditor, EditError, SectionId};
 pub use error::{ConfigError, ValueMismatch};
 pub use parse::SyntaxProblem;
 pub use profile::{EndpointOverrides, SsoProfile, SsoSession};

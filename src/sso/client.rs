@@ -93,11 +93,11 @@ pub struct RoleInfo {
 /// Clients for both services of one Identity Center region, with the small runtime that drives
 /// them. Built only when a call is needed.
 pub struct SsoClient {
-    runtime: tokio::runtime::Runtime,
+    pub(super) runtime: tokio::runtime::Runtime,
     oidc: aws_sdk_ssooidc::Client,
-    portal: aws_sdk_sso::Client,
+    pub(super) portal: aws_sdk_sso::Client,
     oidc_endpoint: String,
-    portal_endpoint: String,
+    pub(super) portal_endpoint: String,
 }
 
 impl SsoClient {
@@ -402,30 +402,8 @@ impl SsoClient {
         access_token: &str,
         account_id: &str,
     ) -> Result<Vec<RoleInfo>, SsoError> {
-        let mut roles = Vec::new();
-        let mut next_token: Option<String> = None;
-        loop {
-            let call = self
-                .portal
-                .list_account_roles()
-                .access_token(access_token)
-                .account_id(account_id)
-                .max_results(100)
-                .set_next_token(next_token.take())
-                .send();
-            let output = self
-                .runtime
-                .block_on(call)
-                .map_err(|e| SsoError::from_sdk("ListAccountRoles", &self.portal_endpoint, e))?;
-            roles.extend(output.role_list().iter().map(|r| RoleInfo {
-                account_id: r.account_id().unwrap_or(account_id).to_string(),
-                role_name: r.role_name().unwrap_or_default().to_string(),
-            }));
-            match output.next_token() {
-                Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
-                _ => return Ok(roles),
-            }
-        }
+        self.runtime
+            .block_on(self.account_roles(access_token, account_id))
     }
 
     /// `Logout`: ends the session the access token belongs to.

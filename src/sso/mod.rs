@@ -4,10 +4,12 @@
 //! Building a client costs a TLS setup and an async runtime, so nothing here runs on the fast path:
 //! the credentials pipeline only builds an [`SsoClient`] once it knows it needs the network.
 
+mod assignments;
 mod client;
 mod endpoints;
 mod error;
 
+pub use assignments::DEFAULT_CONCURRENCY;
 pub(crate) use client::http_policy;
 pub use client::{
     AccountInfo, DeviceAuthorization, RegisteredClient, RoleInfo, SsoClient, TokenGrant,

@@ -1,0 +1,506 @@
+//! `ssoenv configure [--profile NAME] [flags]`: the `aws configure sso` wizard.
+//!
+//! It asks, in the AWS CLI's order: the sso-session name (an existing session is reused as it is,
+//! without asking for its URL and region again), the start URL, SSO region and registration
+//! scopes of a new session; then it signs in (reusing a valid cached token for an existing
+//! session, always anew for a new one, as the CLI does), offers the accounts and then the roles
+//! in arrow-key menus that filter as you type (a single choice is taken without asking), and asks
+//! for the default region, the output format and the profile name (default `ROLE-ACCOUNT`, as the
+//! CLI's). The profile and the `[sso-session]` section are written with the config editor, which
+//! keeps everything else in the file as it was.
+//!
+//! Every answer can be given as a flag. Prompts and menus are drawn on stderr, and only when both
+//! stdin and stderr are terminals; otherwise nothing is asked: optional answers take their default
+//! (the existing value, or none), and a missing required one is an error naming its flag. When
+//! both `--account-id` and `--role-name` are given nothing is listed, so no sign-in happens and
+//! no network is used: scripts can write profiles on a machine that was never signed in (the
+//! account and role are then not checked against the service).
+//!
+//! Choices where the AWS CLI offers more: only sso-session profiles are written (the legacy form
+//! cannot refresh its token); a profile that carried the legacy `sso_start_url`/`sso_region`
+//! loses them, so that it does not contradict its session.
+
+use std::io::IsTerminal;
+
+use anyhow::{Context, bail};
+use dialoguer::console::Term;
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{FuzzySelect, Input};
+
+use super::signed_in::{SignedInSession, shell_word};
+use crate::cache::CacheDirs;
+use crate::cli::ConfigureArgs;
+use crate::config::{ConfigEditor, Section, SectionId, SsoSession};
+use crate::login::SignInOptions;
+use crate::sso::{AccountInfo, resolve_endpoints};
+
+/// What the AWS CLI offers as the scope of a new session.
+const DEFAULT_SCOPES: &str = "sso:account:access";
+/// The AWS CLI's output formats.
+const OUTPUT_FORMATS: [&str; 5] = ["json", "yaml", "yaml-stream", "text", "table"];
+/// Keys of the legacy profile form that an sso-session profile must not contradict.
+const LEGACY_KEYS: [&str; 2] = ["sso_start_url", "sso_region"];
+
+pub fn run(args: &ConfigureArgs) -> anyhow::Result<()> {
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if interactive {
+        // The menus hide the cursor while they are drawn; Ctrl-C must not leave the user's
+        // terminal without one. Nothing has been written at that point.
+        let _ = ctrlc::set_handler(|| {
+            let _ = Term::stderr().show_cursor();
+            eprintln!();
+            std::process::exit(130);
+        });
+    }
+    let asker = Asker {
+        interactive,
+        theme: ColorfulTheme::default(),
+        term: Term::stderr(),
+    };
+    let mut editor = ConfigEditor::open_default()?;
+    let config = editor.config().clone();
+    let existing_profile = args
+        .profile
+        .as_deref()
+        .and_then(|name| config.profile(name));
+    let profile_value = |key: &str| {
+        existing_profile
+            .and_then(|p| p.get(key))
+            .map(str::to_string)
+    };
+
+    let session_name = match &args.sso_session {
+        Some(name) => name.clone(),
+        None => asker.text(
+            "SSO session name",
+            profile_value("sso_session").as_deref(),
+            "--sso-session",
+            |name| {
+                SectionId::SsoSession(name.to_string())
+                    .validate()
+                    .map_err(|e| e.to_string())
+            },
+        )?,
+    };
+    SectionId::SsoSession(session_name.clone()).validate()?;
+    let existing_session = config.sso_session(&session_name);
+    let SessionAnswers {
+        session,
+        settings: session_settings,
+        fresh_sign_in,
+    } = session_answers(&asker, args, &session_name, existing_session)?;
+
+    let (account_id, role_name) = match (&args.account_id, &args.role_name) {
+        (Some(account), Some(role)) => (account.clone(), role.clone()),
+        _ => {
+            let endpoints_in_file = args
+                .profile
+                .as_deref()
+                .and_then(|name| config.endpoint_overrides(name, None).ok())
+                .unwrap_or_default();
+            let endpoints = resolve_endpoints(&endpoints_in_file, |name| std::env::var(name).ok());
+            let dirs = CacheDirs::from_env()?;
+            let options = SignInOptions::from_args(&args.sign_in, &config, &session)?;
+            let mut signed_in =
+                SignedInSession::open(&session, endpoints, &dirs, options, true, fresh_sign_in)?;
+            choose_account_and_role(
+                &asker,
+                args,
+                &mut signed_in,
+                profile_value("sso_account_id"),
+            )?
+        }
+    };
+
+    let region = match &args.region {
+        Some(region) => Some(region.clone()),
+        None => asker.optional("Default client Region", profile_value("region"), |region| {
+            if region.chars().any(char::is_whitespace) {
+                Err("a region has no spaces, e.g. us-west-2".to_string())
+            } else {
+                Ok(())
+            }
+        })?,
+    };
+    let output = match &args.output {
+        Some(output) => Some(output.clone()),
+        None => asker.optional(
+            "CLI default output format (json if not specified)",
+            profile_value("output"),
+            |output| {
+                if OUTPUT_FORMATS.contains(&output) {
+                    Ok(())
+                } else {
+                    Err(format!("one of {}", OUTPUT_FORMATS.join(", ")))
+                }
+            },
+        )?,
+    };
+    let profile_name = match &args.profile {
+        Some(name) => name.clone(),
+        None => asker.text(
+            "Profile name",
+            Some(&format!("{role_name}-{account_id}")),
+            "--profile",
+            |name| {
+                SectionId::Profile(name.to_string())
+                    .validate()
+                    .map_err(|e| e.to_string())
+            },
+        )?,
+    };
+
+    let profile = SectionId::Profile(profile_name.clone());
+    let session_id = SectionId::SsoSession(session_name.clone());
+    editor.set(&profile, "sso_session", &session_name)?;
+    editor.set(&profile, "sso_account_id", &account_id)?;
+    editor.set(&profile, "sso_role_name", &role_name)?;
+    if let Some(region) = &region {
+        editor.set(&profile, "region", region)?;
+    }
+    if let Some(output) = &output {
+        editor.set(&profile, "output", output)?;
+    }
+    if let Some(section) = config.profile(&profile_name) {
+        for key in LEGACY_KEYS {
+            if section
+                .entry(key)
+                .is_some_and(|entry| !entry.is_inherited())
+            {
+                editor.remove_key(&profile, key);
+            }
+        }
+    }
+    for (key, value) in &session_settings {
+        editor.set(&session_id, key, value)?;
+    }
+    let written = editor
+        .save()
+        .with_context(|| format!("writing profile '{profile_name}'"))?;
+
+    let name = shell_word(&profile_name);
+    eprintln!(
+        "\nProfile {name} {} {}.",
+        if written {
+            "written to"
+        } else {
+            "is already as asked in"
+        },
+        editor.path().display()
+    );
+    eprintln!("To put its credentials into this shell:  eval \"$(ssoenv {name})\"");
+    eprintln!(
+        "To use it with the AWS CLI:              aws sts get-caller-identity --profile {name}"
+    );
+    Ok(())
+}
+
+fn session_answers(
+    asker: &Asker,
+    args: &ConfigureArgs,
+    name: &str,
+    existing: Option<&Section>,
+) -> anyhow::Result<SessionAnswers> {
+    let existing_value = |key: &str| existing.and_then(|s| s.get(key)).map(str::to_string);
+    let mut settings = Vec::new();
+    let mut changed = false;
+    let mut answer = |key: &'static str,
+                      flag: &Option<String>,
+                      asked: &dyn Fn() -> anyhow::Result<String>|
+     -> anyhow::Result<String> {
+        let current = existing_value(key);
+        let value = match (flag, &current) {
+            (Some(value), _) => value.clone(),
+            (None, Some(current)) => return Ok(current.clone()),
+            (None, None) => asked()?,
+        };
+        if current.as_deref() != Some(value.as_str()) {
+            // A session whose URL, region or scopes change needs a new sign-in.
+            changed |= current.is_some();
+            settings.push((key, value.clone()));
+        }
+        Ok(value)
+    };
+    if let Some(section) = existing {
+        eprintln!(
+            "Using the SSO session '{name}' ({}, {}).",
+            section.get("sso_start_url").unwrap_or("no start URL"),
+            section.get("sso_region").unwrap_or("no region")
+        );
+    }
+    let start_url = answer("sso_start_url", &args.sso_start_url, &|| {
+        asker.text("SSO start URL", None, "--sso-start-url", check_start_url)
+    })?;
+    check_start_url(&start_url).map_err(anyhow::Error::msg)?;
+    let region = answer("sso_region", &args.sso_region, &|| {
+        asker.text("SSO region", None, "--sso-region", check_sso_region)
+    })?;
+    check_sso_region(&region).map_err(anyhow::Error::msg)?;
+    let scopes = if existing.is_some() && args.sso_registration_scopes.is_none() {
+        existing_value("sso_registration_scopes")
+    } else {
+        Some(answer(
+            "sso_registration_scopes",
+            &args.sso_registration_scopes,
+            &|| {
+                Ok(asker
+                    .optional(
+                        "SSO registration scopes",
+                        Some(DEFAULT_SCOPES.to_string()),
+                        check_scopes,
+                    )?
+                    .unwrap_or_else(|| DEFAULT_SCOPES.to_string()))
+            },
+        )?)
+    };
+    if let Some(scopes) = &scopes {
+        check_scopes(scopes).map_err(anyhow::Error::msg)?;
+    }
+    let registration_scopes = scopes
+        .map(|text| {
+            text.split(',')
+                .map(str::trim)
+                .filter(|scope| !scope.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|scopes| !scopes.is_empty());
+    let session = SsoSession {
+        name: Some(name.to_string()),
+        start_url,
+        region,
+        registration_scopes,
+    };
+    Ok(SessionAnswers {
+        session,
+        settings,
+        fresh_sign_in: existing.is_none() || changed,
+    })
+}
+
+/// The session to sign in with, what to write into its section (only what is new or changed by a
+/// flag), and whether the sign-in must be a new one.
+struct SessionAnswers {
+    session: SsoSession,
+    settings: Vec<(&'static str, String)>,
+    fresh_sign_in: bool,
+}
+
+fn check_start_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !url.chars().any(char::is_whitespace) => Ok(()),
+        _ => Err("not a start URL; it looks like https://my-org.awsapps.com/start".to_string()),
+    }
+}
+
+fn check_sso_region(region: &str) -> Result<(), String> {
+    if region.is_empty() || region.chars().any(char::is_whitespace) {
+        Err("a region name such as us-east-1 is required".to_string())
+    } else {
+        Ok(())
+    }
+}
+
+/// The AWS CLI's rule: comma-separated, no white space inside a scope.
+fn check_scopes(scopes: &str) -> Result<(), String> {
+    if scopes
+        .split(',')
+        .any(|scope| scope.trim().chars().any(char::is_whitespace))
+    {
+        Err("scopes are separated by commas, e.g. sso:account:access".to_string())
+    } else {
+        Ok(())
+    }
+}
+
+/// The account, then the role: from the flags (checked against what the user can reach), the
+/// only one there is, or a menu.
+fn choose_account_and_role(
+    asker: &Asker,
+    args: &ConfigureArgs,
+    signed_in: &mut SignedInSession,
+    current_account: Option<String>,
+) -> anyhow::Result<(String, String)> {
+    let accounts = signed_in.call(|client, token| client.list_all_accounts(token))?;
+    let account_id = match &args.account_id {
+        Some(id) => {
+            if !accounts.iter().any(|a| &a.account_id == id) {
+                bail!(
+                    "account {id} is not among the {} accounts available to you{}",
+                    accounts.len(),
+                    listing(accounts.iter().map(display_account))
+                );
+            }
+            id.clone()
+        }
+        None => match accounts.as_slice() {
+            [] => bail!("no AWS accounts are available to you in this SSO session"),
+            [only] => {
+                eprintln!(
+                    "The only AWS account available to you is: {}",
+                    only.account_id
+                );
+                only.account_id.clone()
+            }
+            many => {
+                eprintln!("There are {} AWS accounts available to you.", many.len());
+                let items: Vec<String> = many.iter().map(display_account).collect();
+                let default = current_account
+                    .and_then(|current| many.iter().position(|a| a.account_id == current));
+                let chosen =
+                    asker.choose("Account (type to filter)", &items, default, "--account-id")?;
+                many[chosen].account_id.clone()
+            }
+        },
+    };
+    eprintln!("Using the account ID {account_id}");
+
+    let roles = signed_in.call(|client, token| client.list_account_roles(token, &account_id))?;
+    let role_names: Vec<String> = roles.into_iter().map(|role| role.role_name).collect();
+    let role_name = match &args.role_name {
+        Some(role) => {
+            if !role_names.contains(role) {
+                bail!(
+                    "role '{role}' is not available to you in account {account_id}{}",
+                    listing(role_names.iter().cloned())
+                );
+            }
+            role.clone()
+        }
+        None => match role_names.as_slice() {
+            [] => bail!("no roles are available to you in account {account_id}"),
+            [only] => {
+                eprintln!("The only role available to you is: {only}");
+                only.clone()
+            }
+            many => {
+                eprintln!("There are {} roles available to you.", many.len());
+                let chosen = asker.choose("Role (type to filter)", many, None, "--role-name")?;
+                many[chosen].clone()
+            }
+        },
+    };
+    eprintln!("Using the role name \"{role_name}\"");
+    Ok((account_id, role_name))
+}
+
+/// `DeveloperAccount, dev@example.com (123456789011)`, as the AWS CLI shows an account.
+fn display_account(account: &AccountInfo) -> String {
+    match (
+        account.account_name.is_empty(),
+        account.email_address.is_empty(),
+    ) {
+        (true, true) => account.account_id.clone(),
+        (false, true) => format!("{} ({})", account.account_name, account.account_id),
+        (true, false) => format!("{} ({})", account.email_address, account.account_id),
+        (false, false) => format!(
+            "{}, {} ({})",
+            account.account_name, account.email_address, account.account_id
+        ),
+    }
+}
+
+/// `: a, b, c` for a message, at most ten items.
+fn listing(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    if items.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<&str> = items.iter().take(10).map(String::as_str).collect();
+    let more = if items.len() > shown.len() {
+        format!(" and {} more", items.len() - shown.len())
+    } else {
+        String::new()
+    };
+    format!(": {}{more}", shown.join("; "))
+}
+
+/// Asks on the terminal, or, without one, takes defaults and names the flag that is missing.
+struct Asker {
+    interactive: bool,
+    theme: ColorfulTheme,
+    term: Term,
+}
+
+impl Asker {
+    /// A required answer.
+    fn text(
+        &self,
+        prompt: &str,
+        default: Option<&str>,
+        flag: &str,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> anyhow::Result<String> {
+        if !self.interactive {
+            return match default {
+                Some(value) => Ok(value.to_string()),
+                None => bail!(
+                    "{flag} is needed: there is no terminal to ask for the {} on",
+                    prompt.to_lowercase()
+                ),
+            };
+        }
+        let mut input = Input::<String>::with_theme(&self.theme).with_prompt(prompt);
+        if let Some(default) = default {
+            input = input.default(default.to_string());
+        }
+        let answer = input
+            .validate_with(|text: &String| check(text.trim()))
+            .interact_text_on(&self.term)
+            .context("reading the answer from the terminal")?;
+        Ok(answer.trim().to_string())
+    }
+
+    /// An answer that may be left empty (`None`); `current` is offered as the default.
+    fn optional(
+        &self,
+        prompt: &str,
+        current: Option<String>,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> anyhow::Result<Option<String>> {
+        if !self.interactive {
+            return Ok(current);
+        }
+        let mut input = Input::<String>::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .allow_empty(true);
+        if let Some(current) = &current {
+            input = input.default(current.clone());
+        }
+        let answer = input
+            .validate_with(|text: &String| {
+                let text = text.trim();
+                if text.is_empty() { Ok(()) } else { check(text) }
+            })
+            .interact_text_on(&self.term)
+            .context("reading the answer from the terminal")?;
+        let answer = answer.trim();
+        Ok((!answer.is_empty()).then(|| answer.to_string()))
+    }
+
+    /// One of `items` from an arrow-key menu that filters as you type; Escape cancels.
+    fn choose(
+        &self,
+        prompt: &str,
+        items: &[String],
+        default: Option<usize>,
+        flag: &str,
+    ) -> anyhow::Result<usize> {
+        if !self.interactive {
+            bail!(
+                "{flag} is needed: there is no terminal to choose on{}",
+                listing(items.iter().cloned())
+            );
+        }
+        let chosen = FuzzySelect::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .items(items)
+            .default(default.unwrap_or(0))
+            .interact_on_opt(&self.term)
+            .context("reading the choice from the terminal")?;
+        chosen.ok_or_else(|| anyhow::anyhow!("cancelled; nothing was written"))
+    }
+}

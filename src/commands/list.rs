@@ -1,0 +1,169 @@
+//! `ssoenv list [--json]`: every profile of the config file with its sso-session, account, role,
+//! region and sign-in state, read from the files alone (no network), so it answers at once.
+//!
+//! The state is what the caches say: `credentials valid for 52m`, `token valid for 7h10m`,
+//! `token refreshable` (ssoenv will refresh it without a sign-in), `expired`, `not signed in`.
+//! Profiles that are not SSO profiles are listed too, with `-` for what they lack; a profile that
+//! cannot be resolved (its sso-session is missing, say) shows the reason. In `--json` output,
+//! `state` is the verdict `ssoenv status` would give with its default margin (`valid`,
+//! `expiring`, `expired`, `not_signed_in`), or `not_sso` / `error`.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::{Value, json};
+
+use super::export::print_all;
+use super::status::timestamp;
+use crate::cache::CacheDirs;
+use crate::cli::ListArgs;
+use crate::config::{AwsConfig, ConfigError};
+use crate::profile_state::ProfileState;
+
+/// The margin `state` is judged with, as `ssoenv status` does by default.
+const STATUS_MARGIN: Duration = Duration::from_secs(15 * 60);
+
+/// One row of the listing.
+struct Row {
+    profile: String,
+    session: Option<String>,
+    account_id: Option<String>,
+    role_name: Option<String>,
+    region: Option<String>,
+    summary: String,
+    json: Value,
+}
+
+pub fn run(args: &ListArgs) -> anyhow::Result<()> {
+    let config = AwsConfig::load_default()?;
+    let dirs = CacheDirs::from_env()?;
+    let rows: Vec<Row> = config
+        .profile_names()
+        .into_iter()
+        .map(|name| row(&config, &dirs, name))
+        .collect();
+    let output = if args.json {
+        let all: Vec<&Value> = rows.iter().map(|row| &row.json).collect();
+        format!(
+            "{}\n",
+            Value::from(all.into_iter().cloned().collect::<Vec<_>>())
+        )
+    } else {
+        table(&rows)
+    };
+    print_all(&output)
+}
+
+fn row(config: &AwsConfig, dirs: &CacheDirs, name: &str) -> Row {
+    let section = config.profile(name);
+    let raw = |key: &str| section.and_then(|s| s.get(key)).map(str::to_string);
+    let mut row = Row {
+        profile: name.to_string(),
+        session: raw("sso_session").or_else(|| raw("sso_start_url")),
+        account_id: raw("sso_account_id"),
+        role_name: raw("sso_role_name"),
+        region: raw("region").filter(|r| !r.is_empty()),
+        summary: String::new(),
+        json: Value::Null,
+    };
+    let now = Utc::now();
+    let (state, summary, token, credentials, error) = match config.sso_profile(name) {
+        Err(ConfigError::NotSsoProfile { .. }) => ("not_sso", "-".to_string(), None, None, None),
+        Err(error) => (
+            "error",
+            format!("error: {}", first_sentence(&error.to_string())),
+            None,
+            None,
+            Some(error.to_string()),
+        ),
+        Ok(profile) => match ProfileState::read(&profile, dirs) {
+            Err(error) => (
+                "error",
+                format!("error: {}", first_sentence(&error.to_string())),
+                None,
+                None,
+                Some(error.to_string()),
+            ),
+            Ok(state) => (
+                state.standing(now, STATUS_MARGIN).as_str(),
+                state.summary(now),
+                state.token.as_ref().map(|t| timestamp(t.expires_at)),
+                state.credentials.as_ref().map(|c| timestamp(c.expires_at)),
+                None,
+            ),
+        },
+    };
+    row.json = json!({
+        "profile": row.profile,
+        "sso_session": raw("sso_session"),
+        "sso_start_url": raw("sso_start_url").or_else(|| {
+            raw("sso_session").and_then(|s| config.sso_session(&s)?.get("sso_start_url").map(str::to_string))
+        }),
+        "account_id": row.account_id,
+        "role_name": row.role_name,
+        "region": row.region,
+        "state": state,
+        "summary": summary,
+        "token_expires_at": token,
+        "credentials_expires_at": credentials,
+        "error": error,
+    });
+    row.summary = summary;
+    row
+}
+
+/// Aligned columns; the last one (the state) runs free.
+fn table(rows: &[Row]) -> String {
+    let headers = [
+        "PROFILE",
+        "SSO SESSION",
+        "ACCOUNT",
+        "ROLE",
+        "REGION",
+        "STATE",
+    ];
+    let cells: Vec<[String; 6]> = rows
+        .iter()
+        .map(|row| {
+            let cell = |value: &Option<String>| value.clone().unwrap_or_else(|| "-".to_string());
+            [
+                row.profile.clone(),
+                cell(&row.session),
+                cell(&row.account_id),
+                cell(&row.role_name),
+                cell(&row.region),
+                row.summary.clone(),
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(|h| h.chars().count());
+    for line in &cells {
+        for (width, cell) in widths.iter_mut().zip(line) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut push = |line: [&str; 6]| {
+        let mut text = String::new();
+        for (i, cell) in line.iter().enumerate() {
+            if i + 1 == line.len() {
+                text.push_str(cell);
+            } else {
+                text.push_str(cell);
+                text.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    push(headers);
+    for line in &cells {
+        push(line.each_ref().map(String::as_str));
+    }
+    out
+}
+
+/// The table has one line per profile: the first sentence of a message (`--json` has it all).
+fn first_sentence(message: &str) -> &str {
+    message.split(". ").next().unwrap_or(message)
+}

@@ -1,0 +1,103 @@
+//! Shell completion: subcommands, options and their values, and the profile and sso-session
+//! names of the user's own config file.
+//!
+//! Profile names change whenever the config file does, so a static script cannot know them. The
+//! completion scripts are therefore small: on Tab the shell runs `ssoenv` itself with
+//! `SSOENV_COMPLETE=<shell>` in its environment and the words typed so far, and ssoenv answers with
+//! the candidates (clap_complete's dynamic completion, which covers bash, zsh, fish, PowerShell
+//! and elvish). One source of truth, the clap definitions in [`crate::cli`], serves every shell,
+//! and a completion is never stale against the installed binary's options. Answering reads the
+//! config file only (no cache, no network), so a Tab costs a few milliseconds.
+
+use std::io::Write;
+
+use clap::CommandFactory;
+use clap_complete::engine::CompletionCandidate;
+use clap_complete::env::{CompleteEnv, Shells};
+
+use crate::cli::{Cli, CompletionShell};
+use crate::config::AwsConfig;
+
+/// The variable that turns a run of ssoenv into a completion request. ssoenv's own name keeps it
+/// clear of other programs using clap_complete's default (`COMPLETE`).
+pub const COMPLETE_VAR: &str = "SSOENV_COMPLETE";
+
+/// Answers a completion request and exits, when the environment makes this run one; returns
+/// otherwise. Call before anything is written to stdout.
+pub fn complete_if_asked() {
+    if std::env::var_os(COMPLETE_VAR).is_none() {
+        return;
+    }
+    complete_env().complete();
+}
+
+fn complete_env() -> CompleteEnv<'static, fn() -> clap::Command> {
+    CompleteEnv::with_factory(Cli::command as fn() -> clap::Command)
+        .var(COMPLETE_VAR)
+        .bin("ssoenv")
+        // Found through PATH at Tab time, so the script works wherever ssoenv is installed.
+        .completer("ssoenv")
+}
+
+/// The script that hooks ssoenv's completion into `shell` (what `ssoenv completions SHELL`
+/// prints and what `completions/` holds).
+pub fn registration_script(shell: CompletionShell) -> std::io::Result<Vec<u8>> {
+    let name = match shell {
+        CompletionShell::Bash => "bash",
+        CompletionShell::Zsh => "zsh",
+        CompletionShell::Fish => "fish",
+        CompletionShell::Powershell => "powershell",
+        CompletionShell::Elvish => "elvish",
+    };
+    let shells = Shells::builtins();
+    let completer = shells
+        .completer(name)
+        .ok_or_else(|| std::io::Error::other(format!("no completion support for {name}")))?;
+    let mut script = Vec::new();
+    completer.write_registration(COMPLETE_VAR, "ssoenv", "ssoenv", "ssoenv", &mut script)?;
+    // No blank line first, exactly one newline last: tidy, stable committed files.
+    let text = String::from_utf8_lossy(&script);
+    let mut tidy = text.trim_matches('\n').as_bytes().to_vec();
+    tidy.write_all(b"\n")?;
+    Ok(tidy)
+}
+
+/// Profile names of the config file, each with its account and role as help text (shown by zsh
+/// and fish). Nothing when the file cannot be read: completion must never print errors.
+pub fn profile_names() -> Vec<CompletionCandidate> {
+    let Ok(config) = AwsConfig::load_default() else {
+        return Vec::new();
+    };
+    config
+        .profile_names()
+        .into_iter()
+        .map(|name| {
+            let section = config.profile(name);
+            let help = section.and_then(|section| {
+                match (section.get("sso_account_id"), section.get("sso_role_name")) {
+                    (Some(account), Some(role)) => Some(format!("{account} {role}")),
+                    _ => None,
+                }
+            });
+            CompletionCandidate::new(name).help(help.map(Into::into))
+        })
+        .collect()
+}
+
+/// sso-session names of the config file, with their start URL as help text.
+pub fn sso_session_names() -> Vec<CompletionCandidate> {
+    let Ok(config) = AwsConfig::load_default() else {
+        return Vec::new();
+    };
+    config
+        .sso_session_names()
+        .into_iter()
+        .map(|name| {
+            let help = config
+                .sso_session(name)
+                .and_then(|section| section.get("sso_start_url"))
+                .map(|url| url.to_string().into());
+            CompletionCandidate::new(name).help(help)
+        })
+        .collect()
+}
