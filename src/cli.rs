@@ -24,6 +24,77 @@ pub struct Cli {
     pub export: ExportArgs,
 }
 
+impl Cli {
+    /// The command to run: a subcommand, or `export` when none is named.
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or(Command::Export(self.export))
+    }
+}
+
+/// Reads the command line. Building the full definition (every subcommand and option) costs
+/// more than the fast path's own work, so what runs at every `eval` and every prompt —
+/// `ssoenv [PROFILE] [options]`, `ssoenv hook …`, `ssoenv prompt` — is first read by definitions
+/// holding only that; anything else, and anything they reject (`--help`, a typo), goes to the full
+/// definition, so help and error messages are always the full ones.
+pub fn parse_command_line() -> Command {
+    parse_command_line_from(std::env::args_os().collect())
+}
+
+/// [`parse_command_line`] on given arguments (the first one is the program name).
+pub fn parse_command_line_from(args: Vec<OsString>) -> Command {
+    quick_parse(&args).unwrap_or_else(|| Cli::parse_from(args).into_command())
+}
+
+fn quick_parse(args: &[OsString]) -> Option<Command> {
+    let first = args.get(1).map(|arg| arg.to_str());
+    match first {
+        Some(Some("hook" | "prompt")) => PromptCommandLine::try_parse_from(args)
+            .ok()
+            .map(|line| line.command.into()),
+        // A subcommand, or a word that is not UTF-8: only the full definition knows.
+        Some(Some(word)) if Command::has_subcommand(word) || word == "help" => None,
+        Some(None) => None,
+        _ => ExportCommandLine::try_parse_from(args)
+            .ok()
+            .map(|line| Command::Export(line.export)),
+    }
+}
+
+/// Only the default command, for [`quick_parse`].
+#[derive(Debug, Parser)]
+#[command(name = "ssoenv", disable_help_flag = true)]
+struct ExportCommandLine {
+    #[command(flatten)]
+    export: ExportArgs,
+}
+
+/// Only what the prompt hook runs, for [`quick_parse`].
+#[derive(Debug, Parser)]
+#[command(
+    name = "ssoenv",
+    disable_help_flag = true,
+    disable_help_subcommand = true
+)]
+struct PromptCommandLine {
+    #[command(subcommand)]
+    command: PromptCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum PromptCommand {
+    Hook(HookArgs),
+    Prompt(PromptArgs),
+}
+
+impl From<PromptCommand> for Command {
+    fn from(command: PromptCommand) -> Command {
+        match command {
+            PromptCommand::Hook(args) => Command::Hook(args),
+            PromptCommand::Prompt(args) => Command::Prompt(args),
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the statements that put a profile's credentials into the shell (the default)
@@ -426,4 +497,57 @@ pub struct HookArgs {
     /// The previous refresh never finished (Ctrl-C): back off and say so, without refreshing
     #[arg(long)]
     pub interrupted: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quick_and_full(line: &str) -> (Option<String>, String) {
+        let args: Vec<OsString> = line.split(' ').map(OsString::from).collect();
+        let quick = quick_parse(&args).map(|command| format!("{command:?}"));
+        let full = Cli::try_parse_from(&args)
+            .map(|cli| format!("{:?}", cli.into_command()))
+            .unwrap_or_else(|error| format!("error: {}", error.kind()));
+        (quick, full)
+    }
+
+    /// Whatever the quick definitions accept, they read exactly as the full one does.
+    #[test]
+    fn the_quick_reading_agrees_with_the_full_one() {
+        for line in [
+            "ssoenv",
+            "ssoenv my-dev-profile",
+            "ssoenv my-dev-profile --shell fish --min-valid 20m",
+            "ssoenv --shell bash my-dev-profile",
+            "ssoenv --format json p",
+            "ssoenv p --min-remaining 1h --no-login --use-device-code",
+            "ssoenv hook fish --refresh-before 10m --backoff-until 12",
+            "ssoenv hook bash --interrupted",
+            "ssoenv prompt --format {profile}",
+            "ssoenv prompt",
+        ] {
+            let (quick, full) = quick_and_full(line);
+            assert_eq!(quick.as_deref(), Some(full.as_str()), "{line}");
+        }
+    }
+
+    /// Help, version, subcommands and mistakes are left to the full definition.
+    #[test]
+    fn the_quick_reading_leaves_the_rest_to_the_full_one() {
+        for line in [
+            "ssoenv --help",
+            "ssoenv -h",
+            "ssoenv --version",
+            "ssoenv help",
+            "ssoenv login p",
+            "ssoenv export p",
+            "ssoenv p --bogus",
+            "ssoenv hook --help",
+            "ssoenv prompt --bogus",
+        ] {
+            let (quick, _) = quick_and_full(line);
+            assert_eq!(quick, None, "{line}");
+        }
+    }
 }

@@ -1,16 +1,13 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use ssoenv::cli::Cli;
+use ssoenv::cli::parse_command_line;
 use ssoenv::credentials::CredentialsError;
 use ssoenv::error::{SilentExit, exit_code};
 
 fn main() -> ExitCode {
     // A Tab in a shell runs `SSOENV_COMPLETE=<shell> ssoenv -- <words>`: answer and exit.
     ssoenv::completions::complete_if_asked();
-    let cli = Cli::parse();
-    match ssoenv::commands::run(cli) {
+    match ssoenv::commands::run(parse_command_line()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             if let Some(SilentExit(code)) = error.downcast_ref::<SilentExit>() {

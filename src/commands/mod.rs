@@ -19,28 +19,27 @@ mod signed_in;
 pub mod status;
 pub mod unset;
 
-use crate::cli::{Cli, Command};
+use crate::cli::Command;
 
 /// Runs the command the user asked for.
-pub fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
-        None => export::run(&cli.export),
-        Some(Command::Export(args)) => export::run(&args),
-        Some(Command::Login(args)) => login::run(&args),
-        Some(Command::Logout(args)) => logout::run(&args),
-        Some(Command::Configure(args)) => configure::run(&args),
-        Some(Command::Populate(args)) => populate::run(&args),
-        Some(Command::List(args)) => list::run(&args),
-        Some(Command::Status(args)) => status::run(&args),
-        Some(Command::Completions(args)) => completions::run(&args),
-        Some(Command::Exec(args)) => exec::run(&args),
-        Some(Command::Process(args)) => process::run(&args),
-        Some(Command::Prompt(args)) => prompt::run(&args),
-        Some(Command::Direnv) => direnv::run(),
-        Some(Command::Init(args)) => init::run(&args),
-        Some(Command::Use(args)) => integration::run_use(&args),
-        Some(Command::Off(args)) => integration::run_off(&args),
-        Some(Command::Unset(args)) => unset::run(&args),
-        Some(Command::Hook(args)) => hook::run(&args),
+pub fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Export(args) => export::run(&args),
+        Command::Login(args) => login::run(&args),
+        Command::Logout(args) => logout::run(&args),
+        Command::Configure(args) => configure::run(&args),
+        Command::Populate(args) => populate::run(&args),
+        Command::List(args) => list::run(&args),
+        Command::Status(args) => status::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Exec(args) => exec::run(&args),
+        Command::Process(args) => process::run(&args),
+        Command::Prompt(args) => prompt::run(&args),
+        Command::Direnv => direnv::run(),
+        Command::Init(args) => init::run(&args),
+        Command::Use(args) => integration::run_use(&args),
+        Command::Off(args) => integration::run_off(&args),
+        Command::Unset(args) => unset::run(&args),
+        Command::Hook(args) => hook::run(&args),
     }
 }
