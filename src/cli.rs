@@ -1,6 +1,7 @@
 //! The command line, declared once: parsing, `--help`, and later completions and the man page
 //! are all generated from these types.
 
+use std::ffi::OsString;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -20,6 +21,34 @@ pub struct Cli {
 
     #[command(flatten)]
     pub export: ExportArgs,
+
+    /// Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each
+    /// request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`.
+    #[arg(long, global = true, env = "SSOENV_DEBUG", value_parser = clap::builder::FalseyValueParser::new())]
+    pub debug: bool,
+}
+
+/// The command line with `--debug` flags that come before the subcommand moved to the end (before
+/// a `--`, if any): `ssoenv --debug login` then parses like `ssoenv login --debug`. Without this,
+/// the rule that lets `ssoenv PROFILE` stand for `ssoenv export PROFILE` (any argument before the
+/// first word rules out a subcommand) would read `login` as a profile name.
+pub fn with_debug_flag_moved(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    let leading = args
+        .iter()
+        .skip(1)
+        .take_while(|arg| *arg == "--debug")
+        .count();
+    if leading == 0 {
+        return args;
+    }
+    args.drain(1..=leading);
+    let end = args
+        .iter()
+        .position(|arg| arg == "--")
+        .unwrap_or(args.len());
+    args.insert(end, OsString::from("--debug"));
+    args
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,4 +167,49 @@ pub struct ExportArgs {
 
     #[command(flatten)]
     pub sign_in: SignInArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moved(args: &[&str]) -> Vec<String> {
+        with_debug_flag_moved(args.iter().map(OsString::from))
+            .into_iter()
+            .map(|arg| arg.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_leading_debug_flag_moves_behind_the_subcommand() {
+        assert_eq!(
+            moved(&["ssoenv", "--debug", "login", "p"]),
+            ["ssoenv", "login", "p", "--debug"]
+        );
+        assert_eq!(
+            moved(&["ssoenv", "--debug", "exec", "p", "--", "ls", "--debug"]),
+            ["ssoenv", "exec", "p", "--debug", "--", "ls", "--debug"]
+        );
+        assert_eq!(
+            moved(&["ssoenv", "p", "--debug"]),
+            ["ssoenv", "p", "--debug"]
+        );
+        assert_eq!(moved(&["ssoenv"]), ["ssoenv"]);
+    }
+
+    #[test]
+    fn debug_parses_before_and_after_a_subcommand() {
+        for args in [
+            &["ssoenv", "--debug", "login", "p"][..],
+            &["ssoenv", "login", "--debug", "p"],
+        ] {
+            let cli = Cli::try_parse_from(with_debug_flag_moved(args.iter().map(OsString::from)))
+                .unwrap();
+            assert!(cli.debug);
+            assert!(matches!(cli.command, Some(Command::Login(_))));
+        }
+        let cli = Cli::try_parse_from(["ssoenv", "--debug", "my-profile"]).unwrap();
+        assert!(cli.debug && cli.command.is_none());
+        assert_eq!(cli.export.profile.as_deref(), Some("my-profile"));
+    }
 }

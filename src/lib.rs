@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod credentials;
+pub mod debug;
 pub mod duration;
 pub mod environment;
 pub mod error;

@@ -7,7 +7,10 @@ use ssoenv::credentials::CredentialsError;
 use ssoenv::error::{SilentExit, exit_code};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(ssoenv::cli::with_debug_flag_moved(std::env::args_os()));
+    if cli.debug {
+        ssoenv::debug::enable();
+    }
     match ssoenv::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -186,6 +186,7 @@ pub fn sign_in(
         && token.expires_at - Utc::now() >= MIN_SHARED_TOKEN_LIFETIME
         && Some(token.access_token.as_str()) != rejected
     {
+        crate::debug!("sign-in: another process signed in meanwhile; using its token");
         return Ok(token);
     }
 
@@ -203,6 +204,14 @@ pub fn sign_in(
         None
     };
     eprintln!("Signing in to {label} ({}).", session.start_url);
+    crate::debug!(
+        "sign-in: {} flow",
+        if device_only_reason.is_some() {
+            "device code"
+        } else {
+            "authorization code (PKCE)"
+        }
+    );
     let (registration, grant) = match device_only_reason {
         Some(reason) => {
             if !reason.is_empty() {
@@ -221,6 +230,10 @@ pub fn sign_in(
         },
     };
 
+    crate::debug::register_secret(&grant.access_token);
+    if let Some(refresh_token) = &grant.refresh_token {
+        crate::debug::register_secret(refresh_token);
+    }
     let token = new_token(session, &registration, grant);
     tokens.store(&key, &token)?;
     eprintln!(
@@ -293,6 +306,11 @@ fn registration(
     if let Some(cached) = cache.load(&key)?
         && cached.is_usable(Utc::now(), pkce)
     {
+        crate::debug!(
+            "client registration: cached at {}",
+            cache.path(&key).display()
+        );
+        crate::debug::register_secret(&cached.client_secret);
         return Ok(RegisteredClient {
             client_id: cached.client_id,
             client_secret: cached.client_secret,
@@ -308,11 +326,13 @@ fn registration(
     } else {
         session.registration_scopes.clone()
     };
+    crate::debug!("client registration: none usable cached; registering a client");
     let registered = client.register_client(
         &client_name,
         scopes.as_deref(),
         pkce.then_some((REGISTERED_REDIRECT_URI, session.start_url.as_str())),
     )?;
+    crate::debug::register_secret(&registered.client_secret);
     cache.store(
         &key,
         &ClientRegistration {

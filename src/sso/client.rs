@@ -2,9 +2,11 @@
 
 use std::time::Duration;
 
+use aws_sdk_sso::config::http::HttpResponse;
 use aws_sdk_sso::config::retry::RetryConfig;
 use aws_sdk_sso::config::timeout::TimeoutConfig;
 use aws_sdk_sso::config::{BehaviorVersion, Region};
+use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
 use chrono::{DateTime, Utc};
 
 use super::{Endpoints, SsoError};
@@ -105,6 +107,9 @@ impl SsoClient {
             .region(Region::new(region.to_string()))
             .timeout_config(timeouts.clone())
             .retry_config(retries.clone());
+        if crate::debug::enabled() {
+            oidc = oidc.interceptor(super::trace::AttemptTrace::default());
+        }
         if let Some(url) = &endpoints.oidc {
             oidc = oidc.endpoint_url(url);
         }
@@ -113,6 +118,9 @@ impl SsoClient {
             .region(Region::new(region.to_string()))
             .timeout_config(timeouts)
             .retry_config(retries);
+        if crate::debug::enabled() {
+            portal = portal.interceptor(super::trace::AttemptTrace::default());
+        }
         if let Some(url) = &endpoints.portal {
             portal = portal.endpoint_url(url);
         }
@@ -129,6 +137,31 @@ impl SsoClient {
                 .clone()
                 .unwrap_or_else(|| format!("https://portal.sso.{region}.amazonaws.com")),
         })
+    }
+
+    /// Runs one SDK call to completion, turning its error into an [`SsoError`] and tracing the
+    /// call and its outcome under `--debug` (each attempt is traced by [`super::trace`]).
+    fn send<T, E>(
+        &self,
+        operation: &'static str,
+        endpoint: &str,
+        call: impl std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+    ) -> Result<T, SsoError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        crate::debug!("{operation} → {endpoint}");
+        let started = std::time::Instant::now();
+        let outcome = self
+            .runtime
+            .block_on(call)
+            .map_err(|e| SsoError::from_sdk(operation, endpoint, e));
+        let elapsed = started.elapsed().as_millis();
+        match &outcome {
+            Ok(_) => crate::debug!("{operation} succeeded in {elapsed} ms"),
+            Err(error) => crate::debug!("{operation} failed after {elapsed} ms: {error}"),
+        }
+        outcome
     }
 
     /// Where SSO OIDC is reached; the browser is sent to its `/authorize`.
@@ -151,10 +184,7 @@ impl SsoClient {
             .grant_type("refresh_token")
             .refresh_token(refresh_token)
             .send();
-        let output = self
-            .runtime
-            .block_on(call)
-            .map_err(|e| SsoError::from_sdk("CreateToken", &self.oidc_endpoint, e))?;
+        let output = self.send("CreateToken", &self.oidc_endpoint, call)?;
         self.token_grant(output)
     }
 
@@ -173,10 +203,7 @@ impl SsoClient {
             .grant_type("urn:ietf:params:oauth:grant-type:device_code")
             .device_code(device_code)
             .send();
-        let output = self
-            .runtime
-            .block_on(call)
-            .map_err(|e| SsoError::from_sdk("CreateToken", &self.oidc_endpoint, e))?;
+        let output = self.send("CreateToken", &self.oidc_endpoint, call)?;
         self.token_grant(output)
     }
 
@@ -199,10 +226,7 @@ impl SsoClient {
             .redirect_uri(redirect_uri)
             .code_verifier(code_verifier)
             .send();
-        let output = self
-            .runtime
-            .block_on(call)
-            .map_err(|e| SsoError::from_sdk("CreateToken", &self.oidc_endpoint, e))?;
+        let output = self.send("CreateToken", &self.oidc_endpoint, call)?;
         self.token_grant(output)
     }
 
@@ -249,10 +273,7 @@ impl SsoClient {
                 .redirect_uris(redirect_uri)
                 .issuer_url(issuer_url);
         }
-        let output = self
-            .runtime
-            .block_on(call.send())
-            .map_err(|e| SsoError::from_sdk("RegisterClient", &self.oidc_endpoint, e))?;
+        let output = self.send("RegisterClient", &self.oidc_endpoint, call.send())?;
         let bad = |what: &str| SsoError::BadResponse {
             operation: "RegisterClient",
             endpoint: self.oidc_endpoint.clone(),
@@ -285,10 +306,7 @@ impl SsoClient {
             .client_secret(&client.client_secret)
             .start_url(start_url)
             .send();
-        let output = self
-            .runtime
-            .block_on(call)
-            .map_err(|e| SsoError::from_sdk("StartDeviceAuthorization", &self.oidc_endpoint, e))?;
+        let output = self.send("StartDeviceAuthorization", &self.oidc_endpoint, call)?;
         let bad = |what: &str| SsoError::BadResponse {
             operation: "StartDeviceAuthorization",
             endpoint: self.oidc_endpoint.clone(),
@@ -328,10 +346,7 @@ impl SsoClient {
             .account_id(account_id)
             .role_name(role_name)
             .send();
-        let output = self
-            .runtime
-            .block_on(call)
-            .map_err(|e| SsoError::from_sdk("GetRoleCredentials", &self.portal_endpoint, e))?;
+        let output = self.send("GetRoleCredentials", &self.portal_endpoint, call)?;
         let bad = |what: &str| SsoError::BadResponse {
             operation: "GetRoleCredentials",
             endpoint: self.portal_endpoint.clone(),
@@ -372,10 +387,7 @@ impl SsoClient {
                 .max_results(100)
                 .set_next_token(next_token.take())
                 .send();
-            let output = self
-                .runtime
-                .block_on(call)
-                .map_err(|e| SsoError::from_sdk("ListAccounts", &self.portal_endpoint, e))?;
+            let output = self.send("ListAccounts", &self.portal_endpoint, call)?;
             accounts.extend(output.account_list().iter().map(|a| AccountInfo {
                 account_id: a.account_id().unwrap_or_default().to_string(),
                 account_name: a.account_name().unwrap_or_default().to_string(),
@@ -405,10 +417,7 @@ impl SsoClient {
                 .max_results(100)
                 .set_next_token(next_token.take())
                 .send();
-            let output = self
-                .runtime
-                .block_on(call)
-                .map_err(|e| SsoError::from_sdk("ListAccountRoles", &self.portal_endpoint, e))?;
+            let output = self.send("ListAccountRoles", &self.portal_endpoint, call)?;
             roles.extend(output.role_list().iter().map(|r| RoleInfo {
                 account_id: r.account_id().unwrap_or(account_id).to_string(),
                 role_name: r.role_name().unwrap_or_default().to_string(),
@@ -423,9 +432,6 @@ impl SsoClient {
     /// `Logout`: ends the session the access token belongs to.
     pub fn logout(&self, access_token: &str) -> Result<(), SsoError> {
         let call = self.portal.logout().access_token(access_token).send();
-        self.runtime
-            .block_on(call)
-            .map(|_| ())
-            .map_err(|e| SsoError::from_sdk("Logout", &self.portal_endpoint, e))
+        self.send("Logout", &self.portal_endpoint, call).map(|_| ())
     }
 }

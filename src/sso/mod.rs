@@ -7,6 +7,7 @@
 mod client;
 mod endpoints;
 mod error;
+mod trace;
 
 pub use client::{
     AccountInfo, DeviceAuthorization, RegisteredClient, RoleInfo, SsoClient, TokenGrant,
