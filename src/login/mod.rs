@@ -49,10 +49,43 @@ pub enum LoginError {
     },
     #[error("could not generate the sign-in secrets: {0}")]
     Random(std::io::Error),
+    /// The service refused a sign-in call (`InvalidGrantException`, `InvalidClientException`,
+    /// `ExpiredTokenException`, a 401): only starting over helps. (Outside a sign-in the same
+    /// answers mean "the session ended", which would be the wrong thing to tell here.)
+    #[error("the service rejected the sign-in: {operation} answered {code}{}{}; run the sign-in again", if .message.is_empty() { String::new() } else { format!(" ({})", .message) }, if .code == "InvalidClientException" && *.operation != "RegisterClient" { " (the cached client registration was discarded, a new one will be made)" } else { "" })]
+    Rejected {
+        operation: &'static str,
+        code: String,
+        message: String,
+    },
     #[error(transparent)]
-    Sso(#[from] SsoError),
+    Sso(SsoError),
     #[error(transparent)]
     Cache(#[from] CacheError),
+}
+
+impl From<SsoError> for LoginError {
+    fn from(error: SsoError) -> LoginError {
+        match error {
+            SsoError::SessionEnded {
+                operation,
+                code,
+                message,
+            } => LoginError::Rejected {
+                operation,
+                code,
+                message,
+            },
+            other => LoginError::Sso(other),
+        }
+    }
+}
+
+impl LoginError {
+    /// The service no longer knows the client registration this sign-in used.
+    fn rejects_registration(&self) -> bool {
+        matches!(self, LoginError::Rejected { code, .. } if code == "InvalidClientException")
+    }
 }
 
 /// How to sign in.
@@ -204,32 +237,15 @@ pub fn sign_in(
         None
     };
     eprintln!("Signing in to {label} ({}).", session.start_url);
-    crate::debug!(
-        "sign-in: {} flow",
-        if device_only_reason.is_some() {
-            "device code"
-        } else {
-            "authorization code (PKCE)"
-        }
-    );
-    let (registration, grant) = match device_only_reason {
-        Some(reason) => {
-            if !reason.is_empty() {
-                eprintln!("Using the device code flow: {reason}.");
-            }
-            device_code(session, client, dirs, options, deadline)?
-        }
-        None => match authorization_code(session, client, dirs, options, deadline) {
-            Err(LoginError::BrowserFailed(error)) => {
-                eprintln!(
-                    "ssoenv: could not open a browser ({error}); using the device code flow instead."
-                );
-                device_code(session, client, dirs, options, deadline)?
-            }
-            other => other?,
-        },
-    };
-
+    let outcome = sign_in_with_flow(session, client, dirs, options, deadline, device_only_reason);
+    if let Err(error) = &outcome
+        && error.rejects_registration()
+    {
+        // A registration the service rejects would fail every later sign-in until it expires
+        // (90 days): forget it, so the next sign-in registers anew.
+        dirs.registrations().remove(&registration_key_of(session))?;
+    }
+    let (registration, grant) = outcome?;
     crate::debug::register_secret(&grant.access_token);
     if let Some(refresh_token) = &grant.refresh_token {
         crate::debug::register_secret(refresh_token);
@@ -241,6 +257,43 @@ pub fn sign_in(
         token.expires_at.format("%Y-%m-%d %H:%M UTC")
     );
     Ok(token)
+}
+
+/// Runs the chosen flow (the device code flow when `device_only_reason` says so, else PKCE,
+/// falling back to the device code flow when no browser opens).
+fn sign_in_with_flow(
+    session: &SsoSession,
+    client: &SsoClient,
+    dirs: &CacheDirs,
+    options: &SignInOptions,
+    deadline: Instant,
+    device_only_reason: Option<&str>,
+) -> Result<(RegisteredClient, TokenGrant), LoginError> {
+    crate::debug!(
+        "sign-in: {} flow",
+        if device_only_reason.is_some() {
+            "device code"
+        } else {
+            "authorization code (PKCE)"
+        }
+    );
+    match device_only_reason {
+        Some(reason) => {
+            if !reason.is_empty() {
+                eprintln!("Using the device code flow: {reason}.");
+            }
+            device_code(session, client, dirs, options, deadline)
+        }
+        None => match authorization_code(session, client, dirs, options, deadline) {
+            Err(LoginError::BrowserFailed(error)) => {
+                eprintln!(
+                    "ssoenv: could not open a browser ({error}); using the device code flow instead."
+                );
+                device_code(session, client, dirs, options, deadline)
+            }
+            other => other,
+        },
+    }
 }
 
 fn authorization_code(
@@ -297,12 +350,7 @@ fn registration(
     pkce: bool,
 ) -> Result<RegisteredClient, LoginError> {
     let cache = dirs.registrations();
-    let key = registration_key(
-        &session.start_url,
-        &session.region,
-        session.registration_scopes.as_deref(),
-        session.name.as_deref(),
-    );
+    let key = registration_key_of(session);
     if let Some(cached) = cache.load(&key)?
         && cached.is_usable(Utc::now(), pkce)
     {
@@ -349,6 +397,16 @@ fn registration(
         },
     )?;
     Ok(registered)
+}
+
+/// The cache key of `session`'s client registration (the CLI's).
+fn registration_key_of(session: &SsoSession) -> String {
+    registration_key(
+        &session.start_url,
+        &session.region,
+        session.registration_scopes.as_deref(),
+        session.name.as_deref(),
+    )
 }
 
 /// The token as the AWS CLI writes it after a sign-in: legacy profiles get only the four fields

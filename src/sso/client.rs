@@ -85,16 +85,27 @@ pub struct SsoClient {
 }
 
 impl SsoClient {
-    /// Clients for the Identity Center in `region`, at `endpoints` when overridden.
+    /// Clients for the Identity Center in `region`, at `endpoints` when overridden, with the
+    /// attempt timeout of `SSOENV_HTTP_TIMEOUT` (default 10 s).
     pub fn new(region: &str, endpoints: &Endpoints) -> std::io::Result<SsoClient> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
         let attempt_timeout = std::env::var("SSOENV_HTTP_TIMEOUT")
             .ok()
             .and_then(|text| crate::duration::parse_duration(&text).ok())
             .filter(|d| !d.is_zero())
             .unwrap_or(DEFAULT_ATTEMPT_TIMEOUT);
+        Self::with_attempt_timeout(region, endpoints, attempt_timeout)
+    }
+
+    /// [`SsoClient::new`] with an explicit time limit per HTTP attempt (the whole call, retries
+    /// and back-off included, may take four times that).
+    pub fn with_attempt_timeout(
+        region: &str,
+        endpoints: &Endpoints,
+        attempt_timeout: Duration,
+    ) -> std::io::Result<SsoClient> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         let timeouts = TimeoutConfig::builder()
             .connect_timeout(attempt_timeout.min(Duration::from_secs(5)))
             .operation_attempt_timeout(attempt_timeout)
