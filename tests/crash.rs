@@ -128,7 +128,9 @@ fn run_with_limit(command: &mut Command) -> Result<std::process::ExitStatus, Str
         if started.elapsed() > FOLLOW_UP_LIMIT {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(format!("the run after the kill was blocked for {FOLLOW_UP_LIMIT:?}"));
+            return Err(format!(
+                "the run after the kill was blocked for {FOLLOW_UP_LIMIT:?}"
+            ));
         }
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -151,7 +153,10 @@ fn crash_trials(scenario: Scenario) {
     .unwrap();
     let seed = seed();
     let mut random = Random(seed);
-    eprintln!("{scenario:?}: {} trials, SSOENV_CRASH_SEED={seed}", trials());
+    eprintln!(
+        "{scenario:?}: {} trials, SSOENV_CRASH_SEED={seed}",
+        trials()
+    );
     let mut tally = Tally {
         killed: 0,
         finished: 0,
@@ -183,10 +188,12 @@ fn crash_trials(scenario: Scenario) {
             panic!("{context}: {problem}");
         }
         // The next run must neither block nor fail on what the killed one left.
-        let follow_up = run_with_limit(
-            home.ssoenv(&emulator.url())
-                .args([PROFILE, "--shell", "sh", "--no-login"]),
-        )
+        let follow_up = run_with_limit(home.ssoenv(&emulator.url()).args([
+            PROFILE,
+            "--shell",
+            "sh",
+            "--no-login",
+        ]))
         .unwrap_or_else(|problem| panic!("{context}: {problem}"));
         // 3 ("sign in again") is the one acceptable failure: a refresh killed after the service
         // rotated the refresh token but before the new one was written leaves a spent one.
