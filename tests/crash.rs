@@ -19,8 +19,8 @@ use proof_support::{snapshot, temp_files};
 use sso_emulator::{Emulator, EmulatorConfig};
 use ssoenv::cache::{ClientRegistration, RoleCredentials, SsoToken};
 
-/// Latency added to every emulated request, so that a run lasts long enough (about 30–150 ms)
-/// for kills to land before, during and after its requests and writes.
+/// Latency added to every emulated request, so that a run lasts long enough for kills to land
+/// before, during and after its requests and writes.
 const LATENCY: Duration = Duration::from_millis(15);
 /// A run after a kill that takes longer than this is blocked (the normal run takes well under 1 s).
 const FOLLOW_UP_LIMIT: Duration = Duration::from_secs(20);
@@ -166,13 +166,24 @@ fn crash_trials(scenario: Scenario) {
     // One home for all trials: each starts from whatever the killed one before it left behind.
     let home = TestHome::new();
     home.seed_token(&emulator, 30);
+    // Kill anywhere from the start to a little past a whole run's length (which differs a lot
+    // between debug and release builds).
+    // (Measured on the second run: the first one also registers a client.)
+    let mut whole_run = Duration::ZERO;
+    for _ in 0..2 {
+        home.seed_token(&emulator, 30);
+        let started = Instant::now();
+        start(scenario, &home, &emulator.url()).wait().unwrap();
+        whole_run = started.elapsed();
+    }
+    let kill_window = (whole_run.as_micros() as u64 * 5 / 4).max(1);
     for trial in 0..trials() {
         if matches!(scenario, Scenario::Refresh) {
             // Back to a token that must be refreshed, with no cached credentials.
             home.seed_token(&emulator, 30);
             let _ = std::fs::remove_file(home.role_cache_path(ACCOUNT, ROLE));
         }
-        let delay = Duration::from_micros(random.below(160_000));
+        let delay = Duration::from_micros(random.below(kill_window));
         let mut child = start(scenario, &home, &emulator.url());
         std::thread::sleep(delay);
         match child.try_wait().unwrap() {
