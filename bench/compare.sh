@@ -21,14 +21,19 @@ source scripts/demo-env.sh
 "$bin/ssoenv" login my-dev-profile --use-device-code --no-browser 2>/dev/null
 "$bin/ssoenv" my-dev-profile --shell bash >/dev/null # fills the role-credential cache
 
+# The interpreter itself, not a version manager's shim in front of it (pyenv's costs ~100 ms).
+python=$(python3 -c 'import sys; print(sys.executable)')
+aws=$(dirname "$python")/aws
+[ -x "$aws" ] || aws=$(command -v aws || true)
+
 commands=(--command-name "ssoenv my-dev-profile" "$bin/ssoenv my-dev-profile --shell bash")
-if python3 -c 'import botocore' 2>/dev/null; then
-  python3 bench/botocore_export.py my-dev-profile >/dev/null # must work from the cache
-  commands+=(--command-name "botocore (CLI v2 cache), fresh process" "python3 $PWD/bench/botocore_export.py my-dev-profile")
-  commands+=(--command-name "python3 -c pass" "python3 -c pass")
+if "$python" -c 'import botocore' 2>/dev/null; then
+  "$python" bench/botocore_export.py my-dev-profile >/dev/null # must work from the cache
+  commands+=(--command-name "botocore (CLI v2 cache), fresh process" "$python $PWD/bench/botocore_export.py my-dev-profile")
+  commands+=(--command-name "python3 -c pass" "$python -c pass")
 fi
-if command -v aws >/dev/null && aws --version 2>&1 | grep -q '^aws-cli/1\.'; then
-  commands+=(--command-name "aws configure list (CLI v1, fetches)" "aws configure list --profile my-dev-profile")
+if [ -n "$aws" ] && "$aws" --version 2>&1 | grep -q '^aws-cli/1\.'; then
+  commands+=(--command-name "aws configure list (CLI v1, fetches)" "$aws configure list --profile my-dev-profile")
 fi
 
 results="$PWD/target/bench/compare.json"

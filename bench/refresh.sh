@@ -5,6 +5,8 @@
 #     (CreateToken, then GetRoleCredentials)
 #   - fetch: a valid token, no cached credentials (GetRoleCredentials)
 #   - cached: the fast path, for reference (no request)
+# and the first two again by botocore in a fresh process (bench/botocore_export.py, the AWS CLI
+# v2's way: botocore's SSO token provider refreshes the token itself), when botocore is installed.
 # Before each refresh run the cached token's expiresAt is set 10 minutes ahead (its refresh token
 # is kept, so the next refresh works) and the cached credentials are deleted.
 #   ./bench/refresh.sh [RUNS] [LATENCY]
@@ -15,6 +17,7 @@ latency=${2:-50ms}
 cargo build --release --workspace --locked --quiet
 bin="$PWD/target/release"
 mkdir -p target/bench
+# shellcheck disable=SC2034 # read by demo-env.sh
 EMULATOR_ARGS=(--latency "$latency")
 # shellcheck source=scripts/demo-env.sh
 source scripts/demo-env.sh
@@ -23,7 +26,10 @@ source scripts/demo-env.sh
 token=$(grep -l '"refreshToken"' "$HOME"/.aws/sso/cache/*.json | head -n 1)
 credentials_dir="$HOME/.aws/cli/cache"
 export token credentials_dir
+# Run by hyperfine's bash, which expands them then.
+# shellcheck disable=SC2016
 expire_token='sed -i -E "s/\"expiresAt\": \"[^\"]+\"/\"expiresAt\": \"$(date -u -d +10min +%Y-%m-%dT%H:%M:%SZ)\"/" "$token"; rm -f "$credentials_dir"/*.json'
+# shellcheck disable=SC2016
 drop_credentials='rm -f "$credentials_dir"/*.json'
 
 counts() { curl -sf "$AWS_ENDPOINT_URL/_emulator/counts"; }
@@ -36,23 +42,28 @@ print(", ".join(f"{op} {n:g}" for op, n in sorted(sent.items())) or "none")
 PY
 }
 
-measure() { # NAME PREPARE
-  local before after
+measure() { # NAME PREPARE [COMMAND]
+  local before after command=${3:-"$bin/ssoenv my-dev-profile --shell bash"}
   "$bin/ssoenv" my-dev-profile --shell bash >/dev/null # a valid state to start from
   before=$(counts)
   hyperfine --shell=bash --warmup 0 --runs "$runs" --prepare "$2" \
-    --export-json "target/bench/refresh-$1.json" --command-name "$1" \
-    "$bin/ssoenv my-dev-profile --shell bash" >&2
+    --export-json "target/bench/refresh-$1.json" --command-name "$1" "$command" >&2
   after=$(counts)
   # hyperfine also runs the prepare command once per run, and each run sends its requests once.
-  echo "$1|$(python3 -c 'import json,sys; print(f"{json.load(open(sys.argv[1]))["results"][0]["median"]*1e3:.1f}")' "target/bench/refresh-$1.json")|$(per_run "$before" "$after" "$runs")"
+  echo "$1|$(python3 -c 'import json, sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1e3))' "target/bench/refresh-$1.json")|$(per_run "$before" "$after" "$runs")"
 }
 
 {
   measure refresh "$expire_token"
   measure fetch "$drop_credentials"
   measure cached "true"
+  python=$(python3 -c 'import sys; print(sys.executable)') # not a pyenv shim
+  if "$python" -c 'import botocore' 2>/dev/null; then
+    botocore="$python $PWD/bench/botocore_export.py my-dev-profile"
+    measure botocore-refresh "$expire_token" "$botocore"
+    measure botocore-fetch "$drop_credentials" "$botocore"
+  fi
 } | while IFS='|' read -r name median requests; do
-  printf '%-8s median %7s ms   requests per run: %s\n' "$name" "$median" "$requests"
+  printf '%-16s median %7s ms   requests per run: %s\n' "$name" "$median" "$requests"
 done
 echo "(emulator latency $latency per request)"
