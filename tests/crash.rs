@@ -143,6 +143,15 @@ struct Tally {
     sign_in_needed: usize,
 }
 
+/// Before a refresh trial: a token that must be refreshed, and no cached credentials. (Sign-in
+/// trials start from whatever the previous one left.)
+fn prepare(scenario: Scenario, home: &TestHome, emulator: &Emulator) {
+    if matches!(scenario, Scenario::Refresh) {
+        home.seed_token(emulator, 30);
+        let _ = std::fs::remove_file(home.role_cache_path(ACCOUNT, ROLE));
+    }
+}
+
 fn crash_trials(scenario: Scenario) {
     let emulator = Emulator::start(EmulatorConfig {
         latency: LATENCY,
@@ -171,18 +180,14 @@ fn crash_trials(scenario: Scenario) {
     // (Measured on the second run: the first one also registers a client.)
     let mut whole_run = Duration::ZERO;
     for _ in 0..2 {
-        home.seed_token(&emulator, 30);
+        prepare(scenario, &home, &emulator);
         let started = Instant::now();
         start(scenario, &home, &emulator.url()).wait().unwrap();
         whole_run = started.elapsed();
     }
     let kill_window = (whole_run.as_micros() as u64 * 5 / 4).max(1);
     for trial in 0..trials() {
-        if matches!(scenario, Scenario::Refresh) {
-            // Back to a token that must be refreshed, with no cached credentials.
-            home.seed_token(&emulator, 30);
-            let _ = std::fs::remove_file(home.role_cache_path(ACCOUNT, ROLE));
-        }
+        prepare(scenario, &home, &emulator);
         let delay = Duration::from_micros(random.below(kill_window));
         let mut child = start(scenario, &home, &emulator.url());
         std::thread::sleep(delay);
