@@ -22,6 +22,34 @@ pub struct Cli {
 
     #[command(flatten)]
     pub export: ExportArgs,
+
+    /// Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each
+    /// request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`.
+    #[arg(long, global = true, env = "SSOENV_DEBUG", value_parser = clap::builder::FalseyValueParser::new())]
+    pub debug: bool,
+}
+
+/// The command line with `--debug` flags that come before the subcommand moved to the end (before
+/// a `--`, if any): `ssoenv --debug login` then parses like `ssoenv login --debug`. Without this,
+/// the rule that lets `ssoenv PROFILE` stand for `ssoenv export PROFILE` (any argument before the
+/// first word rules out a subcommand) would read `login` as a profile name.
+pub fn with_debug_flag_moved(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    let leading = args
+        .iter()
+        .skip(1)
+        .take_while(|arg| *arg == "--debug")
+        .count();
+    if leading == 0 {
+        return args;
+    }
+    args.drain(1..=leading);
+    let end = args
+        .iter()
+        .position(|arg| arg == "--")
+        .unwrap_or(args.len());
+    args.insert(end, OsString::from("--debug"));
+    args
 }
 
 impl Cli {
@@ -31,18 +59,49 @@ impl Cli {
     }
 }
 
+/// The command line, read: what to run, and whether to trace it (`--debug`, `SSOENV_DEBUG`).
+#[derive(Debug)]
+pub struct CommandLine {
+    pub command: Command,
+    pub debug: bool,
+}
+
 /// Reads the command line. Building the full definition (every subcommand and option) costs
 /// more than the fast path's own work, so what runs at every `eval` and every prompt —
 /// `ssoenv [PROFILE] [options]`, `ssoenv hook …`, `ssoenv prompt` — is first read by definitions
 /// holding only that; anything else, and anything they reject (`--help`, a typo), goes to the full
 /// definition, so help and error messages are always the full ones.
-pub fn parse_command_line() -> Command {
-    parse_command_line_from(std::env::args_os().collect())
+pub fn parse_command_line() -> CommandLine {
+    parse_command_line_from(with_debug_flag_moved(std::env::args_os()))
 }
 
 /// [`parse_command_line`] on given arguments (the first one is the program name).
-pub fn parse_command_line_from(args: Vec<OsString>) -> Command {
-    quick_parse(&args).unwrap_or_else(|| Cli::parse_from(args).into_command())
+pub fn parse_command_line_from(args: Vec<OsString>) -> CommandLine {
+    if let Some(command) = quick_parse(&args) {
+        // The quick definitions have no `--debug` (an argument they reject goes to the full
+        // definition); the variable is read here as the full definition reads it.
+        return CommandLine {
+            command,
+            debug: debug_requested_by_environment(),
+        };
+    }
+    let cli = Cli::parse_from(args);
+    CommandLine {
+        debug: cli.debug,
+        command: cli.into_command(),
+    }
+}
+
+/// `SSOENV_DEBUG` set to anything but an empty or false-like value (`0`, `false`, `no`, `off`, `n`,
+/// `f`), as clap's `FalseyValueParser` reads it for `--debug`.
+fn debug_requested_by_environment() -> bool {
+    std::env::var("SSOENV_DEBUG").is_ok_and(|value| {
+        let value = value.trim().to_ascii_lowercase();
+        !matches!(
+            value.as_str(),
+            "" | "0" | "false" | "no" | "off" | "n" | "f"
+        )
+    })
 }
 
 fn quick_parse(args: &[OsString]) -> Option<Command> {
@@ -549,5 +608,45 @@ mod tests {
             let (quick, _) = quick_and_full(line);
             assert_eq!(quick, None, "{line}");
         }
+    }
+
+    fn moved(args: &[&str]) -> Vec<String> {
+        with_debug_flag_moved(args.iter().map(OsString::from))
+            .into_iter()
+            .map(|arg| arg.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_leading_debug_flag_moves_behind_the_subcommand() {
+        assert_eq!(
+            moved(&["ssoenv", "--debug", "login", "p"]),
+            ["ssoenv", "login", "p", "--debug"]
+        );
+        assert_eq!(
+            moved(&["ssoenv", "--debug", "exec", "p", "--", "ls", "--debug"]),
+            ["ssoenv", "exec", "p", "--debug", "--", "ls", "--debug"]
+        );
+        assert_eq!(
+            moved(&["ssoenv", "p", "--debug"]),
+            ["ssoenv", "p", "--debug"]
+        );
+        assert_eq!(moved(&["ssoenv"]), ["ssoenv"]);
+    }
+
+    #[test]
+    fn debug_parses_before_and_after_a_subcommand() {
+        for args in [
+            &["ssoenv", "--debug", "login", "p"][..],
+            &["ssoenv", "login", "--debug", "p"],
+        ] {
+            let cli = Cli::try_parse_from(with_debug_flag_moved(args.iter().map(OsString::from)))
+                .unwrap();
+            assert!(cli.debug);
+            assert!(matches!(cli.command, Some(Command::Login(_))));
+        }
+        let cli = Cli::try_parse_from(["ssoenv", "--debug", "my-profile"]).unwrap();
+        assert!(cli.debug && cli.command.is_none());
+        assert_eq!(cli.export.profile.as_deref(), Some("my-profile"));
     }
 }

@@ -165,7 +165,15 @@ impl<'a> CredentialsPipeline<'a> {
         min_valid: Duration,
     ) -> Result<RoleCredentials, CredentialsError> {
         let key = self.role_key();
+        crate::debug!(
+            "profile '{}': account {}, role {}, role credentials cache {}",
+            self.profile.name,
+            self.profile.account_id,
+            self.profile.role_name,
+            self.roles.path(&key).display()
+        );
         if let Some(cached) = self.fresh_role_credentials(&key, min_valid)? {
+            crate::debug!("role credentials: cache hit");
             return Ok(cached);
         }
         // One fetch per expiry however many processes ask: the others wait here and then find
@@ -176,11 +184,19 @@ impl<'a> CredentialsPipeline<'a> {
                 self.profile.name
             );
         })?;
+        crate::debug!("role credentials: holding the fetch lock; looking at the cache again");
         if let Some(cached) = self.fresh_role_credentials(&key, min_valid)? {
+            crate::debug!("role credentials: another process cached them meanwhile");
             return Ok(cached);
         }
         let credentials = self.fetch_role_credentials()?;
+        crate::debug::register_secret(&credentials.secret_access_key);
+        crate::debug::register_secret(&credentials.session_token);
         self.roles.store(&key, &credentials)?;
+        crate::debug!(
+            "role credentials: fetched and cached, valid for {}",
+            describe_remaining(credentials.remaining(Utc::now()))
+        );
         Ok(credentials)
     }
 
@@ -189,10 +205,23 @@ impl<'a> CredentialsPipeline<'a> {
         key: &str,
         min_valid: Duration,
     ) -> Result<Option<RoleCredentials>, CredentialsError> {
-        Ok(self
-            .roles
-            .load(key)?
-            .filter(|c| c.remaining(self.now) > as_chrono(min_valid)))
+        let cached = self.roles.load(key)?;
+        if let Some(credentials) = &cached {
+            crate::debug::register_secret(&credentials.secret_access_key);
+            crate::debug::register_secret(&credentials.session_token);
+        }
+        let fresh = cached.filter(|c| c.remaining(self.now) > as_chrono(min_valid));
+        if crate::debug::enabled() && fresh.is_none() {
+            match self.roles.load(key)? {
+                None => crate::debug!("role credentials: cache miss (no usable file)"),
+                Some(stale) => crate::debug!(
+                    "role credentials: cached ones have {} left, not more than --min-valid {}",
+                    describe_remaining(stale.remaining(self.now)),
+                    crate::duration::format_duration(min_valid)
+                ),
+            }
+        }
+        Ok(fresh)
     }
 
     /// `GetRoleCredentials` with a valid token; a 401 means the session was revoked even if the
@@ -220,30 +249,52 @@ impl<'a> CredentialsPipeline<'a> {
     /// A token usable for a request: cached, refreshed, or from a new sign-in.
     pub fn valid_token(&self) -> Result<SsoToken, CredentialsError> {
         let key = self.token_key();
-        let Some(token) = self.tokens.load(&key)? else {
+        let Some(token) = self.load_token(&key)? else {
+            crate::debug!(
+                "SSO token: none cached at {}",
+                self.tokens.path(&key).display()
+            );
             return self.sign_in_now(SignInReason::NotSignedIn, None);
         };
+        crate::debug!(
+            "SSO token: cached at {}, {} left",
+            self.tokens.path(&key).display(),
+            crate::duration::format_duration(self.remaining(&token))
+        );
         if self.remaining(&token) > TOKEN_REFRESH_WINDOW {
             return Ok(token);
         }
         if !token.is_refreshable(self.now) {
+            crate::debug!(
+                "SSO token: inside the refresh window but not refreshable (no refresh token, or the client registration expired)"
+            );
             return self.valid_token_without_refresh(token);
         }
         // Refresh tokens may be single-use: never let two processes refresh with the same one.
         // Take the lock, then read again: another process may have refreshed meanwhile.
         // The sign-in flow takes this lock itself, so it is released before any sign-in.
         let lock = self.tokens.lock(&key)?;
-        let Some(token) = self.tokens.load(&key)? else {
+        let Some(token) = self.load_token(&key)? else {
             drop(lock);
             return self.sign_in_now(SignInReason::NotSignedIn, None);
         };
         if self.remaining(&token) > TOKEN_REFRESH_WINDOW || !token.is_refreshable(self.now) {
+            crate::debug!("SSO token: another process refreshed it meanwhile");
             drop(lock);
             return self.valid_token_without_refresh(token);
         }
+        crate::debug!("SSO token: refreshing (less than 15m left)");
         match self.refresh(&token) {
             Ok(refreshed) => {
                 self.tokens.store(&key, &refreshed)?;
+                crate::debug!(
+                    "SSO token: refreshed and cached, {} left",
+                    crate::duration::format_duration(
+                        (refreshed.expires_at - Utc::now())
+                            .to_std()
+                            .unwrap_or_default()
+                    )
+                );
                 Ok(refreshed)
             }
             // The session is over: a new sign-in is the only way (the old token is useless).
@@ -253,6 +304,7 @@ impl<'a> CredentialsPipeline<'a> {
             }
             // A passing failure (network, 5xx after retries): the old token still works for a while.
             Err(error) if self.remaining(&token) >= TOKEN_MIN_USABLE => {
+                crate::debug!("SSO token: refresh failed, the current one is still usable");
                 eprintln!(
                     "ssoenv: warning: could not refresh the SSO token, using the current one: {error}"
                 );
@@ -260,6 +312,15 @@ impl<'a> CredentialsPipeline<'a> {
             }
             Err(error) => Err(error),
         }
+    }
+
+    /// The cached token, its secrets registered with the `--debug` redactor.
+    fn load_token(&self, key: &str) -> Result<Option<SsoToken>, CredentialsError> {
+        let token = self.tokens.load(key)?;
+        if let Some(token) = &token {
+            register_token_secrets(token);
+        }
+        Ok(token)
     }
 
     fn valid_token_without_refresh(&self, token: SsoToken) -> Result<SsoToken, CredentialsError> {
@@ -282,7 +343,9 @@ impl<'a> CredentialsPipeline<'a> {
         let grant = self
             .client()?
             .refresh_token(client_id, client_secret, refresh_token)?;
-        Ok(refreshed_token(token, grant, Utc::now()))
+        let refreshed = refreshed_token(token, grant, Utc::now());
+        register_token_secrets(&refreshed);
+        Ok(refreshed)
     }
 
     fn sign_in_now(
@@ -292,15 +355,39 @@ impl<'a> CredentialsPipeline<'a> {
     ) -> Result<SsoToken, CredentialsError> {
         // Cached role credentials were issued to whoever was signed in before; never serve them
         // after a sign-in that may be another user (aws-cli#6724).
+        crate::debug!("sign-in needed: {reason}");
         let token = self
             .sign_in
             .sign_in(self.profile, self.client()?, reason, rejected)?;
+        register_token_secrets(&token);
         self.roles.remove(&self.role_key())?;
         Ok(token)
     }
 
     fn remaining(&self, token: &SsoToken) -> Duration {
         (token.expires_at - self.now).to_std().unwrap_or_default()
+    }
+}
+
+/// Lets the `--debug` redactor blank this token's secrets wherever they might turn up.
+fn register_token_secrets(token: &SsoToken) {
+    crate::debug::register_secret(&token.access_token);
+    for secret in [&token.refresh_token, &token.client_secret]
+        .into_iter()
+        .flatten()
+    {
+        crate::debug::register_secret(secret);
+    }
+}
+
+/// `42m10s`, or `expired 3m ago`, for the trace.
+fn describe_remaining(remaining: chrono::Duration) -> String {
+    match remaining.to_std() {
+        Ok(left) => crate::duration::format_duration(left),
+        Err(_) => format!(
+            "none (expired {} ago)",
+            crate::duration::format_duration((-remaining).to_std().unwrap_or_default())
+        ),
     }
 }
 

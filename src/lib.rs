@@ -11,6 +11,7 @@ pub mod commands;
 pub mod completions;
 pub mod config;
 pub mod credentials;
+pub mod debug;
 pub mod duration;
 pub mod environment;
 pub mod error;

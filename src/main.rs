@@ -7,7 +7,11 @@ use ssoenv::error::{SilentExit, exit_code};
 fn main() -> ExitCode {
     // A Tab in a shell runs `SSOENV_COMPLETE=<shell> ssoenv -- <words>`: answer and exit.
     ssoenv::completions::complete_if_asked();
-    match ssoenv::commands::run(parse_command_line()) {
+    let command_line = parse_command_line();
+    if command_line.debug {
+        ssoenv::debug::enable();
+    }
+    match ssoenv::commands::run(command_line.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             if let Some(SilentExit(code)) = error.downcast_ref::<SilentExit>() {

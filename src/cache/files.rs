@@ -91,7 +91,50 @@ pub fn write_atomic_with_permissions(
     if let Ok(dir) = File::open(dir) {
         let _ = dir.sync_all();
     }
+    remove_stale_temp_files(dir, &file_name.to_string_lossy());
     Ok(())
+}
+
+/// Deletes the temporary files of `name` that writers killed before their `rename` left behind
+/// (`kill -9`, a power cut): those whose process is gone. Files of a live process, which may be
+/// writing right now, stay. Best effort: a file that cannot be listed or deleted is left.
+fn remove_stale_temp_files(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|n| n.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let Some(pid) = rest.split('.').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !process_is_alive(pid) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id exists (signal 0 checks without sending anything).
+#[cfg(unix)]
+fn process_is_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill with signal 0 only asks the kernel whether the process exists.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_is_alive(_pid: u32) -> bool {
+    true
 }
 
 fn fill_and_rename(
@@ -197,6 +240,28 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["k.json"], "no temporary file is left behind");
+    }
+
+    #[test]
+    fn temporary_files_of_dead_writers_are_cleaned_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.json");
+        // pid_max is at most 2^22 on Linux: no process has this id.
+        let dead = dir.path().join(".k.json.4294967.0.1.tmp");
+        let alive = dir
+            .path()
+            .join(format!(".k.json.{}.99.1.tmp", std::process::id()));
+        let other = dir.path().join(".other.json.4294967.0.1.tmp");
+        for file in [&dead, &alive, &other] {
+            fs::write(file, "partial").unwrap();
+        }
+        write_atomic(&path, b"data").unwrap();
+        assert!(!dead.exists(), "a dead writer's file is removed");
+        assert!(alive.exists(), "a live writer's file stays");
+        assert!(
+            other.exists(),
+            "another cache file's temporaries are left to its writers"
+        );
     }
 
     #[test]

@@ -83,15 +83,29 @@ impl CacheLock {
     }
 }
 
+/// Opens (creating if needed) the lock file. A symbolic link in its place is refused
+/// (`O_NOFOLLOW`): whoever planted it could otherwise make ssoenv create files elsewhere.
 fn open_lock_file(path: &Path) -> Result<File, CacheError> {
     let mut options = OpenOptions::new();
     // Never truncate: the file carries no data, and another process may hold a lock on it.
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-        .open(path)
-        .map_err(|source| lock_error(path, source))
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path).map_err(|source| {
+        #[cfg(unix)]
+        if source.raw_os_error() == Some(libc::ELOOP) {
+            return lock_error(
+                path,
+                io::Error::other(
+                    "it is a symbolic link, which ssoenv does not follow for lock files; delete it",
+                ),
+            );
+        }
+        lock_error(path, source)
+    })
 }
 
 fn lock_error(path: &Path, source: io::Error) -> CacheError {
@@ -159,6 +173,18 @@ mod tests {
         let mut waited = false;
         let _lock = CacheLock::acquire(&path, || waited = true).unwrap();
         assert!(!waited);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_in_place_of_the_lock_file_is_refused_and_its_target_not_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere");
+        let path = dir.path().join(".ssoenv-k.lock");
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        let err = CacheLock::try_acquire(&path).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert!(!target.exists());
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod assumed_role;
 mod files;
 mod keys;
 mod lock;
+mod permissions;
 mod python_json;
 mod registration;
 mod role_credentials;
@@ -32,6 +33,7 @@ pub use keys::{
     AssumeRoleArgs, assume_role_key, registration_key, role_credentials_key, token_key,
 };
 pub use lock::CacheLock;
+pub use permissions::writable_by_others;
 pub use python_json::{to_python_json, to_python_json_compact};
 pub use registration::{ClientRegistration, REGISTRATION_MIN_REMAINING, RegistrationCache};
 pub use role_credentials::{RoleCredentialCache, RoleCredentials};
@@ -123,17 +125,43 @@ fn lock_file(dir: &Path, key: &str) -> PathBuf {
     dir.join(format!(".ssoenv-{key}.lock"))
 }
 
+/// No cache file of any AWS tool comes near this; a larger one is not read (it counts as
+/// unusable, like any other garbage), so a huge file cannot make a prompt hook slow or eat memory.
+pub const MAX_CACHE_FILE_BYTES: u64 = 1024 * 1024;
+
 /// The file's bytes, or `None` if it does not exist. Any other failure (permissions, a directory
-/// in its place) is an error the user has to see, not a silent "not cached".
+/// in its place) is an error the user has to see, not a silent "not cached". A file larger than
+/// [`MAX_CACHE_FILE_BYTES`] reads as empty, which every parser takes as "no usable entry".
+///
+/// Symbolic links are followed, as every AWS tool follows them (people link `~/.aws` into a
+/// dotfiles checkout); writes replace a link rather than writing through it ([`write_atomic`]).
+/// The directory is checked once per run for write access by other users ([`permissions`]).
 fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, CacheError> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(CacheError::Read {
-            path: path.to_owned(),
-            source,
-        }),
+    use std::io::Read;
+    if let Some(dir) = path.parent() {
+        permissions::warn_if_writable_by_others(dir);
     }
+    let read_error = |source| CacheError::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(read_error(source)),
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_CACHE_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > MAX_CACHE_FILE_BYTES {
+        crate::debug!(
+            "{} is larger than {MAX_CACHE_FILE_BYTES} bytes: not a cache file, ignored",
+            path.display()
+        );
+        return Ok(Some(Vec::new()));
+    }
+    Ok(Some(bytes))
 }
 
 /// Creates `dir` if needed (0700) and replaces `<dir>/<key>.json` atomically (0600).

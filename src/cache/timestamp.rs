@@ -5,16 +5,21 @@
 //! `2021-12-11T07:18:18UTC` (strftime's `%Z`). We accept all of them and write only the CLI's form,
 //! the one every reader accepts (the Rust SDK rejects offsets and the `UTC` suffix).
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
 
 /// Parses any timestamp form found in AWS cache files; `None` for anything else.
 ///
 /// Accepted: RFC 3339 with `Z` or any offset (`+00:00`, `+0000`, `-05:00`), fractional seconds,
 /// `T` or a space between date and time, and a `UTC` or `GMT` suffix in place of the offset. A
 /// timestamp without any zone is rejected: its meaning depends on the writer's clock settings, and
-/// botocore fails on it too.
+/// botocore fails on it too. So is a time outside the years 1 to 9999 (in UTC): Python, and so
+/// botocore and the AWS CLI, cannot represent it, and [`format_cli_timestamp`] could not write it
+/// back in a form anyone reads (found by fuzzing: `-2639-04-01T03:00:30+22:40` was accepted).
 pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
-    let s = s.trim();
+    parse_any_form(s.trim()).filter(|t| (1..=9999).contains(&t.year()))
+}
+
+fn parse_any_form(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
     }
@@ -83,8 +88,25 @@ mod tests {
             "2021-12-11T07:18:18Zjunk",
             "1639207098",
             "yesterday",
+            // Outside what Python (botocore, the CLI) can represent, and what we could write back.
+            "-2639-04-01T03:00:30.2+2240",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:00:00-05:00",
+            "+10000-01-01T00:00:00Z",
         ] {
             assert_eq!(parse_timestamp(s), None, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn every_accepted_time_is_written_back_readably() {
+        for s in [
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "9999-12-31T23:00:00+05:00",
+        ] {
+            let t = parse_timestamp(s).expect(s);
+            assert_eq!(parse_timestamp(&format_cli_timestamp(t)), Some(t), "{s}");
         }
     }
 

@@ -33,6 +33,7 @@ pub fn sign_in_with_authorization_code(
         CallbackListener::bind(options.redirect_port.unwrap_or(0)).map_err(LoginError::Listener)?;
     let redirect_uri = listener.redirect_uri();
     let secrets = PkceSecrets::generate().map_err(LoginError::Random)?;
+    crate::debug::register_secret(&secrets.verifier);
     let url = authorize_url(
         client.oidc_endpoint(),
         &registration.client_id,
@@ -72,6 +73,8 @@ pub fn sign_in_with_authorization_code(
         browser_failed(&mut browser_process, started)
     })?;
     spinner.clear();
+    crate::debug::register_secret(&code);
+    crate::debug!("sign-in: the browser brought back an authorization code");
     Ok(client.create_token_with_code(registration, &code, &redirect_uri, &secrets.verifier)?)
 }
 

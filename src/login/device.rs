@@ -19,6 +19,7 @@ pub fn sign_in_with_device_code(
     deadline: Instant,
 ) -> Result<TokenGrant, LoginError> {
     let authorization = client.start_device_authorization(registration, start_url)?;
+    crate::debug::register_secret(&authorization.device_code);
     let code_deadline = deadline.min(Instant::now() + authorization.expires_in);
     let mut interval = authorization.interval;
     match poll_once(client, registration, &authorization.device_code)? {

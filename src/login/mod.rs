@@ -49,10 +49,43 @@ pub enum LoginError {
     },
     #[error("could not generate the sign-in secrets: {0}")]
     Random(std::io::Error),
+    /// The service refused a sign-in call (`InvalidGrantException`, `InvalidClientException`,
+    /// `ExpiredTokenException`, a 401): only starting over helps. (Outside a sign-in the same
+    /// answers mean "the session ended", which would be the wrong thing to tell here.)
+    #[error("the service rejected the sign-in: {operation} answered {code}{}{}; run the sign-in again", if .message.is_empty() { String::new() } else { format!(" ({})", .message) }, if .code == "InvalidClientException" && *.operation != "RegisterClient" { " (the cached client registration was discarded, a new one will be made)" } else { "" })]
+    Rejected {
+        operation: &'static str,
+        code: String,
+        message: String,
+    },
     #[error(transparent)]
-    Sso(#[from] SsoError),
+    Sso(SsoError),
     #[error(transparent)]
     Cache(#[from] CacheError),
+}
+
+impl From<SsoError> for LoginError {
+    fn from(error: SsoError) -> LoginError {
+        match error {
+            SsoError::SessionEnded {
+                operation,
+                code,
+                message,
+            } => LoginError::Rejected {
+                operation,
+                code,
+                message,
+            },
+            other => LoginError::Sso(other),
+        }
+    }
+}
+
+impl LoginError {
+    /// The service no longer knows the client registration this sign-in used.
+    fn rejects_registration(&self) -> bool {
+        matches!(self, LoginError::Rejected { code, .. } if code == "InvalidClientException")
+    }
 }
 
 /// How to sign in.
@@ -186,6 +219,7 @@ pub fn sign_in(
         && token.expires_at - Utc::now() >= MIN_SHARED_TOKEN_LIFETIME
         && Some(token.access_token.as_str()) != rejected
     {
+        crate::debug!("sign-in: another process signed in meanwhile; using its token");
         return Ok(token);
     }
 
@@ -203,24 +237,19 @@ pub fn sign_in(
         None
     };
     eprintln!("Signing in to {label} ({}).", session.start_url);
-    let (registration, grant) = match device_only_reason {
-        Some(reason) => {
-            if !reason.is_empty() {
-                eprintln!("Using the device code flow: {reason}.");
-            }
-            device_code(session, client, dirs, options, deadline)?
-        }
-        None => match authorization_code(session, client, dirs, options, deadline) {
-            Err(LoginError::BrowserFailed(error)) => {
-                eprintln!(
-                    "ssoenv: could not open a browser ({error}); using the device code flow instead."
-                );
-                device_code(session, client, dirs, options, deadline)?
-            }
-            other => other?,
-        },
-    };
-
+    let outcome = sign_in_with_flow(session, client, dirs, options, deadline, device_only_reason);
+    if let Err(error) = &outcome
+        && error.rejects_registration()
+    {
+        // A registration the service rejects would fail every later sign-in until it expires
+        // (90 days): forget it, so the next sign-in registers anew.
+        dirs.registrations().remove(&registration_key_of(session))?;
+    }
+    let (registration, grant) = outcome?;
+    crate::debug::register_secret(&grant.access_token);
+    if let Some(refresh_token) = &grant.refresh_token {
+        crate::debug::register_secret(refresh_token);
+    }
     let token = new_token(session, &registration, grant);
     tokens.store(&key, &token)?;
     eprintln!(
@@ -228,6 +257,43 @@ pub fn sign_in(
         token.expires_at.format("%Y-%m-%d %H:%M UTC")
     );
     Ok(token)
+}
+
+/// Runs the chosen flow (the device code flow when `device_only_reason` says so, else PKCE,
+/// falling back to the device code flow when no browser opens).
+fn sign_in_with_flow(
+    session: &SsoSession,
+    client: &SsoClient,
+    dirs: &CacheDirs,
+    options: &SignInOptions,
+    deadline: Instant,
+    device_only_reason: Option<&str>,
+) -> Result<(RegisteredClient, TokenGrant), LoginError> {
+    crate::debug!(
+        "sign-in: {} flow",
+        if device_only_reason.is_some() {
+            "device code"
+        } else {
+            "authorization code (PKCE)"
+        }
+    );
+    match device_only_reason {
+        Some(reason) => {
+            if !reason.is_empty() {
+                eprintln!("Using the device code flow: {reason}.");
+            }
+            device_code(session, client, dirs, options, deadline)
+        }
+        None => match authorization_code(session, client, dirs, options, deadline) {
+            Err(LoginError::BrowserFailed(error)) => {
+                eprintln!(
+                    "ssoenv: could not open a browser ({error}); using the device code flow instead."
+                );
+                device_code(session, client, dirs, options, deadline)
+            }
+            other => other,
+        },
+    }
 }
 
 fn authorization_code(
@@ -284,15 +350,15 @@ fn registration(
     pkce: bool,
 ) -> Result<RegisteredClient, LoginError> {
     let cache = dirs.registrations();
-    let key = registration_key(
-        &session.start_url,
-        &session.region,
-        session.registration_scopes.as_deref(),
-        session.name.as_deref(),
-    );
+    let key = registration_key_of(session);
     if let Some(cached) = cache.load(&key)?
         && cached.is_usable(Utc::now(), pkce)
     {
+        crate::debug!(
+            "client registration: cached at {}",
+            cache.path(&key).display()
+        );
+        crate::debug::register_secret(&cached.client_secret);
         return Ok(RegisteredClient {
             client_id: cached.client_id,
             client_secret: cached.client_secret,
@@ -308,11 +374,13 @@ fn registration(
     } else {
         session.registration_scopes.clone()
     };
+    crate::debug!("client registration: none usable cached; registering a client");
     let registered = client.register_client(
         &client_name,
         scopes.as_deref(),
         pkce.then_some((REGISTERED_REDIRECT_URI, session.start_url.as_str())),
     )?;
+    crate::debug::register_secret(&registered.client_secret);
     cache.store(
         &key,
         &ClientRegistration {
@@ -329,6 +397,16 @@ fn registration(
         },
     )?;
     Ok(registered)
+}
+
+/// The cache key of `session`'s client registration (the CLI's).
+fn registration_key_of(session: &SsoSession) -> String {
+    registration_key(
+        &session.start_url,
+        &session.region,
+        session.registration_scopes.as_deref(),
+        session.name.as_deref(),
+    )
 }
 
 /// The token as the AWS CLI writes it after a sign-in: legacy profiles get only the four fields

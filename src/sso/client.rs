@@ -2,9 +2,11 @@
 
 use std::time::Duration;
 
+use aws_sdk_sso::config::http::HttpResponse;
 use aws_sdk_sso::config::retry::RetryConfig;
 use aws_sdk_sso::config::timeout::TimeoutConfig;
 use aws_sdk_sso::config::{BehaviorVersion, Region};
+use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
 use chrono::{DateTime, Utc};
 
 use super::{Endpoints, SsoError};
@@ -18,11 +20,21 @@ const MAX_ATTEMPTS: u32 = 3;
 
 /// The time limits and retries of every AWS call ssoenv makes (SSO and STS alike).
 pub(crate) fn http_policy() -> (TimeoutConfig, RetryConfig) {
-    let attempt_timeout = std::env::var("SSOENV_HTTP_TIMEOUT")
+    http_policy_for(attempt_timeout_from_env())
+}
+
+/// `SSOENV_HTTP_TIMEOUT` (e.g. `5s`), else [`DEFAULT_ATTEMPT_TIMEOUT`].
+fn attempt_timeout_from_env() -> Duration {
+    std::env::var("SSOENV_HTTP_TIMEOUT")
         .ok()
         .and_then(|text| crate::duration::parse_duration(&text).ok())
         .filter(|d| !d.is_zero())
-        .unwrap_or(DEFAULT_ATTEMPT_TIMEOUT);
+        .unwrap_or(DEFAULT_ATTEMPT_TIMEOUT)
+}
+
+/// Timeouts and retries for one attempt time limit: connecting gets at most 5 s, the whole call
+/// (every attempt and the back-off between them) four times the attempt's limit.
+fn http_policy_for(attempt_timeout: Duration) -> (TimeoutConfig, RetryConfig) {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(attempt_timeout.min(Duration::from_secs(5)))
         .operation_attempt_timeout(attempt_timeout)
@@ -101,18 +113,32 @@ pub struct SsoClient {
 }
 
 impl SsoClient {
-    /// Clients for the Identity Center in `region`, at `endpoints` when overridden.
+    /// Clients for the Identity Center in `region`, at `endpoints` when overridden, with the
+    /// attempt timeout of `SSOENV_HTTP_TIMEOUT` (default 10 s).
     pub fn new(region: &str, endpoints: &Endpoints) -> std::io::Result<SsoClient> {
+        Self::with_attempt_timeout(region, endpoints, attempt_timeout_from_env())
+    }
+
+    /// [`SsoClient::new`] with an explicit time limit per HTTP attempt (the whole call, retries
+    /// and back-off included, may take four times that).
+    pub fn with_attempt_timeout(
+        region: &str,
+        endpoints: &Endpoints,
+        attempt_timeout: Duration,
+    ) -> std::io::Result<SsoClient> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        let (timeouts, retries) = http_policy();
+        let (timeouts, retries) = http_policy_for(attempt_timeout);
 
         let mut oidc = aws_sdk_ssooidc::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
             .timeout_config(timeouts.clone())
             .retry_config(retries.clone());
+        if crate::debug::enabled() {
+            oidc = oidc.interceptor(super::trace::AttemptTrace::default());
+        }
         if let Some(url) = &endpoints.oidc {
             oidc = oidc.endpoint_url(url);
         }
@@ -121,6 +147,9 @@ impl SsoClient {
             .region(Region::new(region.to_string()))
             .timeout_config(timeouts)
             .retry_config(retries);
+        if crate::debug::enabled() {
+            portal = portal.interceptor(super::trace::AttemptTrace::default());
+        }
         if let Some(url) = &endpoints.portal {
             portal = portal.endpoint_url(url);
         }
@@ -137,6 +166,31 @@ impl SsoClient {
                 .clone()
                 .unwrap_or_else(|| format!("https://portal.sso.{region}.amazonaws.com")),
         })
+    }
+
+    /// Runs one SDK call to completion, turning its error into an [`SsoError`] and tracing the
+    /// call and its outcome under `--debug` (each attempt is traced by [`super::trace`]).
+    fn send<T, E>(
+        &self,
+        operation: &'static str,
+        endpoint: &str,
+        call: impl std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+    ) -> Result<T, SsoError>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        crate::debug!("{operation} → {endpoint}");
+        let started = std::time::Instant::now();
+        let outcome = self
+            .runtime
+            .block_on(call)
+            .map_err(|e| SsoError::from_sdk(operation, endpoint, e));
+        let elapsed = started.elapsed().as_millis();
+        match &outcome {
+            Ok(_) => crate::debug!("{operation} succeeded in {elapsed} ms"),
+            Err(error) => crate::debug!("{operation} failed after {elapsed} ms: {error}"),
+        }
+        outcome
     }
 
     /// Where SSO OIDC is reached; the browser is sent to its `/authorize`.
@@ -159,10 +213,7 @@ impl SsoClient {
             .grant_type("refresh_token")
             .refresh_token(refresh_token)
             .send();
-        let output = self
-            .runtime
-            .block_on(call)
-            .map_err(|e| SsoError::from_sdk("CreateToken", &self.oidc_endpoint, e))?;
+        let output = self.send("CreateToken", &self.oidc_endpoint, call)?;
         self.token_grant(output)
     }
 
@@ -181,10 +232,7 @@ impl SsoClient {
             .grant_type("urn:ietf:params:oauth:grant-type:device_code")
             .device_code(device_code)
             .send();
-        let output = self
-            .runtime
-            .block_on(call)
-            .map_err(|e| SsoError::from_sdk("CreateToken", &self.oidc_endpoint, e))?;
+        let output = self.send("CreateToken", &self.oidc_endpoint, call)?;
         self.token_grant(output)
     }
 
@@ -207,10 +255,7 @@ impl SsoClient {
             .redirect_uri(redirect_uri)
             .code_verifier(code_verifier)
             .send();
-        let output = self
-            .runtime
-            .block_on(call)
-            .map_err(|e| SsoError::from_sdk("CreateToken", &self.oidc_endpoint, e))?;
+        let output = self.send("CreateToken", &self.oidc_endpoint, call)?;
         self.token_grant(output)
     }
 
@@ -257,10 +302,7 @@ impl SsoClient {
                 .redirect_uris(redirect_uri)
                 .issuer_url(issuer_url);
         }
-        let output = self
-            .runtime
-            .block_on(call.send())
-            .map_err(|e| SsoError::from_sdk("RegisterClient", &self.oidc_endpoint, e))?;
+        let output = self.send("RegisterClient", &self.oidc_endpoint, call.send())?;
         let bad = |what: &str| SsoError::BadResponse {
             operation: "RegisterClient",
             endpoint: self.oidc_endpoint.clone(),
@@ -293,10 +335,7 @@ impl SsoClient {
             .client_secret(&client.client_secret)
             .start_url(start_url)
             .send();
-        let output = self
-            .runtime
-            .block_on(call)
-            .map_err(|e| SsoError::from_sdk("StartDeviceAuthorization", &self.oidc_endpoint, e))?;
+        let output = self.send("StartDeviceAuthorization", &self.oidc_endpoint, call)?;
         let bad = |what: &str| SsoError::BadResponse {
             operation: "StartDeviceAuthorization",
             endpoint: self.oidc_endpoint.clone(),
@@ -336,10 +375,7 @@ impl SsoClient {
             .account_id(account_id)
             .role_name(role_name)
             .send();
-        let output = self
-            .runtime
-            .block_on(call)
-            .map_err(|e| SsoError::from_sdk("GetRoleCredentials", &self.portal_endpoint, e))?;
+        let output = self.send("GetRoleCredentials", &self.portal_endpoint, call)?;
         let bad = |what: &str| SsoError::BadResponse {
             operation: "GetRoleCredentials",
             endpoint: self.portal_endpoint.clone(),
@@ -380,10 +416,7 @@ impl SsoClient {
                 .max_results(100)
                 .set_next_token(next_token.take())
                 .send();
-            let output = self
-                .runtime
-                .block_on(call)
-                .map_err(|e| SsoError::from_sdk("ListAccounts", &self.portal_endpoint, e))?;
+            let output = self.send("ListAccounts", &self.portal_endpoint, call)?;
             accounts.extend(output.account_list().iter().map(|a| AccountInfo {
                 account_id: a.account_id().unwrap_or_default().to_string(),
                 account_name: a.account_name().unwrap_or_default().to_string(),
@@ -409,9 +442,6 @@ impl SsoClient {
     /// `Logout`: ends the session the access token belongs to.
     pub fn logout(&self, access_token: &str) -> Result<(), SsoError> {
         let call = self.portal.logout().access_token(access_token).send();
-        self.runtime
-            .block_on(call)
-            .map(|_| ())
-            .map_err(|e| SsoError::from_sdk("Logout", &self.portal_endpoint, e))
+        self.send("Logout", &self.portal_endpoint, call).map(|_| ())
     }
 }

@@ -16,7 +16,8 @@ pub enum SsoError {
     },
     /// The service answered with an error the caller may want to act on by its `code`
     /// (e.g. `AuthorizationPendingException`, `SlowDownException`, `TooManyRequestsException`).
-    #[error("{operation} failed with {code} (HTTP {status}){}", detail_suffix(.message))]
+    /// `code` is `UnknownError` when the answer named none (a gateway's bare 503).
+    #[error("{operation} failed with {}{}", status_and_code(*.status, .code), detail_suffix(.message))]
     Service {
         operation: &'static str,
         code: String,
@@ -44,6 +45,31 @@ pub enum SsoError {
         detail: String,
     },
 }
+
+/// `TooManyRequestsException (HTTP 429)`, or `HTTP 503 (Service Unavailable)` without a code.
+fn status_and_code(status: u16, code: &str) -> String {
+    if code == UNKNOWN_CODE {
+        let reason = reason_phrase(status);
+        format!("HTTP {status}{reason}")
+    } else {
+        format!("{code} (HTTP {status})")
+    }
+}
+
+/// The standard reason phrase in parentheses, for the statuses a gateway sends without a body.
+fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        500 => " (Internal Server Error)",
+        502 => " (Bad Gateway)",
+        503 => " (Service Unavailable)",
+        504 => " (Gateway Timeout)",
+        429 => " (Too Many Requests)",
+        _ => "",
+    }
+}
+
+/// What [`SsoError::Service::code`] holds when the answer named no error code.
+const UNKNOWN_CODE: &str = "UnknownError";
 
 fn detail_suffix(message: &str) -> String {
     if message.is_empty() {
@@ -79,12 +105,27 @@ impl SsoError {
         let endpoint = endpoint.to_string();
         let detail = innermost_cause(&error);
         match error {
+            // A success status with an error means the body was not what the API promises
+            // (truncated or malformed JSON): a bad answer, not a service error.
+            SdkError::ServiceError(service_error)
+                if service_error.raw().status().is_success()
+                    && service_error.err().code().is_none() =>
+            {
+                SsoError::BadResponse {
+                    operation,
+                    endpoint,
+                    detail: format!(
+                        "HTTP {} with a body that is not the expected JSON",
+                        service_error.raw().status().as_u16()
+                    ),
+                }
+            }
             SdkError::ServiceError(service_error) => {
                 let status = service_error.raw().status().as_u16();
                 let code = service_error
                     .err()
                     .code()
-                    .unwrap_or("UnknownError")
+                    .unwrap_or(UNKNOWN_CODE)
                     .to_string();
                 let message = service_message(
                     service_error.err().message(),
@@ -130,12 +171,16 @@ impl SsoError {
 /// `invalid_grant` (refresh token dead), `ExpiredTokenException` on a refresh, and any 401 from the
 /// portal (a revoked session can answer 401 hours before `expiresAt`) all mean: sign in again.
 /// A 401 from OIDC is `InvalidClientException` (the registration expired): also a sign-in, which
-/// registers again.
+/// registers again. (The device flow's `ExpiredTokenException`, an expired device code, is read
+/// by its code before this classification matters.)
 fn ends_session(code: &str, status: u16) -> bool {
     status == 401
         || matches!(
             code,
-            "InvalidGrantException" | "UnauthorizedException" | "InvalidClientException"
+            "InvalidGrantException"
+                | "UnauthorizedException"
+                | "InvalidClientException"
+                | "ExpiredTokenException"
         )
 }
 
@@ -180,10 +225,25 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_gateway_status_reads_as_such() {
+        let error = SsoError::Service {
+            operation: "GetRoleCredentials",
+            code: UNKNOWN_CODE.into(),
+            message: String::new(),
+            status: 503,
+        };
+        assert_eq!(
+            error.to_string(),
+            "GetRoleCredentials failed with HTTP 503 (Service Unavailable)"
+        );
+    }
+
+    #[test]
     fn which_errors_mean_sign_in_again() {
         assert!(ends_session("InvalidGrantException", 400));
         assert!(ends_session("UnauthorizedException", 401));
         assert!(ends_session("Anything", 401));
+        assert!(ends_session("ExpiredTokenException", 400));
         assert!(!ends_session("TooManyRequestsException", 429));
         assert!(!ends_session("AuthorizationPendingException", 400));
     }

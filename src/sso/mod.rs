@@ -8,6 +8,7 @@ mod assignments;
 mod client;
 mod endpoints;
 mod error;
+mod trace;
 
 pub use assignments::DEFAULT_CONCURRENCY;
 pub(crate) use client::http_policy;

@@ -1,0 +1,63 @@
+//! Cache directories other users can write to. Whoever can write to `~/.aws/sso/cache` can plant
+//! a token (ssoenv would then fetch credentials as *their* user) or replace a file ssoenv is
+//! about to read; whoever can write to `~/.aws/cli/cache` can plant credentials that ssoenv
+//! exports into the shell. ssoenv keeps working (the AWS CLI creates these directories 0755 and
+//! does not check either), but says so on stderr, once per directory and run, with the fix.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Directories already looked at in this process, so that the warning comes once and the fast
+/// path pays for one `stat` per directory at most.
+static CHECKED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+
+/// Warns on stderr if `dir` (followed if it is a symbolic link) is group- or world-writable.
+/// Missing directories and errors are silent: reading the files reports those.
+pub fn warn_if_writable_by_others(dir: &Path) {
+    {
+        let mut checked = CHECKED.lock().unwrap_or_else(|e| e.into_inner());
+        if !checked
+            .get_or_insert_with(HashSet::new)
+            .insert(dir.to_path_buf())
+        {
+            return;
+        }
+    }
+    if let Some(mode) = writable_by_others(dir) {
+        eprintln!(
+            "ssoenv: warning: the cache directory {} can be written by other users (mode {mode:03o}), who could plant tokens or credentials there; fix it with: chmod go-w {}",
+            dir.display(),
+            dir.display()
+        );
+    }
+}
+
+/// The permission bits of `dir` if they let the group or others write.
+#[cfg(unix)]
+pub fn writable_by_others(dir: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir).ok()?.permissions().mode() & 0o7777;
+    (mode & 0o022 != 0).then_some(mode)
+}
+
+#[cfg(not(unix))]
+pub fn writable_by_others(_dir: &Path) -> Option<u32> {
+    None
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn group_or_world_write_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        for (mode, shared) in [(0o700, false), (0o755, false), (0o775, true), (0o757, true)] {
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+            assert_eq!(writable_by_others(dir.path()).is_some(), shared, "{mode:o}");
+        }
+        assert_eq!(writable_by_others(&dir.path().join("missing")), None);
+    }
+}
