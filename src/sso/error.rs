@@ -103,6 +103,65 @@ impl SsoError {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let endpoint = endpoint.to_string();
+        match CallFailure::of(error) {
+            CallFailure::Service {
+                code,
+                message,
+                status,
+            } if ends_session(&code, status) => SsoError::SessionEnded {
+                operation,
+                code,
+                message,
+            },
+            CallFailure::Service {
+                code,
+                message,
+                status,
+            } => SsoError::Service {
+                operation,
+                code,
+                message,
+                status,
+            },
+            CallFailure::TimedOut => SsoError::TimedOut {
+                operation,
+                endpoint,
+            },
+            CallFailure::Unreachable(detail) => SsoError::Unreachable {
+                operation,
+                endpoint,
+                detail,
+            },
+            CallFailure::BadResponse(detail) => SsoError::BadResponse {
+                operation,
+                endpoint,
+                detail,
+            },
+        }
+    }
+}
+
+/// How an AWS SDK call failed, read the same way for every service ssoenv calls (STS too); each
+/// service's error type then says what the failure means for its caller.
+pub(crate) enum CallFailure {
+    /// The service answered with an error (`code` is `UnknownError` when it named none).
+    Service {
+        code: String,
+        message: String,
+        status: u16,
+    },
+    TimedOut,
+    /// Nothing answered; the deepest cause, e.g. "Connection refused".
+    Unreachable(String),
+    /// An answer that is not the protocol.
+    BadResponse(String),
+}
+
+impl CallFailure {
+    pub(crate) fn of<E>(error: SdkError<E, Response>) -> CallFailure
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
         let detail = innermost_cause(&error);
         match error {
             // A success status with an error means the body was not what the API promises
@@ -111,59 +170,27 @@ impl SsoError {
                 if service_error.raw().status().is_success()
                     && service_error.err().code().is_none() =>
             {
-                SsoError::BadResponse {
-                    operation,
-                    endpoint,
-                    detail: format!(
-                        "HTTP {} with a body that is not the expected JSON",
-                        service_error.raw().status().as_u16()
-                    ),
-                }
+                CallFailure::BadResponse(format!(
+                    "HTTP {} with a body that is not the expected JSON",
+                    service_error.raw().status().as_u16()
+                ))
             }
-            SdkError::ServiceError(service_error) => {
-                let status = service_error.raw().status().as_u16();
-                let code = service_error
+            SdkError::ServiceError(service_error) => CallFailure::Service {
+                code: service_error
                     .err()
                     .code()
                     .unwrap_or(UNKNOWN_CODE)
-                    .to_string();
-                let message = service_message(
+                    .to_string(),
+                message: service_message(
                     service_error.err().message(),
                     service_error.raw().body().bytes(),
-                );
-                if ends_session(&code, status) {
-                    SsoError::SessionEnded {
-                        operation,
-                        code,
-                        message,
-                    }
-                } else {
-                    SsoError::Service {
-                        operation,
-                        code,
-                        message,
-                        status,
-                    }
-                }
-            }
-            SdkError::TimeoutError(_) => SsoError::TimedOut {
-                operation,
-                endpoint,
+                ),
+                status: service_error.raw().status().as_u16(),
             },
-            SdkError::DispatchFailure(failure) if failure.is_timeout() => SsoError::TimedOut {
-                operation,
-                endpoint,
-            },
-            SdkError::DispatchFailure(_) => SsoError::Unreachable {
-                operation,
-                endpoint,
-                detail,
-            },
-            _ => SsoError::BadResponse {
-                operation,
-                endpoint,
-                detail,
-            },
+            SdkError::TimeoutError(_) => CallFailure::TimedOut,
+            SdkError::DispatchFailure(failure) if failure.is_timeout() => CallFailure::TimedOut,
+            SdkError::DispatchFailure(_) => CallFailure::Unreachable(detail),
+            _ => CallFailure::BadResponse(detail),
         }
     }
 }

@@ -16,4 +16,5 @@ pub use client::{
     AccountInfo, DeviceAuthorization, RegisteredClient, RoleInfo, SsoClient, TokenGrant,
 };
 pub use endpoints::{Endpoints, resolve_endpoints};
+pub(crate) use error::CallFailure;
 pub use error::SsoError;

@@ -3,6 +3,8 @@
 use aws_sdk_sts::config::http::HttpResponse as Response;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 
+use crate::sso::CallFailure;
+
 /// A failed call to STS. Never carries a credential.
 #[derive(Debug, thiserror::Error)]
 pub enum StsError {
@@ -74,51 +76,33 @@ impl StsError {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let endpoint = endpoint.to_string();
-        let detail = innermost_cause(&error);
-        match error {
-            SdkError::ServiceError(service_error) => StsError::Service {
+        match CallFailure::of(error) {
+            CallFailure::Service {
+                code,
+                message,
+                status,
+            } => StsError::Service {
                 operation,
-                code: service_error
-                    .err()
-                    .code()
-                    .unwrap_or("UnknownError")
-                    .to_string(),
-                message: service_error
-                    .err()
-                    .message()
-                    .unwrap_or_default()
-                    .to_string(),
-                status: service_error.raw().status().as_u16(),
+                code,
+                message,
+                status,
             },
-            SdkError::TimeoutError(_) => StsError::TimedOut {
+            CallFailure::TimedOut => StsError::TimedOut {
                 operation,
                 endpoint,
             },
-            SdkError::DispatchFailure(failure) if failure.is_timeout() => StsError::TimedOut {
-                operation,
-                endpoint,
-            },
-            SdkError::DispatchFailure(_) => StsError::Unreachable {
+            CallFailure::Unreachable(detail) => StsError::Unreachable {
                 operation,
                 endpoint,
                 detail,
             },
-            _ => StsError::BadResponse {
+            CallFailure::BadResponse(detail) => StsError::BadResponse {
                 operation,
                 endpoint,
                 detail,
             },
         }
     }
-}
-
-/// The deepest `source()` of an error chain ("Connection refused" rather than "dispatch failure").
-fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut current = error;
-    while let Some(next) = current.source() {
-        current = next;
-    }
-    current.to_string()
 }
 
 #[cfg(test)]
