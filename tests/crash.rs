@@ -1,7 +1,8 @@
-//! Crash safety: `kill -9` at a random moment of a refresh, a PKCE sign-in and a device code
-//! sign-in, many times over. After every kill, every cache file is complete and valid (never
-//! truncated, never half of one write and half of another), and the next run is not blocked by
-//! a lock the killed process held (the kernel drops `flock` locks with the process).
+//! Crash safety: `kill -9` at a random moment of a refresh, a PKCE sign-in, a device code
+//! sign-in, `configure` and `populate`, many times over. After every kill, every cache file is
+//! complete and valid (never truncated, never half of one write and half of another), the config
+//! file still reads with every section the user wrote, and the next run is not blocked by a lock
+//! the killed process held (the kernel drops `flock` locks with the process).
 //!
 //! The suite runs a modest number of trials (`SSOENV_CRASH_TRIALS`, default 25 per scenario);
 //! `scripts/crash-trials` runs hundreds against the release build. The seed is printed; set
@@ -33,6 +34,10 @@ enum Scenario {
     PkceSignIn,
     /// `ssoenv login PROFILE --use-device-code`, approved at the first poll.
     DeviceSignIn,
+    /// `ssoenv configure` with every answer as a flag: edits the config file, no network.
+    Configure,
+    /// `ssoenv populate`: lists accounts and roles, then rewrites the config file.
+    Populate,
 }
 
 /// xorshift64*: reproducible random delays without a dependency.
@@ -71,9 +76,38 @@ fn seed() -> u64 {
         })
 }
 
-fn start(scenario: Scenario, home: &TestHome, url: &str) -> Child {
+fn start(scenario: Scenario, home: &TestHome, url: &str, trial: usize) -> Child {
+    start_command(scenario, home, url, trial)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ssoenv starts")
+}
+
+/// The command of one run of `scenario` (`trial` picks what it changes).
+fn start_command(scenario: Scenario, home: &TestHome, url: &str, trial: usize) -> Command {
     let mut command = home.ssoenv(url);
+    // A different region each trial, so that every run has something to write.
+    let region = ["eu-west-1", "eu-west-2"][trial % 2];
     match scenario {
+        Scenario::Configure => command.args([
+            "configure",
+            "--profile",
+            "crash-test",
+            "--sso-session",
+            SESSION,
+            "--account-id",
+            ACCOUNT,
+            "--role-name",
+            "ReadOnly",
+            "--region",
+            region,
+            "--output",
+            "json",
+        ]),
+        Scenario::Populate => {
+            command.args(["populate", "--sso-session", SESSION, "--region", region])
+        }
         Scenario::Refresh => command.args([PROFILE, "--no-login", "--shell", "sh"]),
         Scenario::PkceSignIn => command
             .args(["login", PROFILE])
@@ -82,12 +116,8 @@ fn start(scenario: Scenario, home: &TestHome, url: &str) -> Child {
             command.args(["login", PROFILE, "--use-device-code", "--no-browser"])
         }
     };
+    command.env("SSOENV_SIGN_IN_TIMEOUT", "20s");
     command
-        .env("SSOENV_SIGN_IN_TIMEOUT", "20s")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("ssoenv starts")
 }
 
 /// Every cache file is one complete document of its kind.
@@ -109,6 +139,20 @@ fn check_cache_files(home: &Path) -> Result<(), String> {
                 String::from_utf8_lossy(&bytes)
             ));
         }
+    }
+    Ok(())
+}
+
+/// The config file reads, and the profile the user wrote is still there as written.
+fn check_config_file(home: &Path) -> Result<(), String> {
+    let path = home.join(".aws/config");
+    let config = ssoenv::config::AwsConfig::load(&path)
+        .map_err(|error| format!("the config file no longer reads: {error}"))?;
+    let profile = config
+        .sso_profile(PROFILE)
+        .map_err(|error| format!("{PROFILE} was damaged: {error}"))?;
+    if profile.account_id != ACCOUNT || profile.role_name != ROLE {
+        return Err(format!("{PROFILE} changed: {profile:?}"));
     }
     Ok(())
 }
@@ -174,22 +218,28 @@ fn crash_trials(scenario: Scenario) {
     };
     // One home for all trials: each starts from whatever the killed one before it left behind.
     let home = TestHome::new();
-    home.seed_token(&emulator, 30);
+    let token_lifetime = match scenario {
+        Scenario::Configure | Scenario::Populate => 8 * 3600,
+        _ => 30,
+    };
+    home.seed_token(&emulator, token_lifetime);
     // Kill anywhere from the start to a little past a whole run's length (which differs a lot
     // between debug and release builds).
     // (Measured on the second run: the first one also registers a client.)
     let mut whole_run = Duration::ZERO;
-    for _ in 0..2 {
+    for trial in 0..2 {
         prepare(scenario, &home, &emulator);
         let started = Instant::now();
-        start(scenario, &home, &emulator.url()).wait().unwrap();
+        start(scenario, &home, &emulator.url(), trial)
+            .wait()
+            .unwrap();
         whole_run = started.elapsed();
     }
     let kill_window = (whole_run.as_micros() as u64 * 5 / 4).max(1);
     for trial in 0..trials() {
         prepare(scenario, &home, &emulator);
         let delay = Duration::from_micros(random.below(kill_window));
-        let mut child = start(scenario, &home, &emulator.url());
+        let mut child = start(scenario, &home, &emulator.url(), trial);
         std::thread::sleep(delay);
         match child.try_wait().unwrap() {
             Some(_) => tally.finished += 1,
@@ -200,8 +250,17 @@ fn crash_trials(scenario: Scenario) {
             }
         }
         let context = format!("{scenario:?} trial {trial} (kill after {delay:?}, seed {seed})");
-        if let Err(problem) = check_cache_files(home.path()) {
+        if let Err(problem) = check_cache_files(home.path()).and(check_config_file(home.path())) {
             panic!("{context}: {problem}");
+        }
+        // A killed edit is finished by running it again: it must neither block nor fail.
+        if matches!(scenario, Scenario::Configure | Scenario::Populate) {
+            let again = run_with_limit(&mut start_command(scenario, &home, &emulator.url(), trial))
+                .unwrap_or_else(|problem| panic!("{context}: {problem}"));
+            assert!(
+                again.success(),
+                "{context}: running it again ended with {again}"
+            );
         }
         // The next run must neither block nor fail on what the killed one left.
         let follow_up = run_with_limit(home.ssoenv(&emulator.url()).args([
@@ -246,4 +305,14 @@ fn kill_9_during_pkce_sign_in() {
 #[test]
 fn kill_9_during_device_code_sign_in() {
     crash_trials(Scenario::DeviceSignIn);
+}
+
+#[test]
+fn kill_9_during_configure() {
+    crash_trials(Scenario::Configure);
+}
+
+#[test]
+fn kill_9_during_populate() {
+    crash_trials(Scenario::Populate);
 }
