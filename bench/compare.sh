@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-200}
 cargo build --release --workspace --locked --quiet
-bin="$PWD/target/release"
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release"
 mkdir -p target/bench
 # shellcheck source=scripts/demo-env.sh
 source scripts/demo-env.sh

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-500}
 cargo build --release --workspace --locked --quiet
-bin="$PWD/target/release"
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release"
 mkdir -p target/bench
 rustc --edition 2021 -C opt-level=3 bench/hello.rs -o target/bench/hello
 # shellcheck source=scripts/demo-env.sh

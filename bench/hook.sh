@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --release --quiet
-bin=$PWD/target/release/ssoenv
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release/ssoenv"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -12,7 +12,7 @@ runs=${3:-3}
 baseline_runs=${4:-1}
 
 cargo build --release --workspace --locked --quiet
-bin="$PWD/target/release"
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release"
 work=$(mktemp -d)
 "$bin/sso-emulator" --accounts "$accounts" --latency "$latency" --device-approve-after 0 \
   >"$work/url" 2>"$work/emulator.log" &

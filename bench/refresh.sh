@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-30}
 latency=${2:-50ms}
 cargo build --release --workspace --locked --quiet
-bin="$PWD/target/release"
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release"
 mkdir -p target/bench
 # shellcheck disable=SC2034 # read by demo-env.sh
 EMULATOR_ARGS=(--latency "$latency")
