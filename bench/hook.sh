@@ -43,10 +43,10 @@ EOF
 
 echo "Per-prompt cost of the hook while nothing is due (median of $runs runs):"
 n=${SSOENV_BENCH_LOOPS:-5000}
-per_call "bash $(bash -c 'echo $BASH_VERSION' | cut -d. -f1-2) (EPOCHSECONDS)" $n \
+per_call "bash $(bash -c 'echo $BASH_VERSION' | cut -d. -f1-2) (EPOCHSECONDS)" "$n" \
   "bash --noprofile --norc -i -c 'source $work/init.bash; for ((i=0;i<$n;i++)); do __ssoenv_hook; done' " \
   "bash --noprofile --norc -i -c 'source $work/init.bash; noop() { :; }; for ((i=0;i<$n;i++)); do noop; done' "
-per_call "zsh $(zsh -c 'echo $ZSH_VERSION') (zsh/datetime)" $n \
+per_call "zsh $(zsh -c 'echo $ZSH_VERSION') (zsh/datetime)" "$n" \
   "zsh --no-rcs -i -c 'source $work/init.zsh; for ((i=0;i<$n;i++)); do __ssoenv_hook; done' " \
   "zsh --no-rcs -i -c 'source $work/init.zsh; noop() { :; }; for ((i=0;i<$n;i++)); do noop; done' "
 m=300
@@ -55,7 +55,7 @@ per_call "fish $(fish --version | awk '{print $3}') (runs ssoenv hook)" $m \
   "fish --no-config --private -i -c 'source $work/init.fish; function noop; end; for i in (seq $m); noop; end' "
 if command -v nu >/dev/null; then
   "$bin" init nushell >"$work/init.nu"
-  per_call "nushell $(nu --version) (date now)" $n \
+  per_call "nushell $(nu --version) (date now)" "$n" \
     "nu --no-config-file -c 'source $work/init.nu; for i in 1..$n { __ssoenv_hook }' " \
     "nu --no-config-file -c 'source $work/init.nu; def --env noop [] { }; for i in 1..$n { noop }' "
 fi

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # $bin is set by the script that sources this file
 # Sourced by scripts/demo and the benchmarks: a throwaway HOME with the AWS walk-through's config,
 # the local Identity Center emulator on a loopback port, and a signed-in session.
 # Expects $bin (the folder with the release binaries) and optionally the array EMULATOR_ARGS.
