@@ -7,23 +7,6 @@ use std::process::Command;
 
 use common::*;
 
-/// botocore is required in CI (`.ci/run` installs it and sets `SSOENV_REQUIRE_BOTOCORE`); a
-/// developer without it gets a skip notice.
-fn botocore_available() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import botocore"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var_os("SSOENV_REQUIRE_BOTOCORE").is_none(),
-            "python3 with botocore is required (SSOENV_REQUIRE_BOTOCORE is set)"
-        );
-        eprintln!("skipped: python3 with botocore is not installed");
-    }
-    ok
-}
-
 fn botocore_credentials(home: &TestHome, emulator_url: &str, profile: &str) -> serde_json::Value {
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -105,16 +105,7 @@ fn pkce_sign_in_writes_the_clis_files_and_reuses_the_registration() {
 
 #[test]
 fn botocore_uses_the_token_of_an_ssoenv_sign_in() {
-    if Command::new("python3")
-        .args(["-c", "import botocore"])
-        .status()
-        .map_or(true, |s| !s.success())
-    {
-        assert!(
-            std::env::var_os("SSOENV_REQUIRE_BOTOCORE").is_none(),
-            "botocore is required"
-        );
-        eprintln!("skipped: python3 with botocore is not installed");
+    if !botocore_available() {
         return;
     }
     let emulator = start_emulator();

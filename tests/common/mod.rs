@@ -240,8 +240,14 @@ pub fn eval_in_shell(
         "{shell} failed on:\n{code}\nstderr: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    output
-        .stdout
+    let mut env = parse_env0(&output.stdout);
+    env.remove("SSOENV_CODE");
+    env
+}
+
+/// The variables of `env -0` output.
+pub fn parse_env0(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    bytes
         .split(|b| *b == 0)
         .filter(|entry| !entry.is_empty())
         .filter_map(|entry| {
@@ -249,6 +255,22 @@ pub fn eval_in_shell(
             let (name, value) = text.split_once('=')?;
             Some((name.to_string(), value.to_string()))
         })
-        .filter(|(name, _)| name != "SSOENV_CODE")
         .collect()
+}
+
+/// Whether python3 with botocore is here. CI requires it (`.ci/run` installs it and sets
+/// `SSOENV_REQUIRE_BOTOCORE`); a developer without it gets a skip notice.
+pub fn botocore_available() -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", "import botocore"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var_os("SSOENV_REQUIRE_BOTOCORE").is_none(),
+            "python3 with botocore is required (SSOENV_REQUIRE_BOTOCORE is set)"
+        );
+        eprintln!("skipped: python3 with botocore is not installed");
+    }
+    ok
 }

@@ -3,7 +3,6 @@
 //! environment.
 #![allow(dead_code)] // each test file uses a different part of this
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -51,35 +50,6 @@ pub fn admin_cache_path(home: &TestHome) -> PathBuf {
             r#"{{"DurationSeconds": 1200, "ExternalId": "acme-42", "RoleArn": "{ADMIN_ARN}", "RoleSessionName": "alice"}}"#
         ),
     )
-}
-
-/// The variables of `env -0` output.
-pub fn parse_env0(bytes: &[u8]) -> BTreeMap<String, String> {
-    bytes
-        .split(|b| *b == 0)
-        .filter(|entry| !entry.is_empty())
-        .filter_map(|entry| {
-            let text = String::from_utf8_lossy(entry);
-            let (name, value) = text.split_once('=')?;
-            Some((name.to_string(), value.to_string()))
-        })
-        .collect()
-}
-
-/// botocore is required in CI (`SSOENV_REQUIRE_BOTOCORE`); a developer without it gets a skip.
-pub fn botocore_available() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import botocore"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var_os("SSOENV_REQUIRE_BOTOCORE").is_none(),
-            "python3 with botocore is required (SSOENV_REQUIRE_BOTOCORE is set)"
-        );
-        eprintln!("skipped: python3 with botocore is not installed");
-    }
-    ok
 }
 
 /// Runs `tests/python/<script> PROFILE` with only PATH, HOME, AWS_ENDPOINT_URL and a default
