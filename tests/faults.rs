@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use common::*;
-use proof_support::{GoDownProxy, json_only, run_parallel, snapshot, temp_files};
+use proof_support::{GoDownProxy, json_only, run_parallel, secrets_in, snapshot, temp_files};
 use sso_emulator::{Emulator, EmulatorConfig, Failure};
 use ssoenv::cache::RoleCredentials;
 use ssoenv::sso::{Endpoints, SsoClient, SsoError};
@@ -490,28 +490,6 @@ fn classify_caches(
         return Caches::NewCredentials;
     }
     Caches::Changed
-}
-
-/// The values of every secret field in the cache files, to look for on stderr.
-fn secrets_in(files: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<String> {
-    let mut secrets = Vec::new();
-    for bytes in files.values() {
-        let Ok(json) = serde_json::from_slice::<serde_json::Value>(bytes) else {
-            continue;
-        };
-        for pointer in [
-            "/accessToken",
-            "/refreshToken",
-            "/clientSecret",
-            "/Credentials/SecretAccessKey",
-            "/Credentials/SessionToken",
-        ] {
-            if let Some(value) = json.pointer(pointer).and_then(|v| v.as_str()) {
-                secrets.push(value.to_string());
-            }
-        }
-    }
-    secrets
 }
 
 /// The last line that is not a trace line: what the user is told.

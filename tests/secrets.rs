@@ -11,31 +11,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::*;
-use proof_support::snapshot;
+use proof_support::{secrets_in, snapshot};
 use sso_emulator::{Emulator, EmulatorConfig};
-
-/// The value of every secret field in the cache files under `home` (tokens, refresh tokens,
-/// client secrets, secret keys, session tokens).
-fn secrets_in_caches(home: &TestHome) -> BTreeSet<String> {
-    let mut secrets = BTreeSet::new();
-    for bytes in snapshot(home.path()).values() {
-        let Ok(json) = serde_json::from_slice::<serde_json::Value>(bytes) else {
-            continue;
-        };
-        for pointer in [
-            "/accessToken",
-            "/refreshToken",
-            "/clientSecret",
-            "/Credentials/SecretAccessKey",
-            "/Credentials/SessionToken",
-        ] {
-            if let Some(value) = json.pointer(pointer).and_then(|v| v.as_str()) {
-                secrets.insert(value.to_string());
-            }
-        }
-    }
-    secrets
-}
 
 /// Every command line on the machine, read repeatedly while `command` runs.
 fn command_lines_during(command: &mut Command) -> (Run, BTreeSet<String>) {
@@ -148,7 +125,7 @@ fn secrets_never_reach_a_command_line_or_stderr() {
     all_lines.extend(lines.into_iter().map(|l| l + "\n"));
     all_stderr.push_str(&out.stderr);
 
-    let mut secrets = secrets_in_caches(&home);
+    let mut secrets = secrets_in(&snapshot(home.path()));
     secrets.insert(minted.access_token);
     secrets.insert(minted.client_secret);
     secrets.extend(minted.refresh_token);

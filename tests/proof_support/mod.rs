@@ -202,3 +202,26 @@ pub fn run_parallel<T: Send + 'static>(
     let results = std::mem::take(&mut *results.lock().unwrap());
     results.into_values().collect()
 }
+
+/// The values of every secret field in the cache files of a [`snapshot`] (access and refresh
+/// tokens, client secrets, secret keys, session tokens), to look for where they must not be.
+pub fn secrets_in(files: &BTreeMap<PathBuf, Vec<u8>>) -> std::collections::BTreeSet<String> {
+    let mut secrets = std::collections::BTreeSet::new();
+    for bytes in files.values() {
+        let Ok(json) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+            continue;
+        };
+        for pointer in [
+            "/accessToken",
+            "/refreshToken",
+            "/clientSecret",
+            "/Credentials/SecretAccessKey",
+            "/Credentials/SessionToken",
+        ] {
+            if let Some(value) = json.pointer(pointer).and_then(|v| v.as_str()) {
+                secrets.insert(value.to_string());
+            }
+        }
+    }
+    secrets
+}
