@@ -243,7 +243,7 @@ fn the_aws_cli_and_ssoenv_share_assumed_role_credentials() {
     let home = chain_home();
     home.seed_token(&emulator, 3600);
     let env = export(&home, &emulator, "admin");
-    let cli = python_json("cli_cache_credentials.py", &home, &emulator.url(), "admin");
+    let cli = python_json("botocore_credentials.py", &home, &emulator.url(), "admin");
     assert_eq!(cli["method"], "assume-role");
     assert_eq!(cli["access_key"], env["AWS_ACCESS_KEY_ID"].as_str());
     assert_eq!(cli["secret_key"], env["AWS_SECRET_ACCESS_KEY"].as_str());
@@ -253,7 +253,7 @@ fn the_aws_cli_and_ssoenv_share_assumed_role_credentials() {
     let emulator = start_emulator();
     let home = chain_home();
     home.seed_token(&emulator, 3600);
-    let cli = python_json("cli_cache_credentials.py", &home, &emulator.url(), "admin");
+    let cli = python_json("botocore_credentials.py", &home, &emulator.url(), "admin");
     assert_eq!(emulator.request_count("AssumeRole"), 2);
     let cli_file: serde_json::Value =
         serde_json::from_slice(&std::fs::read(admin_cache_path(&home)).unwrap()).unwrap();

@@ -1,19 +1,30 @@
-"""Resolve a profile's credentials with botocore, as every Python AWS tool does.
+"""A profile's credentials resolved the way the AWS CLI v2 resolves them: botocore's providers
+with the CLI's file caches, so that role chains (assume-role) and SSO role credentials are read
+from and written to ~/.aws/cli/cache, as `aws --profile PROFILE …` does.
 
-Reads HOME, AWS_CONFIG_FILE and AWS_ENDPOINT_URL from the environment like botocore always does;
-prints the resolved credentials as JSON on stdout. An independent client of the cache files
-ssoenv shares with the AWS CLI: botocore reads the SSO token cache (and refreshes it when due).
+Usage: botocore_credentials.py PROFILE
+
+Reads HOME, AWS_CONFIG_FILE and AWS_ENDPOINT_URL from the environment. Prints one line of JSON:
+{"method", "access_key", "secret_key", "token"}.
 """
 
 import json
+import os
 import sys
 
 import botocore.session
+from botocore.utils import JSONFileCache
+
+# What awscli/customizations/assumerole.py and the CLI's SSO setup use.
+CLI_CACHE_DIR = os.path.expanduser(os.path.join("~", ".aws", "cli", "cache"))
 
 
 def main() -> int:
-    profile = sys.argv[1]
-    session = botocore.session.Session(profile=profile)
+    session = botocore.session.Session(profile=sys.argv[1])
+    resolver = session.get_component("credential_provider")
+    cache = JSONFileCache(CLI_CACHE_DIR)
+    for method in ("assume-role", "sso"):
+        resolver.get_provider(method).cache = cache
     credentials = session.get_credentials()
     if credentials is None:
         print("botocore found no credentials", file=sys.stderr)
@@ -22,10 +33,10 @@ def main() -> int:
     print(
         json.dumps(
             {
+                "method": credentials.method,
                 "access_key": frozen.access_key,
                 "secret_key": frozen.secret_key,
                 "token": frozen.token,
-                "method": credentials.method,
             }
         )
     )
