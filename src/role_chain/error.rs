@@ -78,7 +78,7 @@ pub enum ChainError {
         profile: String,
         role_arn: String,
         #[source]
-        source: StsError,
+        source: Box<StsError>,
     },
 
     #[error(transparent)]

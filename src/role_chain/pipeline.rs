@@ -94,7 +94,7 @@ impl<'a> RoleChainPipeline<'a> {
         .map_err(|source| ChainError::AssumeRole {
             profile: hop.profile.clone(),
             role_arn: hop.role_arn.clone(),
-            source,
+            source: Box::new(source),
         })?;
         let remaining = assumed.credentials.remaining(self.now);
         if remaining <= as_chrono(min_valid) {
@@ -166,11 +166,12 @@ impl<'a> RoleChainPipeline<'a> {
         };
         match self.sts() {
             Ok(sts) => sts.assume_role(source, &request),
-            Err(error) => Err(crate::sts::StsError::Unreachable {
+            Err(error) => Err(crate::sso::TransportError::Unreachable {
                 operation: "AssumeRole",
                 endpoint: self.sts_endpoint.clone().unwrap_or_default(),
                 detail: format!("could not start the network client: {error}"),
-            }),
+            }
+            .into()),
         }
     }
 

@@ -9,7 +9,7 @@ use aws_sdk_sso::config::{BehaviorVersion, Region};
 use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
 use chrono::{DateTime, Utc};
 
-use super::{Endpoints, SsoError};
+use super::{Endpoints, SsoError, TransportError};
 use crate::cache::RoleCredentials;
 
 /// How long one HTTP attempt may take before it is abandoned (and retried). `SSOENV_HTTP_TIMEOUT`
@@ -266,10 +266,8 @@ impl SsoClient {
         let access_token = output
             .access_token()
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| SsoError::BadResponse {
-                operation: "CreateToken",
-                endpoint: self.oidc_endpoint.clone(),
-                detail: "no accessToken in the answer".into(),
+            .ok_or_else(|| {
+                TransportError::missing("CreateToken", &self.oidc_endpoint, "accessToken")
             })?;
         Ok(TokenGrant {
             access_token: access_token.to_string(),
@@ -303,11 +301,7 @@ impl SsoClient {
                 .issuer_url(issuer_url);
         }
         let output = self.send("RegisterClient", &self.oidc_endpoint, call.send())?;
-        let bad = |what: &str| SsoError::BadResponse {
-            operation: "RegisterClient",
-            endpoint: self.oidc_endpoint.clone(),
-            detail: format!("no {what} in the answer"),
-        };
+        let bad = |what: &str| TransportError::missing("RegisterClient", &self.oidc_endpoint, what);
         Ok(RegisteredClient {
             client_id: output
                 .client_id()
@@ -336,10 +330,8 @@ impl SsoClient {
             .start_url(start_url)
             .send();
         let output = self.send("StartDeviceAuthorization", &self.oidc_endpoint, call)?;
-        let bad = |what: &str| SsoError::BadResponse {
-            operation: "StartDeviceAuthorization",
-            endpoint: self.oidc_endpoint.clone(),
-            detail: format!("no {what} in the answer"),
+        let bad = |what: &str| {
+            TransportError::missing("StartDeviceAuthorization", &self.oidc_endpoint, what)
         };
         Ok(DeviceAuthorization {
             device_code: output
@@ -376,11 +368,8 @@ impl SsoClient {
             .role_name(role_name)
             .send();
         let output = self.send("GetRoleCredentials", &self.portal_endpoint, call)?;
-        let bad = |what: &str| SsoError::BadResponse {
-            operation: "GetRoleCredentials",
-            endpoint: self.portal_endpoint.clone(),
-            detail: format!("no {what} in the answer"),
-        };
+        let bad =
+            |what: &str| TransportError::missing("GetRoleCredentials", &self.portal_endpoint, what);
         let credentials = output
             .role_credentials()
             .ok_or_else(|| bad("roleCredentials"))?;

@@ -24,6 +24,14 @@ pub enum SsoError {
         message: String,
         status: u16,
     },
+    /// No usable answer: nothing answered in time, or not the protocol.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+}
+
+/// A call that got no usable answer, the same for every service ssoenv calls (SSO, STS).
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
     /// Nothing answered, or the connection broke before a response came.
     #[error("{operation}: could not reach {endpoint}: {detail}")]
     Unreachable {
@@ -44,6 +52,17 @@ pub enum SsoError {
         endpoint: String,
         detail: String,
     },
+}
+
+impl TransportError {
+    /// An answer that lacks a field the API promises.
+    pub(crate) fn missing(operation: &'static str, endpoint: &str, what: &str) -> TransportError {
+        TransportError::BadResponse {
+            operation,
+            endpoint: endpoint.to_string(),
+            detail: format!("no {what} in the answer"),
+        }
+    }
 }
 
 /// `TooManyRequestsException (HTTP 429)`, or `HTTP 503 (Service Unavailable)` without a code.
@@ -102,8 +121,7 @@ impl SsoError {
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        let endpoint = endpoint.to_string();
-        match CallFailure::of(error) {
+        match CallFailure::of(operation, endpoint, error) {
             CallFailure::Service {
                 code,
                 message,
@@ -123,20 +141,7 @@ impl SsoError {
                 message,
                 status,
             },
-            CallFailure::TimedOut => SsoError::TimedOut {
-                operation,
-                endpoint,
-            },
-            CallFailure::Unreachable(detail) => SsoError::Unreachable {
-                operation,
-                endpoint,
-                detail,
-            },
-            CallFailure::BadResponse(detail) => SsoError::BadResponse {
-                operation,
-                endpoint,
-                detail,
-            },
+            CallFailure::Transport(error) => error.into(),
         }
     }
 }
@@ -150,18 +155,19 @@ pub(crate) enum CallFailure {
         message: String,
         status: u16,
     },
-    TimedOut,
-    /// Nothing answered; the deepest cause, e.g. "Connection refused".
-    Unreachable(String),
-    /// An answer that is not the protocol.
-    BadResponse(String),
+    Transport(TransportError),
 }
 
 impl CallFailure {
-    pub(crate) fn of<E>(error: SdkError<E, Response>) -> CallFailure
+    pub(crate) fn of<E>(
+        operation: &'static str,
+        endpoint: &str,
+        error: SdkError<E, Response>,
+    ) -> CallFailure
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
+        let endpoint = endpoint.to_string();
         let detail = innermost_cause(&error);
         match error {
             // A success status with an error means the body was not what the API promises
@@ -170,10 +176,14 @@ impl CallFailure {
                 if service_error.raw().status().is_success()
                     && service_error.err().code().is_none() =>
             {
-                CallFailure::BadResponse(format!(
-                    "HTTP {} with a body that is not the expected JSON",
-                    service_error.raw().status().as_u16()
-                ))
+                CallFailure::Transport(TransportError::BadResponse {
+                    operation,
+                    endpoint,
+                    detail: format!(
+                        "HTTP {} with a body that is not the expected JSON",
+                        service_error.raw().status().as_u16()
+                    ),
+                })
             }
             SdkError::ServiceError(service_error) => CallFailure::Service {
                 code: service_error
@@ -187,10 +197,26 @@ impl CallFailure {
                 ),
                 status: service_error.raw().status().as_u16(),
             },
-            SdkError::TimeoutError(_) => CallFailure::TimedOut,
-            SdkError::DispatchFailure(failure) if failure.is_timeout() => CallFailure::TimedOut,
-            SdkError::DispatchFailure(_) => CallFailure::Unreachable(detail),
-            _ => CallFailure::BadResponse(detail),
+            SdkError::TimeoutError(_) => CallFailure::Transport(TransportError::TimedOut {
+                operation,
+                endpoint,
+            }),
+            SdkError::DispatchFailure(failure) if failure.is_timeout() => {
+                CallFailure::Transport(TransportError::TimedOut {
+                    operation,
+                    endpoint,
+                })
+            }
+            SdkError::DispatchFailure(_) => CallFailure::Transport(TransportError::Unreachable {
+                operation,
+                endpoint,
+                detail,
+            }),
+            _ => CallFailure::Transport(TransportError::BadResponse {
+                operation,
+                endpoint,
+                detail,
+            }),
         }
     }
 }

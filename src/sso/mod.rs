@@ -17,4 +17,4 @@ pub use client::{
 };
 pub use endpoints::{Endpoints, resolve_endpoints};
 pub(crate) use error::CallFailure;
-pub use error::SsoError;
+pub use error::{SsoError, TransportError};

@@ -5,6 +5,7 @@ use chrono::DateTime;
 
 use super::StsError;
 use crate::cache::{AssumedRole, RoleCredentials};
+use crate::sso::TransportError;
 
 /// What one hop of a chain asks STS for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,10 +87,8 @@ impl StsClient {
             .runtime
             .block_on(call)
             .map_err(|e| StsError::from_sdk("AssumeRole", &self.endpoint, e))?;
-        let bad = |what: &str| StsError::BadResponse {
-            operation: "AssumeRole",
-            endpoint: self.endpoint.clone(),
-            detail: format!("no {what} in the answer"),
+        let bad = |what: &str| {
+            StsError::from(TransportError::missing("AssumeRole", &self.endpoint, what))
         };
         let credentials = output.credentials().ok_or_else(|| bad("Credentials"))?;
         let user = output

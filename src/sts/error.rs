@@ -3,7 +3,7 @@
 use aws_sdk_sts::config::http::HttpResponse as Response;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 
-use crate::sso::CallFailure;
+use crate::sso::{CallFailure, TransportError};
 
 /// A failed call to STS. Never carries a credential.
 #[derive(Debug, thiserror::Error)]
@@ -18,26 +18,9 @@ pub enum StsError {
         message: String,
         status: u16,
     },
-    /// Nothing answered, or the connection broke before a response came.
-    #[error("{operation}: could not reach {endpoint}: {detail}")]
-    Unreachable {
-        operation: &'static str,
-        endpoint: String,
-        detail: String,
-    },
-    /// The call did not finish within its time limit.
-    #[error("{operation}: {endpoint} did not answer in time")]
-    TimedOut {
-        operation: &'static str,
-        endpoint: String,
-    },
-    /// An answer came but could not be understood (not the protocol, or fields missing).
-    #[error("{operation}: unexpected answer from {endpoint}: {detail}")]
-    BadResponse {
-        operation: &'static str,
-        endpoint: String,
-        detail: String,
-    },
+    /// No usable answer: nothing answered in time, or not the protocol.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
 }
 
 fn detail_suffix(message: &str) -> String {
@@ -75,8 +58,7 @@ impl StsError {
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        let endpoint = endpoint.to_string();
-        match CallFailure::of(error) {
+        match CallFailure::of(operation, endpoint, error) {
             CallFailure::Service {
                 code,
                 message,
@@ -87,20 +69,7 @@ impl StsError {
                 message,
                 status,
             },
-            CallFailure::TimedOut => StsError::TimedOut {
-                operation,
-                endpoint,
-            },
-            CallFailure::Unreachable(detail) => StsError::Unreachable {
-                operation,
-                endpoint,
-                detail,
-            },
-            CallFailure::BadResponse(detail) => StsError::BadResponse {
-                operation,
-                endpoint,
-                detail,
-            },
+            CallFailure::Transport(error) => error.into(),
         }
     }
 }
@@ -120,10 +89,10 @@ mod tests {
         assert!(service("InvalidClientTokenId").source_credentials_refused());
         assert!(service("ExpiredToken").source_credentials_refused());
         assert!(!service("AccessDenied").source_credentials_refused());
-        let timed_out = StsError::TimedOut {
+        let timed_out = StsError::from(TransportError::TimedOut {
             operation: "AssumeRole",
             endpoint: "http://x".into(),
-        };
+        });
         assert!(!timed_out.source_credentials_refused());
         assert_eq!(
             service("AccessDenied").to_string(),
