@@ -8,7 +8,6 @@
 pub mod cache;
 pub mod cli;
 pub mod commands;
-pub mod completions;
 pub mod config;
 pub mod credentials;
 pub mod debug;
@@ -23,3 +22,7 @@ pub mod shell;
 pub mod sso;
 pub mod sts;
 pub mod token_source;
+
+/// Completion's path before it moved under `cli`, which the completion tests still name.
+#[doc(hidden)]
+pub use cli::completion as completions;

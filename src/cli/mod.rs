@@ -1,5 +1,11 @@
-//! The command line, declared once: parsing, `--help`, and later completions and the man page
-//! are all generated from these types.
+//! The command line, declared once: parsing, `--help`, the completions and the man pages are all
+//! generated from these types.
+//!
+//! - [`fast_path`]: the small reader of the command lines that run at every `eval` and prompt;
+//! - [`completion`]: dynamic completion (profile and sso-session names from the config file).
+
+pub mod completion;
+mod fast_path;
 
 use std::ffi::OsString;
 use std::time::Duration;
@@ -7,6 +13,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::ArgValueCandidates;
 
+use self::completion::{profile_names, sso_session_names};
 use crate::duration::parse_duration;
 use crate::shell::Shell;
 
@@ -66,91 +73,21 @@ pub struct CommandLine {
     pub debug: bool,
 }
 
-/// Reads the command line. Building the full definition (every subcommand and option) costs
-/// more than the fast path's own work, so what runs at every `eval` and every prompt —
-/// `ssoenv [PROFILE] [options]`, `ssoenv hook …`, `ssoenv prompt` — is first read by definitions
-/// holding only that; anything else, and anything they reject (`--help`, a typo), goes to the full
-/// definition, so help and error messages are always the full ones.
+/// Reads the command line. What runs at every `eval` and every prompt is first read by the small
+/// definitions of [`fast_path`]; anything else goes to the full definition.
 pub fn parse_command_line() -> CommandLine {
     parse_command_line_from(with_debug_flag_moved(std::env::args_os()))
 }
 
 /// [`parse_command_line`] on given arguments (the first one is the program name).
 pub fn parse_command_line_from(args: Vec<OsString>) -> CommandLine {
-    if let Some(command) = quick_parse(&args) {
-        // The quick definitions have no `--debug` (an argument they reject goes to the full
-        // definition); the variable is read here as the full definition reads it.
-        return CommandLine {
-            command,
-            debug: debug_requested_by_environment(),
-        };
+    if let Some(line) = fast_path::read(&args) {
+        return line;
     }
     let cli = Cli::parse_from(args);
     CommandLine {
         debug: cli.debug,
         command: cli.into_command(),
-    }
-}
-
-/// `SSOENV_DEBUG` set to anything but an empty or false-like value (`0`, `false`, `no`, `off`, `n`,
-/// `f`), as clap's `FalseyValueParser` reads it for `--debug`.
-fn debug_requested_by_environment() -> bool {
-    std::env::var("SSOENV_DEBUG").is_ok_and(|value| {
-        let value = value.trim().to_ascii_lowercase();
-        !matches!(
-            value.as_str(),
-            "" | "0" | "false" | "no" | "off" | "n" | "f"
-        )
-    })
-}
-
-fn quick_parse(args: &[OsString]) -> Option<Command> {
-    let first = args.get(1).map(|arg| arg.to_str());
-    match first {
-        Some(Some("hook" | "prompt")) => PromptCommandLine::try_parse_from(args)
-            .ok()
-            .map(|line| line.command.into()),
-        // A subcommand, or a word that is not UTF-8: only the full definition knows.
-        Some(Some(word)) if Command::has_subcommand(word) || word == "help" => None,
-        Some(None) => None,
-        _ => ExportCommandLine::try_parse_from(args)
-            .ok()
-            .map(|line| Command::Export(line.export)),
-    }
-}
-
-/// Only the default command, for [`quick_parse`].
-#[derive(Debug, Parser)]
-#[command(name = "ssoenv", disable_help_flag = true)]
-struct ExportCommandLine {
-    #[command(flatten)]
-    export: ExportArgs,
-}
-
-/// Only what the prompt hook runs, for [`quick_parse`].
-#[derive(Debug, Parser)]
-#[command(
-    name = "ssoenv",
-    disable_help_flag = true,
-    disable_help_subcommand = true
-)]
-struct PromptCommandLine {
-    #[command(subcommand)]
-    command: PromptCommand,
-}
-
-#[derive(Debug, Subcommand)]
-enum PromptCommand {
-    Hook(HookArgs),
-    Prompt(PromptArgs),
-}
-
-impl From<PromptCommand> for Command {
-    fn from(command: PromptCommand) -> Command {
-        match command {
-            PromptCommand::Hook(args) => Command::Hook(args),
-            PromptCommand::Prompt(args) => Command::Prompt(args),
-        }
     }
 }
 
@@ -363,14 +300,6 @@ pub struct ProcessArgs {
     pub min_valid: Duration,
 }
 
-fn profile_names() -> Vec<clap_complete::CompletionCandidate> {
-    crate::completions::profile_names()
-}
-
-fn sso_session_names() -> Vec<clap_complete::CompletionCandidate> {
-    crate::completions::sso_session_names()
-}
-
 /// `ssoenv configure`: every answer of the wizard can be given as a flag; the wizard asks only for
 /// what is missing, and without a terminal it asks nothing (a missing answer is then an error
 /// naming its flag).
@@ -561,54 +490,6 @@ pub struct HookArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn quick_and_full(line: &str) -> (Option<String>, String) {
-        let args: Vec<OsString> = line.split(' ').map(OsString::from).collect();
-        let quick = quick_parse(&args).map(|command| format!("{command:?}"));
-        let full = Cli::try_parse_from(&args)
-            .map(|cli| format!("{:?}", cli.into_command()))
-            .unwrap_or_else(|error| format!("error: {}", error.kind()));
-        (quick, full)
-    }
-
-    /// Whatever the quick definitions accept, they read exactly as the full one does.
-    #[test]
-    fn the_quick_reading_agrees_with_the_full_one() {
-        for line in [
-            "ssoenv",
-            "ssoenv my-dev-profile",
-            "ssoenv my-dev-profile --shell fish --min-valid 20m",
-            "ssoenv --shell bash my-dev-profile",
-            "ssoenv --format json p",
-            "ssoenv p --min-remaining 1h --no-login --use-device-code",
-            "ssoenv hook fish --refresh-before 10m --backoff-until 12",
-            "ssoenv hook bash --interrupted",
-            "ssoenv prompt --format {profile}",
-            "ssoenv prompt",
-        ] {
-            let (quick, full) = quick_and_full(line);
-            assert_eq!(quick.as_deref(), Some(full.as_str()), "{line}");
-        }
-    }
-
-    /// Help, version, subcommands and mistakes are left to the full definition.
-    #[test]
-    fn the_quick_reading_leaves_the_rest_to_the_full_one() {
-        for line in [
-            "ssoenv --help",
-            "ssoenv -h",
-            "ssoenv --version",
-            "ssoenv help",
-            "ssoenv login p",
-            "ssoenv export p",
-            "ssoenv p --bogus",
-            "ssoenv hook --help",
-            "ssoenv prompt --bogus",
-        ] {
-            let (quick, _) = quick_and_full(line);
-            assert_eq!(quick, None, "{line}");
-        }
-    }
 
     fn moved(args: &[&str]) -> Vec<String> {
         with_debug_flag_moved(args.iter().map(OsString::from))
