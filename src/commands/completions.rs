@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 
-use super::export::print_all;
+use super::output::print_all;
 use crate::cli::CompletionsArgs;
 use crate::cli::completion::registration_script;
 

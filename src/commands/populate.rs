@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use super::export::print_all;
+use super::output::print_all;
 use super::sign_in::{SignInPolicy, token_source};
 use crate::cache::CacheDirs;
 use crate::cli::PopulateArgs;
