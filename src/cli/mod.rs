@@ -3,6 +3,11 @@
 //!
 //! - [`fast_path`]: the small reader of the command lines that run at every `eval` and prompt;
 //! - [`completion`]: dynamic completion (profile and sso-session names from the config file).
+//!
+//! Argument groups that several commands take are one struct each, flattened where they apply
+//! ([`CredentialArgs`], [`SignInPolicyArgs`], [`SignInArgs`]), so a flag means the same thing
+//! everywhere and is resolved in one place (see `commands::profile_credentials` and
+//! `commands::sign_in`).
 
 pub mod completion;
 mod fast_path;
@@ -159,7 +164,8 @@ pub struct PromptArgs {
     pub format: String,
 }
 
-/// How a sign-in is done; shared by `login` and the sign-ins `export` and `exec` start.
+/// How a sign-in is done: taken as it is by `login` and `configure`, which always sign in, and
+/// within [`SignInPolicyArgs`] by the commands that sign in only when they must.
 #[derive(Clone, Debug, Default, Args)]
 pub struct SignInArgs {
     /// Sign in with a device code (confirm a code on any device) instead of the browser redirect
@@ -225,19 +231,27 @@ pub enum OutputFormat {
     Json,
 }
 
+/// Whether a command may sign in, and how: `--no-login` and the sign-in options. Shared by the
+/// commands that sign in only when they must (`export`, `use`, `exec`, `populate`, the prompt
+/// hook); resolved by `SignInPolicy::from_args`.
+#[derive(Clone, Debug, Default, Args)]
+pub struct SignInPolicyArgs {
+    /// Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv
+    /// never signs in either.
+    #[arg(long)]
+    pub no_login: bool,
+
+    #[command(flatten)]
+    pub options: SignInArgs,
+}
+
+/// Which profile's credentials, how fresh, and whether a sign-in may get them: what `export`,
+/// `use` and `exec` take, resolved by `commands::profile_credentials::resolve`.
 #[derive(Clone, Debug, Args)]
-pub struct ExportArgs {
+pub struct CredentialArgs {
     /// The profile [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
     #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
-
-    /// The shell to print for [default: the calling shell, then $SHELL, then sh]
-    #[arg(long, value_enum)]
-    pub shell: Option<Shell>,
-
-    /// Print shell statements, a dotenv file, or credential_process JSON
-    #[arg(long, value_enum, default_value_t = OutputFormat::Shell)]
-    pub format: OutputFormat,
 
     /// Reuse cached role credentials only while they have more than this left (e.g. 90s, 10m, 1h)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
@@ -248,38 +262,42 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub min_remaining: Option<Duration>,
 
-    /// Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv
-    /// never signs in either.
-    #[arg(long)]
-    pub no_login: bool,
-
     #[command(flatten)]
-    pub sign_in: SignInArgs,
+    pub sign_in: SignInPolicyArgs,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct ExportArgs {
+    /// The shell to print for [default: the calling shell, then $SHELL, then sh]
+    #[arg(long, value_enum)]
+    pub shell: Option<Shell>,
+
+    /// Print shell statements, a dotenv file, or credential_process JSON
+    #[arg(long, value_enum, default_value_t = OutputFormat::Shell)]
+    pub format: OutputFormat,
+
+    // After `--shell` and `--format`, so `--help` lists the options in the order it always did.
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
 }
 
 /// `ssoenv exec [PROFILE] -- COMMAND [ARGS…]`.
+///
+/// Two helps say what the options mean for a command that is about to start, rather than for an
+/// export.
 #[derive(Clone, Debug, Args)]
+#[command(
+    mut_arg("min_valid", |arg| arg.help(
+        "Reuse cached credentials only while they have more than this left (e.g. 90s, 10m, 1h)"
+    )),
+    mut_arg("min_remaining", |arg| arg.help(
+        "Fail before starting the command unless the credentials stay valid this long (fresh \
+         ones are fetched when the cached ones would expire sooner), e.g. `--min-remaining 45m`"
+    )),
+)]
 pub struct ExecArgs {
-    /// The profile [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
-    #[arg(add = ArgValueCandidates::new(profile_names))]
-    pub profile: Option<String>,
-
-    /// Reuse cached credentials only while they have more than this left (e.g. 90s, 10m, 1h)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
-    pub min_valid: Duration,
-
-    /// Fail before starting the command unless the credentials stay valid this long (fresh ones
-    /// are fetched when the cached ones would expire sooner), e.g. `--min-remaining 45m`
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub min_remaining: Option<Duration>,
-
-    /// Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv
-    /// never signs in either.
-    #[arg(long)]
-    pub no_login: bool,
-
     #[command(flatten)]
-    pub sign_in: SignInArgs,
+    pub credentials: CredentialArgs,
 
     /// The command to run and its arguments, after `--`
     #[arg(last = true, required = true, value_name = "COMMAND")]
@@ -376,13 +394,8 @@ pub struct PopulateArgs {
           value_parser = clap::value_parser!(usize))]
     pub concurrency: usize,
 
-    /// Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv
-    /// never signs in either.
-    #[arg(long)]
-    pub no_login: bool,
-
     #[command(flatten)]
-    pub sign_in: SignInArgs,
+    pub sign_in: SignInPolicyArgs,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -426,7 +439,12 @@ pub struct CompletionsArgs {
 }
 
 /// The prompt hook's timing, shared by `init` (which bakes it into the script) and `hook`.
+///
+/// `--no-login` is said for the hook, which runs at the prompt rather than when asked.
 #[derive(Clone, Debug, Args)]
+#[command(mut_arg("no_login", |arg| arg.help(
+    "Never sign in from the hook: when the SSO session has ended, only say how to sign in"
+)))]
 pub struct HookTiming {
     /// Refresh the credentials when they have less than this left (e.g. 10m, 1h)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
@@ -436,12 +454,8 @@ pub struct HookTiming {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5m")]
     pub retry_after: Duration,
 
-    /// Never sign in from the hook: when the SSO session has ended, only say how to sign in
-    #[arg(long)]
-    pub no_login: bool,
-
     #[command(flatten)]
-    pub sign_in: SignInArgs,
+    pub sign_in: SignInPolicyArgs,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -528,6 +542,9 @@ mod tests {
         }
         let cli = Cli::try_parse_from(["ssoenv", "--debug", "my-profile"]).unwrap();
         assert!(cli.debug && cli.command.is_none());
-        assert_eq!(cli.export.profile.as_deref(), Some("my-profile"));
+        assert_eq!(
+            cli.export.credentials.profile.as_deref(),
+            Some("my-profile")
+        );
     }
 }

@@ -68,7 +68,7 @@ fn refresh(args: &HookArgs, profile: &str) -> anyhow::Result<()> {
     let outcome = profile_credentials(
         profile,
         min_valid_for(timing.refresh_before),
-        &SignInPolicy::from_args(timing.no_login, &timing.sign_in),
+        &SignInPolicy::from_args(&timing.sign_in),
     )
     .map(|resolved| {
         (

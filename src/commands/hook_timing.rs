@@ -23,7 +23,7 @@ pub fn hook_options(timing: &HookTiming) -> Vec<String> {
         "--retry-after".to_string(),
         format_duration(timing.retry_after),
     ];
-    if timing.no_login {
+    if timing.sign_in.no_login {
         options.push("--no-login".into());
     }
     options.extend(sign_in_options(timing));
@@ -32,7 +32,7 @@ pub fn hook_options(timing: &HookTiming) -> Vec<String> {
 
 /// The sign-in options of `init` that `ssoenv use` passes on as well.
 pub fn sign_in_options(timing: &HookTiming) -> Vec<String> {
-    let how = &timing.sign_in;
+    let how = &timing.sign_in.options;
     let mut options = Vec::new();
     if how.use_device_code {
         options.push("--use-device-code".to_string());

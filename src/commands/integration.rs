@@ -5,10 +5,8 @@
 use std::io::IsTerminal;
 
 use super::output::{print_all, render_credentials};
-use super::profile_credentials::{effective_min_valid, profile_credentials};
-use super::sign_in::SignInPolicy;
+use super::profile_credentials::resolve;
 use crate::cli::{ExportArgs, UnsetArgs};
-use crate::config;
 use crate::environment::unset_changes;
 use crate::shell::{Backoff, Shell, integration_output};
 
@@ -16,11 +14,7 @@ use crate::shell::{Backoff, Shell, integration_output};
 /// `integration_output`).
 pub fn run_use(args: &ExportArgs) -> anyhow::Result<()> {
     refuse_a_terminal("use", "eval \"$(ssoenv PROFILE)\"")?;
-    let profile_name = config::select_profile_name(args.profile.as_deref());
-    let policy = SignInPolicy::from_args(args.no_login, &args.sign_in);
-    let min_valid = effective_min_valid(args.min_valid, args.min_remaining);
-    let resolved = profile_credentials(&profile_name, min_valid, &policy)?;
-    resolved.ensure_lasts(args.min_remaining, min_valid)?;
+    let resolved = resolve(&args.credentials)?;
     let output = if args.shell == Some(Shell::Nushell) {
         integration_output(Shell::Nushell, &resolved.env_changes(), Backoff::Keep)?
     } else {

@@ -6,7 +6,7 @@
 use std::io::IsTerminal;
 
 use crate::cache::CacheDirs;
-use crate::cli::SignInArgs;
+use crate::cli::{SignInArgs, SignInPolicyArgs};
 use crate::config::{self, AwsConfig, EndpointOverrides, SsoSession};
 use crate::login::{LoginError, SignIn, SignInOptions, SignInSubject};
 use crate::role_chain;
@@ -26,11 +26,11 @@ pub enum SignInPolicy {
 
 impl SignInPolicy {
     /// `--no-login` means never; otherwise sign in when someone can see it.
-    pub fn from_args(no_login: bool, sign_in: &SignInArgs) -> SignInPolicy {
-        if no_login {
+    pub fn from_args(args: &SignInPolicyArgs) -> SignInPolicy {
+        if args.no_login {
             SignInPolicy::Never
         } else {
-            SignInPolicy::WhenInteractive(sign_in.clone())
+            SignInPolicy::WhenInteractive(args.options.clone())
         }
     }
 
