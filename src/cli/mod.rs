@@ -1,7 +1,7 @@
 //! The command line, declared once: parsing, `--help`, the completions and the man pages are all
 //! generated from these types.
 //!
-//! - [`fast_path`]: the small reader of the command lines that run at every `eval` and prompt;
+//! - `fast_path`: the small reader of the command lines that run at every `eval` and prompt;
 //! - [`completion`]: dynamic completion (profile and sso-session names from the config file).
 //!
 //! Argument groups that several commands take are one struct each, flattened where they apply
@@ -79,7 +79,7 @@ pub struct CommandLine {
 }
 
 /// Reads the command line. What runs at every `eval` and every prompt is first read by the small
-/// definitions of [`fast_path`]; anything else goes to the full definition.
+/// definitions of `fast_path`; anything else goes to the full definition.
 pub fn parse_command_line() -> CommandLine {
     parse_command_line_from(with_debug_flag_moved(std::env::args_os()))
 }
