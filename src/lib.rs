@@ -19,6 +19,7 @@ pub mod login;
 pub mod populate;
 pub mod profile_state;
 pub mod role_chain;
+pub mod role_credentials;
 pub mod shell;
 pub mod sso;
 pub mod sts;
