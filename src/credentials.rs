@@ -10,11 +10,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::aws::{Endpoints, SsoClient, SsoError, TokenGrant};
 use crate::cache::{
     self, CacheDirs, CacheError, RoleCredentialCache, RoleCredentials, SsoToken, TokenCache,
 };
 use crate::config::{AwsConfig, SsoProfile, SsoSession};
-use crate::sso::{Endpoints, SsoClient, SsoError, TokenGrant};
 
 /// Refresh the SSO token when fewer than this many minutes remain (the AWS CLI's window).
 pub const TOKEN_REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);

@@ -28,11 +28,11 @@ use dialoguer::theme::ColorfulTheme;
 use dialoguer::{FuzzySelect, Input};
 
 use super::signed_in::{SignedInSession, shell_word};
+use crate::aws::{AccountInfo, resolve_endpoints};
 use crate::cache::CacheDirs;
 use crate::cli::ConfigureArgs;
 use crate::config::{ConfigEditor, Section, SectionId, SsoSession};
 use crate::login::SignInOptions;
-use crate::sso::{AccountInfo, resolve_endpoints};
 
 /// What the AWS CLI offers as the scope of a new session.
 const DEFAULT_SCOPES: &str = "sso:account:access";

@@ -2,13 +2,13 @@
 //! sign-in (the cached token is not reused), but the cached client registration is; and if
 //! another ssoenv is signing in to the same session right now, its result is used instead.
 
+use crate::aws::{SsoClient, resolve_endpoints};
 use crate::cache::CacheDirs;
 use crate::cli::LoginArgs;
 use crate::config::{self, AwsConfig, EndpointOverrides, SsoSession};
 use crate::credentials::role_keys_of_session;
 use crate::login::{SignInOptions, sign_in};
 use crate::role_chain;
-use crate::sso::{SsoClient, resolve_endpoints};
 
 /// The session `login`/`logout` act on: `--sso-session NAME`, else the profile's (the argument,
 /// `AWS_PROFILE`, `AWS_DEFAULT_PROFILE`, `default`), with the endpoints the file sets for it.

@@ -4,12 +4,12 @@
 
 use anyhow::Context;
 
+use crate::aws::{SsoClient, resolve_endpoints};
 use crate::cache::{CacheDirs, SsoToken, token_key};
 use crate::cli::LogoutArgs;
 use crate::commands::login::session_to_sign_in;
 use crate::config::{AwsConfig, EndpointOverrides};
 use crate::credentials::role_keys_of_session;
-use crate::sso::{SsoClient, resolve_endpoints};
 
 pub fn run(args: &LogoutArgs) -> anyhow::Result<()> {
     let dirs = CacheDirs::from_env()?;

@@ -14,12 +14,12 @@ use anyhow::Context;
 
 use super::export::print_all;
 use super::signed_in::{SignedInSession, shell_word};
+use crate::aws::{RoleInfo, SsoError, resolve_endpoints};
 use crate::cache::CacheDirs;
 use crate::cli::PopulateArgs;
 use crate::config::{ConfigEditor, EndpointOverrides};
 use crate::login::SignInOptions;
 use crate::populate::{Assignment, Change, Options, Plan, Template, plan};
-use crate::sso::{RoleInfo, SsoError, resolve_endpoints};
 
 pub fn run(args: &PopulateArgs) -> anyhow::Result<()> {
     let template = Template::parse(&args.template).context("--template")?;

@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
+use crate::aws::{resolve_endpoints, resolve_sts_endpoint};
 use crate::cache::{CacheDirs, RoleCredentials};
 use crate::cli::SignInArgs;
 use crate::config::{AwsConfig, SsoSession};
@@ -14,8 +15,6 @@ use crate::environment::credential_changes;
 use crate::login::{InteractiveSignIn, LoginError, SignInOptions};
 use crate::role_chain::{ProfileKind, RoleChainPipeline, resolve_profile};
 use crate::shell::EnvChange;
-use crate::sso::resolve_endpoints;
-use crate::sts::resolve_sts_endpoint;
 
 /// A profile's credentials, with what the environment variables are made of.
 #[derive(Debug)]

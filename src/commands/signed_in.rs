@@ -4,12 +4,12 @@
 //! with "session ended" (a revoked session looks valid in the files) signs in once more and is
 //! repeated.
 
+use crate::aws::{Endpoints, SsoClient, SsoError};
 use crate::cache::{CacheDirs, SsoToken, token_key};
 use crate::config::{EndpointOverrides, SsoProfile, SsoSession};
 use crate::credentials::{CredentialsError, CredentialsPipeline, SignIn, SignInReason};
 use crate::error::{SilentExit, exit_code};
 use crate::login::{self, SignInOptions};
-use crate::sso::{Endpoints, SsoClient, SsoError};
 
 pub struct SignedInSession {
     session: SsoSession,

@@ -14,12 +14,12 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
+use crate::aws::{RegisteredClient, SsoClient, SsoError, TokenGrant};
 use crate::cache::{
     CacheDirs, CacheError, ClientRegistration, SsoToken, registration_key, token_key,
 };
 use crate::config::{SsoProfile, SsoSession};
 use crate::credentials::{CredentialsError, SignIn, SignInReason};
-use crate::sso::{RegisteredClient, SsoClient, SsoError, TokenGrant};
 
 /// The redirect URI registered for PKCE: without a port, which the service then accepts with any.
 const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";

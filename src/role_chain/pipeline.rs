@@ -12,10 +12,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::{ChainError, RoleChain, RoleHop, SourceFailure};
-use crate::cache::{self, AssumedRoleCache, CacheDirs, RoleCredentials};
+use crate::aws::{AssumeRoleRequest, Endpoints, StsClient, StsError, TransportError};
+use crate::cache::{self, AssumedRoleCache, CacheDirs};
 use crate::credentials::{CredentialsPipeline, SignIn};
-use crate::sso::Endpoints;
-use crate::sts::{AssumeRoleRequest, StsClient};
+use crate::role_credentials::{AssumedRole, RoleCredentials};
 
 /// What the credentials that sign an `AssumeRole` call must still have left: enough for the call
 /// and its retries. Source credentials are not handed to anyone, so they need no more; asking for
@@ -145,11 +145,7 @@ impl<'a> RoleChainPipeline<'a> {
             })
     }
 
-    fn assume(
-        &self,
-        hop: &RoleHop,
-        source: &RoleCredentials,
-    ) -> Result<cache::AssumedRole, crate::sts::StsError> {
+    fn assume(&self, hop: &RoleHop, source: &RoleCredentials) -> Result<AssumedRole, StsError> {
         let generated;
         let role_session_name = match &hop.role_session_name {
             Some(name) => name.as_str(),
@@ -166,7 +162,7 @@ impl<'a> RoleChainPipeline<'a> {
         };
         match self.sts() {
             Ok(sts) => sts.assume_role(source, &request),
-            Err(error) => Err(crate::sso::TransportError::Unreachable {
+            Err(error) => Err(TransportError::Unreachable {
                 operation: "AssumeRole",
                 endpoint: self.sts_endpoint.clone().unwrap_or_default(),
                 detail: format!("could not start the network client: {error}"),
