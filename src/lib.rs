@@ -23,3 +23,4 @@ pub mod profile_state;
 pub mod role_chain;
 pub mod role_credentials;
 pub mod shell;
+pub mod token_source;
