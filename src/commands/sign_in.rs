@@ -5,12 +5,12 @@
 
 use std::io::IsTerminal;
 
+use crate::aws::resolve_endpoints;
 use crate::cache::CacheDirs;
 use crate::cli::{SignInArgs, SignInPolicyArgs};
 use crate::config::{self, AwsConfig, EndpointOverrides, SsoSession};
 use crate::login::{LoginError, SignIn, SignInOptions, SignInSubject};
 use crate::role_chain;
-use crate::sso::resolve_endpoints;
 use crate::token_source::TokenSource;
 
 /// Whether getting a token may start a sign-in.
