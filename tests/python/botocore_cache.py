@@ -1,6 +1,6 @@
 """botocore as an independent reader and writer of the cache files ssoenv shares with it.
 
-Driven by tests/cache_compat.rs. Each subcommand uses botocore's own classes, so the tests compare
+Driven by tests/suite/cache_compat.rs. Each subcommand uses botocore's own classes, so the tests compare
 ssoenv against what botocore really does, not against our reading of its source. Results are
 printed as one line of JSON on stdout.
 

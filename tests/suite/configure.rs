@@ -1,0 +1,399 @@
+//! `ssoenv configure`: the `aws configure sso` wizard, driven through a pseudo-terminal with the
+//! keys a person would press, and its flags for scripts; the config file it leaves is compared
+//! byte for byte and read back by botocore.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::support::home::*;
+use crate::support::setup::*;
+use serde_json::json;
+
+const DOWN: &str = "\u{1b}[B";
+const SSOENV: &str = env!("CARGO_BIN_EXE_ssoenv");
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn the_wizard_sets_up_the_walkthrough_profiles_and_keeps_everything_else() {
+    let emulator = start_emulator();
+    let url = emulator.url();
+    let home = TestHome::with_config(&fixture("configure/before.config"));
+    let config_path = home.path().join(".aws/config");
+    let mode_before = mode(&config_path);
+    let mut env = test_env(&home, &url);
+    // The "browser" follows the emulator's sign-in page to ssoenv's loopback callback.
+    env.push(("BROWSER", "curl -sfL -o /dev/null"));
+
+    // A new session: every question is asked; the menus are worked with the arrow keys.
+    let first = drive_in_pty(
+        SSOENV,
+        &["configure"],
+        &env,
+        json!([
+            {"expect": "SSO session name"}, {"send": "my-sso\r"},
+            {"expect": "SSO start URL"}, {"send": format!("{START_URL}\r")},
+            {"expect": "SSO region"}, {"send": "us-east-1\r"},
+            {"expect": "SSO registration scopes"}, {"send": "\r"},
+            {"expect": "There are 2 AWS accounts available to you."},
+            {"expect": "ProductionAccount, prod@example.com (123456789022)"},
+            {"send": "\r"},
+            {"expect": "Using the account ID 123456789011"},
+            {"expect": "There are 2 roles available to you."},
+            {"expect": "FullAccess"},
+            {"send": DOWN}, {"sleep": 0.3}, {"send": "\r"},
+            {"expect": "Using the role name \"FullAccess\""},
+            {"expect": "Default client Region"}, {"send": "us-west-2\r"},
+            {"expect": "CLI default output format"}, {"send": "json\r"},
+            {"expect": "Profile name (FullAccess-123456789011)"}, {"send": "my-dev-profile\r"},
+            {"expect": "written to"},
+        ]),
+    );
+    assert_eq!(first.status, Some(0), "{}", first.transcript);
+    assert_eq!(
+        emulator.request_count("Authorize"),
+        1,
+        "one sign-in in the browser"
+    );
+
+    // The session exists now: it is reused without its questions and without a new sign-in;
+    // the account is found by typing part of its name.
+    let second = drive_in_pty(
+        SSOENV,
+        &["configure", "--profile", "prod-readonly"],
+        &env,
+        json!([
+            {"expect": "SSO session name"}, {"send": "my-sso\r"},
+            {"expect": "There are 2 AWS accounts available to you."},
+            {"expect": "ProductionAccount"},
+            {"send": "Prod"}, {"sleep": 0.3}, {"send": "\r"},
+            {"expect": "Using the account ID 123456789022"},
+            {"expect": "There are 2 roles available to you."}, {"expect": "FullAccess"},
+            {"send": "\r"},
+            {"expect": "Using the role name \"ReadOnly\""},
+            {"expect": "Default client Region"}, {"send": "\r"},
+            {"expect": "CLI default output format"}, {"send": "\r"},
+            {"expect": "written to"},
+        ]),
+    );
+    assert_eq!(second.status, Some(0), "{}", second.transcript);
+    assert!(
+        !second.transcript.contains("SSO start URL"),
+        "an existing session is not asked about again:\n{}",
+        second.transcript
+    );
+    assert_eq!(
+        emulator.request_count("Authorize"),
+        1,
+        "the cached token served"
+    );
+
+    // A script changes the first profile: its lines change where they stand.
+    let third = run(home.ssoenv(&url).args([
+        "configure",
+        "--profile",
+        "my-dev-profile",
+        "--sso-session",
+        "my-sso",
+        "--account-id",
+        "123456789011",
+        "--role-name",
+        "ReadOnly",
+        "--region",
+        "eu-central-1",
+    ]));
+    assert!(third.status.success(), "{}", third.stderr);
+    assert!(
+        third.stdout.is_empty(),
+        "stdout stays clean: {}",
+        third.stdout
+    );
+
+    assert_eq!(read_config(&home), fixture("configure/expected.config"));
+    assert_eq!(mode(&config_path), mode_before, "the file keeps its mode");
+
+    let export = run(home
+        .ssoenv(&url)
+        .args(["my-dev-profile", "--shell", "sh", "--no-login"]));
+    assert!(export.status.success(), "{}", export.stderr);
+
+    if python_has("botocore") {
+        assert_eq!(
+            botocore_config(&home),
+            json!({
+                "profiles": {
+                    "default": {"region": "eu-west-1", "output": "table"},
+                    "legacy-admin": {
+                        "sso_start_url": "https://old.awsapps.com/start",
+                        "sso_region": "us-east-1",
+                        "sso_account_id": "111111111111",
+                        "sso_role_name": "Admin",
+                    },
+                    "my-dev-profile": {
+                        "sso_session": "my-sso",
+                        "sso_account_id": "123456789011",
+                        "sso_role_name": "ReadOnly",
+                        "region": "eu-central-1",
+                        "output": "json",
+                    },
+                    "prod-readonly": {
+                        "sso_session": "my-sso",
+                        "sso_account_id": "123456789022",
+                        "sso_role_name": "ReadOnly",
+                    },
+                },
+                "sso_sessions": {
+                    "my-sso": {
+                        "sso_start_url": START_URL,
+                        "sso_region": "us-east-1",
+                        "sso_registration_scopes": "sso:account:access",
+                    },
+                },
+            })
+        );
+    }
+}
+
+#[test]
+fn escape_in_a_menu_cancels_without_writing() {
+    let emulator = start_emulator();
+    let url = emulator.url();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 3600);
+    let before = read_config(&home);
+    let cancelled = drive_in_pty(
+        SSOENV,
+        &["configure", "--sso-session", SESSION],
+        &test_env(&home, &url),
+        json!([
+            {"expect": "There are 2 AWS accounts available to you."},
+            {"expect": "ProductionAccount"},
+            {"send": "\u{1b}"},
+            {"expect": "cancelled; nothing was written"},
+        ]),
+    );
+    assert_eq!(cancelled.status, Some(1), "{}", cancelled.transcript);
+    assert_eq!(read_config(&home), before);
+}
+
+#[test]
+fn ctrl_c_in_a_menu_gives_the_cursor_back() {
+    let emulator = start_emulator();
+    let url = emulator.url();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 3600);
+    let interrupted = drive_in_pty(
+        SSOENV,
+        &["configure", "--sso-session", SESSION],
+        &test_env(&home, &url),
+        json!([
+            {"expect": "ProductionAccount"},
+            {"send": "\u{3}"},
+        ]),
+    );
+    assert_eq!(interrupted.status, Some(130), "{}", interrupted.transcript);
+    let hidden = interrupted
+        .raw
+        .rfind("\u{1b}[?25l")
+        .expect("the menu hid the cursor");
+    assert!(
+        interrupted.raw[hidden..].contains("\u{1b}[?25h"),
+        "the cursor is shown again: {:?}",
+        &interrupted.raw[hidden..]
+    );
+    assert_eq!(read_config(&home), CONFIG);
+}
+
+#[test]
+fn without_a_terminal_a_missing_answer_names_its_flag() {
+    let emulator = start_emulator();
+    let url = emulator.url();
+    let home = TestHome::new();
+    std::fs::remove_file(home.path().join(".aws/config")).unwrap();
+
+    let out = run(home
+        .ssoenv(&url)
+        .args(["configure", "--sso-session", "new-sso"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.contains("--sso-start-url is needed"),
+        "{}",
+        out.stderr
+    );
+    assert!(!home.path().join(".aws/config").exists());
+
+    // An existing session and a signed-in user: only the choice among accounts is missing.
+    let home = TestHome::new();
+    home.seed_token(&emulator, 3600);
+    let out = run(home
+        .ssoenv(&url)
+        .args(["configure", "--sso-session", SESSION]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.contains("--account-id is needed"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("ProductionAccount, prod@example.com (123456789022)"),
+        "the choices are listed: {}",
+        out.stderr
+    );
+    assert_eq!(read_config(&home), CONFIG);
+}
+
+#[test]
+fn flags_alone_write_a_profile_without_network_or_sign_in() {
+    let emulator = start_emulator();
+    let url = emulator.url();
+    let home = TestHome::new();
+    std::fs::remove_dir_all(home.path().join(".aws")).unwrap();
+
+    let out = run(home.ssoenv(&url).args([
+        "configure",
+        "--profile",
+        "Acme Dev Admin",
+        "--sso-session",
+        "Acme Dev",
+        "--sso-start-url",
+        "https://acme.awsapps.com/start",
+        "--sso-region",
+        "eu-west-1",
+        "--account-id",
+        "123456789011",
+        "--role-name",
+        "FullAccess",
+    ]));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        emulator.request_counts().values().all(|&n| n == 0),
+        "no request: {:?}",
+        emulator.request_counts()
+    );
+    let path = home.path().join(".aws/config");
+    assert_eq!(mode(&path), 0o600, "a new config file is private");
+    assert_eq!(
+        read_config(&home),
+        "[profile 'Acme Dev Admin']\nsso_session = Acme Dev\nsso_account_id = 123456789011\n\
+         sso_role_name = FullAccess\n\n[sso-session 'Acme Dev']\nsso_start_url = \
+         https://acme.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = \
+         sso:account:access\n"
+    );
+    if python_has("botocore") {
+        let config = botocore_config(&home);
+        assert_eq!(
+            config["profiles"]["Acme Dev Admin"]["sso_session"],
+            "Acme Dev"
+        );
+        assert_eq!(
+            config["sso_sessions"]["Acme Dev"]["sso_start_url"],
+            "https://acme.awsapps.com/start"
+        );
+    }
+}
+
+#[test]
+fn values_with_line_breaks_are_refused_and_nothing_is_written() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    let out = run(home.ssoenv(&emulator.url()).args([
+        "configure",
+        "--profile",
+        "x",
+        "--sso-session",
+        SESSION,
+        "--account-id",
+        "123456789011",
+        "--role-name",
+        "FullAccess",
+        "--region",
+        "us-east-1\n[profile injected]\ncredential_process = evil",
+    ]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.contains("line break"), "{}", out.stderr);
+    assert_eq!(read_config(&home), CONFIG);
+
+    let out = run(home.ssoenv(&emulator.url()).args([
+        "configure",
+        "--profile",
+        "two\nlines",
+        "--sso-session",
+        SESSION,
+        "--account-id",
+        "123456789011",
+        "--role-name",
+        "FullAccess",
+    ]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.contains("line break"), "{}", out.stderr);
+    assert_eq!(read_config(&home), CONFIG);
+}
+
+#[test]
+fn an_account_or_role_given_as_a_flag_is_checked_when_the_rest_is_listed() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 3600);
+    let out = run(home.ssoenv(&emulator.url()).args([
+        "configure",
+        "--sso-session",
+        SESSION,
+        "--account-id",
+        "999999999999",
+    ]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr
+            .contains("account 999999999999 is not among the 2 accounts"),
+        "{}",
+        out.stderr
+    );
+
+    let out = run(home.ssoenv(&emulator.url()).args([
+        "configure",
+        "--sso-session",
+        SESSION,
+        "--account-id",
+        "123456789022",
+        "--profile",
+        "prod-admin",
+    ]));
+    assert_eq!(out.status.code(), Some(1), "two roles and no terminal");
+    assert!(
+        out.stderr.contains("--role-name is needed"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read_config(&home), CONFIG);
+}
+
+#[test]
+fn a_legacy_profile_is_moved_onto_the_session() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 3600);
+    let out = run(home.ssoenv(&emulator.url()).args([
+        "configure",
+        "--profile",
+        "legacy",
+        "--sso-session",
+        SESSION,
+        "--account-id",
+        ACCOUNT,
+        "--role-name",
+        "ReadOnly",
+    ]));
+    assert!(out.status.success(), "{}", out.stderr);
+    let legacy_before = "[profile legacy]\nsso_start_url = https://legacy.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\n";
+    let legacy_after = "[profile legacy]\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\nsso_session = my-sso\n";
+    assert_eq!(
+        read_config(&home),
+        CONFIG.replace(legacy_before, legacy_after)
+    );
+    let export = run(home
+        .ssoenv(&emulator.url())
+        .args(["legacy", "--shell", "sh", "--no-login"]));
+    assert!(export.status.success(), "{}", export.stderr);
+}

@@ -1,0 +1,547 @@
+//! Interactive shells on a pseudo-terminal, for the prompt hook tests: the shell runs as the
+//! session leader of its own terminal (so Ctrl-C, job control and "is stderr a terminal" behave
+//! as for a user), reads the rc file a test writes, and runs ssoenv through a wrapper that
+//! records every run.
+
+#![allow(dead_code)] // each test file uses a different part of this
+
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use super::home::TestHome;
+
+/// What the test shells print as their prompt; waiting for it is how a test knows the hook ran.
+pub const PROMPT: &str = "READY> ";
+/// How long any one step may take before the test fails (a sign-in included).
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HookShell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Xonsh,
+    Nushell,
+}
+
+impl HookShell {
+    pub fn name(self) -> &'static str {
+        match self {
+            HookShell::Bash => "bash",
+            HookShell::Zsh => "zsh",
+            HookShell::Fish => "fish",
+            HookShell::Elvish => "elvish",
+            HookShell::Xonsh => "xonsh",
+            HookShell::Nushell => "nushell",
+        }
+    }
+
+    /// Whether the integration compares times in the shell itself (no process while nothing is
+    /// due) rather than asking the binary at every prompt.
+    pub fn has_clock(self) -> bool {
+        !matches!(self, HookShell::Fish | HookShell::Elvish)
+    }
+
+    pub fn program(self) -> &'static str {
+        match self {
+            HookShell::Nushell => "nu",
+            other => other.name(),
+        }
+    }
+
+    /// A command line printing `Q<n>=<answer>` where `answer` is `words` evaluated by the shell
+    /// (each shell's syntax for the words). The marker as typed is not the marker printed, so
+    /// the terminal's echo of the line cannot be mistaken for the answer.
+    pub fn query_line(self, n: usize, words: &str) -> String {
+        match self {
+            HookShell::Bash | HookShell::Zsh | HookShell::Fish => {
+                format!("printf 'Q%s=<%s>\\n' {n} \"{words}\"")
+            }
+            // Elvish's own printf takes the escape from a double-quoted string.
+            HookShell::Elvish => format!("printf \"Q%s=<%s>\\n\" {n} {words}"),
+            HookShell::Xonsh => format!("printf 'Q%s=<%s>\\n' {n} @({words})"),
+            HookShell::Nushell => format!("print $\"Q({n})=<{words}>\""),
+        }
+    }
+
+    /// The words (for [`HookShell::query_line`]) that print the access key id, the expiry of
+    /// the credentials and the current time in epoch seconds, separated by spaces. Shells
+    /// without a clock use a `date` process: the test's, not the hook's.
+    pub fn observation_words(self) -> &'static str {
+        match self {
+            HookShell::Bash | HookShell::Zsh => {
+                "$AWS_ACCESS_KEY_ID $SSOENV_EXPIRES_AT $EPOCHSECONDS"
+            }
+            HookShell::Fish => "$AWS_ACCESS_KEY_ID $SSOENV_EXPIRES_AT $(date +%s)",
+            HookShell::Elvish => "$E:AWS_ACCESS_KEY_ID' '$E:SSOENV_EXPIRES_AT' '(date +%s)",
+            HookShell::Xonsh => {
+                "' '.join([${...}.get('AWS_ACCESS_KEY_ID', ''), \
+                 ${...}.get('SSOENV_EXPIRES_AT', ''), str(int(__import__('time').time()))])"
+            }
+            HookShell::Nushell => {
+                "($env.AWS_ACCESS_KEY_ID? | default '') ($env.SSOENV_EXPIRES_AT? | default '') \
+                 ((date now | into int) // 1000000000)"
+            }
+        }
+    }
+}
+
+/// A shell on a pseudo-terminal, with everything it printed so far.
+pub struct Terminal {
+    master: std::fs::File,
+    child: Child,
+    output: Arc<(Mutex<Vec<u8>>, Condvar)>,
+    /// How much of the output the test has already looked at.
+    seen: usize,
+    queries: usize,
+    shell: HookShell,
+}
+
+impl Terminal {
+    /// Starts `command` as the session leader of a new pseudo-terminal (200 columns, so that
+    /// nothing the tests type wraps), with the terminal as stdin, stdout and stderr.
+    pub fn spawn(shell: HookShell, mut command: Command) -> Terminal {
+        let size = nix::pty::Winsize {
+            ws_row: 50,
+            ws_col: 200,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        let pty = nix::pty::openpty(Some(&size), None).expect("openpty");
+        let slave: OwnedFd = pty.slave;
+        command
+            .stdin(Stdio::from(slave.try_clone().expect("dup")))
+            .stdout(Stdio::from(slave.try_clone().expect("dup")))
+            .stderr(Stdio::from(slave));
+        // SAFETY: only async-signal-safe calls (setsid, ioctl) between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                nix::unistd::setsid().map_err(std::io::Error::from)?;
+                if nix::libc::ioctl(0, nix::libc::TIOCSCTTY as _, 0) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = command.spawn().expect("start the shell");
+        let master = std::fs::File::from(pty.master);
+        let output = Arc::new((Mutex::new(Vec::new()), Condvar::new()));
+        let mut reader = master.try_clone().expect("dup master");
+        let mut answers = master.try_clone().expect("dup master");
+        let sink = Arc::clone(&output);
+        // Ends when the last process holding the terminal is gone (read fails with EIO).
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                // Nushell's line editor asks where the cursor is and waits for the answer.
+                let queries = chunk[..n].windows(4).filter(|w| w == b"\x1b[6n").count();
+                for _ in 0..queries {
+                    let _ = answers.write_all(b"\x1b[1;1R");
+                }
+                let (buffer, ready) = &*sink;
+                buffer.lock().unwrap().extend_from_slice(&chunk[..n]);
+                ready.notify_all();
+            }
+        });
+        Terminal {
+            master,
+            child,
+            output,
+            seen: 0,
+            queries: 0,
+            shell,
+        }
+    }
+
+    /// Types `text` (use "\r" for Enter, "\x03" for Ctrl-C).
+    pub fn send(&mut self, text: &str) {
+        self.master
+            .write_all(text.as_bytes())
+            .and_then(|()| self.master.flush())
+            .expect("write to the terminal");
+    }
+
+    /// Waits for `needle` in what the shell printed since the last wait, and returns that text
+    /// up to and including it.
+    pub fn expect(&mut self, needle: &str) -> String {
+        self.expect_within(needle, STEP_TIMEOUT)
+    }
+
+    pub fn expect_within(&mut self, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        let (buffer, ready) = &*self.output;
+        let mut guard = buffer.lock().unwrap();
+        loop {
+            let fresh = String::from_utf8_lossy(&guard[self.seen..]).into_owned();
+            if let Some(at) = fresh.find(needle) {
+                let end = at + needle.len();
+                // `end` counts bytes of the lossy text; equal to the raw bytes for valid UTF-8.
+                self.seen += fresh[..end].len();
+                return fresh[..end].to_string();
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                drop(guard);
+                panic!(
+                    "no {needle:?} within {timeout:?}; the terminal showed since the last step:\n{}",
+                    self.transcript_since_seen()
+                );
+            }
+            guard = ready.wait_timeout(guard, deadline - now).unwrap().0;
+        }
+    }
+
+    /// Everything the terminal showed, for failure messages.
+    pub fn transcript(&self) -> String {
+        String::from_utf8_lossy(&self.output.0.lock().unwrap()).into_owned()
+    }
+
+    /// The last few thousand characters since the last step, without the sign-in spinner's
+    /// redraws.
+    fn transcript_since_seen(&self) -> String {
+        let buffer = self.output.0.lock().unwrap();
+        let text = String::from_utf8_lossy(&buffer[self.seen.min(buffer.len())..]).into_owned();
+        let text: String = text
+            .split("\x1b[2K")
+            .filter(|piece| !piece.contains("Waiting for"))
+            .collect();
+        let chars: Vec<char> = text.chars().collect();
+        chars[chars.len().saturating_sub(4000)..].iter().collect()
+    }
+
+    /// Types a command line and waits for the next prompt; returns what was shown meanwhile
+    /// (the echoed line, the command's output and anything the hook printed).
+    /// fish redraws the prompt while a line is typed, so the prompt that counts is the first
+    /// one after the newline that ends the echoed line.
+    pub fn run(&mut self, line: &str) -> String {
+        self.send(line);
+        self.send("\r");
+        let mut shown = self.expect("\n");
+        shown.push_str(&self.expect(PROMPT));
+        shown
+    }
+
+    /// Runs `printf` with the given shell words and returns what it printed between markers,
+    /// e.g. `query("$AWS_ACCESS_KEY_ID")`. The marker printed is not the one typed (`%s`), so
+    /// the terminal's echo of the line cannot be mistaken for the answer.
+    pub fn query(&mut self, words: &str) -> String {
+        self.queries += 1;
+        let n = self.queries;
+        let shown = self.run(&self.shell.query_line(n, words));
+        let start_marker = format!("Q{n}=<");
+        let start = shown
+            .find(&start_marker)
+            .unwrap_or_else(|| panic!("no answer to query {n} ({words}) in:\n{shown}"))
+            + start_marker.len();
+        let end = shown[start..]
+            .find(">\r\n")
+            .or_else(|| shown[start..].find(">\n"))
+            .unwrap_or_else(|| panic!("unterminated answer to query {n} in:\n{shown}"));
+        shown[start..start + end].to_string()
+    }
+
+    /// Ends the shell and everything it started (its process group), now.
+    pub fn kill(&mut self) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::killpg(pid, nix::sys::signal::Signal::SIGKILL);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub fn master_fd(&self) -> i32 {
+        self.master.as_raw_fd()
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A home with the test config, a wrapper around the real binary that logs each run, and the
+/// environment interactive test shells get.
+pub struct HookEnv {
+    pub home: TestHome,
+    pub emulator_url: String,
+    /// The wrapper the init scripts run instead of ssoenv itself.
+    pub wrapper: PathBuf,
+    /// One line per run of the wrapper: its arguments.
+    pub runs_log: PathBuf,
+    /// `BROWSER` for sign-ins: fetches the sign-in page, following the redirect to ssoenv's
+    /// loopback listener, as a user approving in the browser would.
+    pub browser: String,
+}
+
+impl HookEnv {
+    pub fn new(emulator_url: &str) -> HookEnv {
+        let home = TestHome::new();
+        let wrapper = home.path().join("ssoenv-counted");
+        let runs_log = home.path().join("ssoenv-runs.log");
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+                runs_log.display(),
+                env!("CARGO_BIN_EXE_ssoenv")
+            ),
+        )
+        .expect("write the wrapper");
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755))
+            .expect("chmod the wrapper");
+        HookEnv {
+            home,
+            emulator_url: emulator_url.to_string(),
+            wrapper,
+            runs_log,
+            browser: "curl -sfL -o /dev/null".to_string(),
+        }
+    }
+
+    /// The `hook` runs logged so far (the hook's runs of the binary), optionally only those
+    /// with `--interrupted`.
+    pub fn hook_runs(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.runs_log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|line| line.starts_with("hook "))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The init script for `shell`, running the wrapper, with `options` for `init`.
+    pub fn init_script(&self, shell: HookShell, options: &[&str]) -> String {
+        let output = Command::new(env!("CARGO_BIN_EXE_ssoenv"))
+            .arg("init")
+            .arg(shell.name())
+            .args(options)
+            .arg("--ssoenv-path")
+            .arg(&self.wrapper)
+            .output()
+            .expect("ssoenv init runs");
+        assert!(
+            output.status.success(),
+            "ssoenv init failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("UTF-8")
+    }
+
+    /// Starts `shell` interactively on a terminal. Its rc file runs `before`, then evaluates the
+    /// integration (`init_options` for `ssoenv init`), then runs `after`.
+    pub fn start(
+        &self,
+        shell: HookShell,
+        init_options: &[&str],
+        before: &str,
+        after: &str,
+    ) -> Terminal {
+        self.start_with_init(shell, before, &self.init_line(shell, init_options), after)
+    }
+
+    /// The rc line that evaluates the integration, as a user would write it.
+    pub fn init_line(&self, shell: HookShell, init_options: &[&str]) -> String {
+        let ssoenv = env!("CARGO_BIN_EXE_ssoenv");
+        let wrapper = self.wrapper.display();
+        let options = init_options.join(" ");
+        match shell {
+            HookShell::Bash | HookShell::Zsh => format!(
+                "eval \"$('{ssoenv}' init {} {options} --ssoenv-path '{wrapper}')\"\n",
+                shell.name()
+            ),
+            HookShell::Fish => {
+                format!("'{ssoenv}' init fish {options} --ssoenv-path '{wrapper}' | source\n")
+            }
+            HookShell::Elvish => format!(
+                "eval ('{ssoenv}' init elvish {options} --ssoenv-path '{wrapper}' | slurp)\n"
+            ),
+            HookShell::Xonsh => format!(
+                "execx($('{ssoenv}' init xonsh {options} --ssoenv-path '{wrapper}'), 'exec', \
+                 __xonsh__.ctx, filename='ssoenv')\n"
+            ),
+            // Nushell sources files only: the script is saved when the rc file is written.
+            HookShell::Nushell => {
+                let script = self.init_script(shell, init_options);
+                let path = self.home.path().join(format!(
+                    "ssoenv-{}.nu",
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap()
+                        .as_nanos()
+                ));
+                std::fs::write(&path, script).expect("save the nushell script");
+                format!("source '{}'\n", path.display())
+            }
+        }
+    }
+
+    /// Like [`HookEnv::start`] with the init line given.
+    pub fn start_with_init(
+        &self,
+        shell: HookShell,
+        before: &str,
+        init: &str,
+        after: &str,
+    ) -> Terminal {
+        let dir = self.home.path().join(format!(
+            "rc-{}-{}",
+            shell.name(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&dir).expect("rc dir");
+        let mut command;
+        let mut zdotdir = None;
+        match shell {
+            HookShell::Bash => {
+                let rc = dir.join("bashrc");
+                std::fs::write(
+                    &rc,
+                    format!(
+                        "PS1='{PROMPT}'\nPS2=''\nbind 'set enable-bracketed-paste off' 2>/dev/null\n\
+                         {before}\n{init}{after}\n"
+                    ),
+                )
+                .expect("write bashrc");
+                command = Command::new("bash");
+                command.args(["--noprofile", "--rcfile"]).arg(&rc).arg("-i");
+            }
+            HookShell::Zsh => {
+                std::fs::write(
+                    dir.join(".zshrc"),
+                    format!(
+                        "PS1='{PROMPT}'\nPS2=''\nunsetopt prompt_sp prompt_cr\n{before}\n{init}{after}\n"
+                    ),
+                )
+                .expect("write zshrc");
+                command = Command::new("zsh");
+                command.args(["--no-globalrcs", "-i"]);
+                zdotdir = Some(dir.clone());
+            }
+            HookShell::Fish => {
+                let rc = dir.join("config.fish");
+                std::fs::write(
+                    &rc,
+                    format!(
+                        "set -g fish_greeting ''\nfunction fish_prompt; printf '%s' '{PROMPT}'; end\n\
+                         function fish_title; end\n{before}\n{init}{after}\n"
+                    ),
+                )
+                .expect("write config.fish");
+                command = Command::new("fish");
+                command
+                    .args(["--no-config", "--private", "-C"])
+                    .arg(format!("source '{}'", rc.display()));
+            }
+            HookShell::Elvish => {
+                let rc = dir.join("rc.elv");
+                std::fs::write(
+                    &rc,
+                    format!(
+                        "set edit:prompt = {{ put '{PROMPT}' }}\nset edit:rprompt = {{ }}\n\
+                         {before}\n{init}{after}\n"
+                    ),
+                )
+                .expect("write rc.elv");
+                command = Command::new("elvish");
+                command.arg("-rc").arg(&rc);
+            }
+            HookShell::Xonsh => {
+                let rc = dir.join("xonshrc");
+                std::fs::write(
+                    &rc,
+                    format!(
+                        "$PROMPT = '{PROMPT}'\n$RIGHT_PROMPT = ''\n$TITLE = ''\n\
+                         $XONSH_HISTORY_BACKEND = 'dummy'\n{before}\n{init}{after}\n"
+                    ),
+                )
+                .expect("write xonshrc");
+                command = Command::new("xonsh");
+                command
+                    .args([
+                        "--no-script-cache",
+                        "--shell-type",
+                        "readline",
+                        "-i",
+                        "--rc",
+                    ])
+                    .arg(&rc);
+            }
+            HookShell::Nushell => {
+                let config = dir.join("config.nu");
+                let env_config = dir.join("env.nu");
+                std::fs::write(
+                    &config,
+                    format!(
+                        "$env.config.show_banner = false\n\
+                         $env.PROMPT_COMMAND = {{|| '{PROMPT}' }}\n\
+                         $env.PROMPT_COMMAND_RIGHT = {{|| '' }}\n\
+                         $env.PROMPT_INDICATOR = {{|| '' }}\n{before}\n{init}{after}\n"
+                    ),
+                )
+                .expect("write config.nu");
+                std::fs::write(&env_config, "").expect("write env.nu");
+                command = Command::new("nu");
+                command
+                    .arg("--config")
+                    .arg(&config)
+                    .arg("--env-config")
+                    .arg(&env_config);
+            }
+        }
+        command
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
+            .env("XDG_DATA_HOME", self.home.path().join(".local/share"))
+            .env("TERM", "dumb")
+            .env("LANG", "C.UTF-8")
+            .env("AWS_ENDPOINT_URL", &self.emulator_url)
+            .env("SSOENV_HTTP_TIMEOUT", "3s")
+            .env("BROWSER", &self.browser)
+            .current_dir(self.home.path());
+        if let Some(dir) = zdotdir {
+            command.env("ZDOTDIR", dir);
+        }
+        let mut terminal = Terminal::spawn(shell, command);
+        terminal.expect(PROMPT);
+        terminal
+    }
+}
+
+/// Waits until the wall clock reaches `epoch` (seconds), to make credentials due.
+pub fn sleep_until_epoch(epoch: u64) {
+    loop {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap();
+        if now.as_secs() >= epoch {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+pub fn epoch_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+pub fn path_str(path: &Path) -> &str {
+    path.to_str().expect("test paths are UTF-8")
+}

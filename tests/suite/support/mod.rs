@@ -1,0 +1,18 @@
+//! What the test modules share.
+
+pub mod cache_files;
+pub mod chains;
+pub mod home;
+pub mod hook_shell;
+pub mod pty;
+pub mod setup;
+pub mod shells;
+
+/// The name the test harness gives `function` of the module at `module_path` (its
+/// `module_path!()`): the path without the crate's name, as `--exact` wants it.
+pub fn test_name(module_path: &str, function: &str) -> String {
+    let path = module_path
+        .split_once("::")
+        .map_or("", |(_crate, path)| path);
+    format!("{path}::{function}")
+}
