@@ -3,10 +3,11 @@
 //! sso-session names of the user's own config file.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
 
 use crate::support::home::*;
-use crate::support::setup::*;
-use serde_json::json;
+use crate::support::terminal::{Attach, Terminal};
 use ssoenv::cli::CompletionShell;
 
 const SCRIPTS: [(CompletionShell, &str); 5] = [
@@ -62,31 +63,39 @@ fn path_with_ssoenv() -> String {
     )
 }
 
+/// `shell ARGS` on a terminal, as a user starts it, with `home` as its home, the ssoenv under
+/// test on its PATH, and `env`.
+fn interactive(shell: &str, args: &[&str], home: &TestHome, env: &[(&str, &str)]) -> Terminal {
+    Terminal::spawn(
+        Command::new(shell)
+            .args(args)
+            .env_clear()
+            .env("PATH", path_with_ssoenv())
+            .env("TERM", "xterm-256color")
+            .env("HOME", home.path())
+            .envs(env.iter().copied()),
+        Attach::Interactive,
+    )
+}
+
 /// Types `line` and Tab in an interactive `shell` that sourced the completion script with
 /// `setup`, and returns what the screen showed.
 fn tab_in(shell: &str, args: &[&str], setup: &str, lines: &[&str]) -> String {
     let home = TestHome::new();
-    let path = path_with_ssoenv();
-    let env = [
-        ("HOME", home.path().to_str().unwrap()),
-        ("PATH", path.as_str()),
-        ("PS1", "$ "),
-    ];
-    let mut steps = vec![
-        json!({"sleep": 0.5}),
-        // The echoed command shows `$((6*7))`; only running it prints 42.
-        json!({"send": format!("{setup}; echo ready-$((6*7))\r")}),
-        json!({"expect": "ready-42"}),
-    ];
+    let mut terminal = interactive(shell, args, &home, &[("PS1", "$ ")]);
+    std::thread::sleep(Duration::from_millis(500));
+    // The echoed command shows `$((6*7))`; only running it prints 42.
+    terminal.send(&format!("{setup}; echo ready-$((6*7))\r"));
+    terminal.expect("ready-42");
+    std::thread::sleep(Duration::from_millis(300));
     for line in lines {
-        steps.push(json!({"send": format!("{line}\t")}));
-        steps.push(json!({"sleep": 1.0}));
+        terminal.send(&format!("{line}\t"));
+        std::thread::sleep(Duration::from_secs(1));
         // Ctrl-U clears the line for the next one.
-        steps.push(json!({"send": "\u{15}"}));
+        terminal.send("\u{15}");
     }
-    steps.push(json!({"send": "exit\r"}));
-    let session = drive_in_pty(shell, args, &env, json!(steps));
-    session.transcript
+    terminal.send("exit\r");
+    terminal.finish().screen
 }
 
 #[test]
@@ -168,26 +177,21 @@ fn fish_completes_profile_and_session_names() {
 #[test]
 fn elvish_completes_profile_names() {
     let home = TestHome::new();
-    let path = path_with_ssoenv();
     let script = repo_path("completions/ssoenv.elv");
     // Tab fills in the profile and Enter runs the command: only a completed name gets a status.
-    let session = drive_in_pty(
-        "elvish",
-        &["-norc"],
-        &[
-            ("HOME", home.path().to_str().unwrap()),
-            ("PATH", path.as_str()),
-        ],
-        json!([
-            {"sleep": 0.5},
-            {"send": format!("eval (slurp < {}); echo ready-(+ 40 2)\r", script.display())},
-            {"expect": "ready-42"},
-            {"send": "ssoenv status my-d\t"},
-            {"sleep": 1.0},
-            {"send": "\r"},
-            {"expect": "Profile      my-dev-profile (account 123456789011, role FullAccess)"},
-            {"send": "exit\r"},
-        ]),
+    let mut terminal = interactive("elvish", &["-norc"], &home, &[]);
+    std::thread::sleep(Duration::from_millis(500));
+    terminal.send(&format!(
+        "eval (slurp < {}); echo ready-(+ 40 2)\r",
+        script.display()
+    ));
+    terminal.answer("ready-42", "ssoenv status my-d\t");
+    std::thread::sleep(Duration::from_secs(1));
+    terminal.send("\r");
+    terminal.answer(
+        "Profile      my-dev-profile (account 123456789011, role FullAccess)",
+        "exit\r",
     );
-    assert_eq!(session.status, Some(0), "{}", session.transcript);
+    let session = terminal.finish();
+    assert_eq!(session.code, Some(0), "{}", session.screen);
 }

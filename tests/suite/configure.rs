@@ -3,13 +3,20 @@
 //! byte for byte and read back by botocore.
 
 use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
+use std::time::Duration;
 
 use crate::support::home::*;
 use crate::support::setup::*;
+use crate::support::terminal::{Attach, Terminal};
 use serde_json::json;
 
 const DOWN: &str = "\u{1b}[B";
-const SSOENV: &str = env!("CARGO_BIN_EXE_ssoenv");
+
+/// The wizard on a terminal, as a person runs it.
+fn on_terminal(command: &mut Command) -> Terminal {
+    Terminal::spawn(command.env("TERM", "xterm-256color"), Attach::Interactive)
+}
 
 fn mode(path: &std::path::Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -22,35 +29,29 @@ fn the_wizard_sets_up_the_walkthrough_profiles_and_keeps_everything_else() {
     let home = TestHome::with_config(&fixture("configure/before.config"));
     let config_path = home.path().join(".aws/config");
     let mode_before = mode(&config_path);
-    let mut env = test_env(&home, &url);
     // The "browser" follows the emulator's sign-in page to ssoenv's loopback callback.
-    env.push(("BROWSER", "curl -sfL -o /dev/null"));
+    let browser = "curl -sfL -o /dev/null";
 
     // A new session: every question is asked; the menus are worked with the arrow keys.
-    let first = drive_in_pty(
-        SSOENV,
-        &["configure"],
-        &env,
-        json!([
-            {"expect": "SSO session name"}, {"send": "my-sso\r"},
-            {"expect": "SSO start URL"}, {"send": format!("{START_URL}\r")},
-            {"expect": "SSO region"}, {"send": "us-east-1\r"},
-            {"expect": "SSO registration scopes"}, {"send": "\r"},
-            {"expect": "There are 2 AWS accounts available to you."},
-            {"expect": "ProductionAccount, prod@example.com (123456789022)"},
-            {"send": "\r"},
-            {"expect": "Using the account ID 123456789011"},
-            {"expect": "There are 2 roles available to you."},
-            {"expect": "FullAccess"},
-            {"send": DOWN}, {"sleep": 0.3}, {"send": "\r"},
-            {"expect": "Using the role name \"FullAccess\""},
-            {"expect": "Default client Region"}, {"send": "us-west-2\r"},
-            {"expect": "CLI default output format"}, {"send": "json\r"},
-            {"expect": "Profile name (FullAccess-123456789011)"}, {"send": "my-dev-profile\r"},
-            {"expect": "written to"},
-        ]),
-    );
-    assert_eq!(first.status, Some(0), "{}", first.transcript);
+    let mut wizard = on_terminal(home.ssoenv(&url).arg("configure").env("BROWSER", browser));
+    wizard.answer("SSO session name", "my-sso\r");
+    wizard.answer("SSO start URL", &format!("{START_URL}\r"));
+    wizard.answer("SSO region", "us-east-1\r");
+    wizard.answer("SSO registration scopes", "\r");
+    wizard.expect("There are 2 AWS accounts available to you.");
+    wizard.answer("ProductionAccount, prod@example.com (123456789022)", "\r");
+    wizard.expect("Using the account ID 123456789011");
+    wizard.expect("There are 2 roles available to you.");
+    wizard.answer("FullAccess", DOWN);
+    std::thread::sleep(Duration::from_millis(300));
+    wizard.send("\r");
+    wizard.expect("Using the role name \"FullAccess\"");
+    wizard.answer("Default client Region", "us-west-2\r");
+    wizard.answer("CLI default output format", "json\r");
+    wizard.answer("Profile name (FullAccess-123456789011)", "my-dev-profile\r");
+    wizard.expect("written to");
+    let first = wizard.finish();
+    assert_eq!(first.code, Some(0), "{}", first.screen);
     assert_eq!(
         emulator.request_count("Authorize"),
         1,
@@ -59,29 +60,29 @@ fn the_wizard_sets_up_the_walkthrough_profiles_and_keeps_everything_else() {
 
     // The session exists now: it is reused without its questions and without a new sign-in;
     // the account is found by typing part of its name.
-    let second = drive_in_pty(
-        SSOENV,
-        &["configure", "--profile", "prod-readonly"],
-        &env,
-        json!([
-            {"expect": "SSO session name"}, {"send": "my-sso\r"},
-            {"expect": "There are 2 AWS accounts available to you."},
-            {"expect": "ProductionAccount"},
-            {"send": "Prod"}, {"sleep": 0.3}, {"send": "\r"},
-            {"expect": "Using the account ID 123456789022"},
-            {"expect": "There are 2 roles available to you."}, {"expect": "FullAccess"},
-            {"send": "\r"},
-            {"expect": "Using the role name \"ReadOnly\""},
-            {"expect": "Default client Region"}, {"send": "\r"},
-            {"expect": "CLI default output format"}, {"send": "\r"},
-            {"expect": "written to"},
-        ]),
+    let mut wizard = on_terminal(
+        home.ssoenv(&url)
+            .args(["configure", "--profile", "prod-readonly"])
+            .env("BROWSER", browser),
     );
-    assert_eq!(second.status, Some(0), "{}", second.transcript);
+    wizard.answer("SSO session name", "my-sso\r");
+    wizard.expect("There are 2 AWS accounts available to you.");
+    wizard.answer("ProductionAccount", "Prod");
+    std::thread::sleep(Duration::from_millis(300));
+    wizard.send("\r");
+    wizard.expect("Using the account ID 123456789022");
+    wizard.expect("There are 2 roles available to you.");
+    wizard.answer("FullAccess", "\r");
+    wizard.expect("Using the role name \"ReadOnly\"");
+    wizard.answer("Default client Region", "\r");
+    wizard.answer("CLI default output format", "\r");
+    wizard.expect("written to");
+    let second = wizard.finish();
+    assert_eq!(second.code, Some(0), "{}", second.screen);
     assert!(
-        !second.transcript.contains("SSO start URL"),
+        !second.screen.contains("SSO start URL"),
         "an existing session is not asked about again:\n{}",
-        second.transcript
+        second.screen
     );
     assert_eq!(
         emulator.request_count("Authorize"),
@@ -162,18 +163,15 @@ fn escape_in_a_menu_cancels_without_writing() {
     let home = TestHome::new();
     home.seed_token(&emulator, 3600);
     let before = read_config(&home);
-    let cancelled = drive_in_pty(
-        SSOENV,
-        &["configure", "--sso-session", SESSION],
-        &test_env(&home, &url),
-        json!([
-            {"expect": "There are 2 AWS accounts available to you."},
-            {"expect": "ProductionAccount"},
-            {"send": "\u{1b}"},
-            {"expect": "cancelled; nothing was written"},
-        ]),
+    let mut wizard = on_terminal(
+        home.ssoenv(&url)
+            .args(["configure", "--sso-session", SESSION]),
     );
-    assert_eq!(cancelled.status, Some(1), "{}", cancelled.transcript);
+    wizard.expect("There are 2 AWS accounts available to you.");
+    wizard.answer("ProductionAccount", "\u{1b}");
+    wizard.expect("cancelled; nothing was written");
+    let cancelled = wizard.finish();
+    assert_eq!(cancelled.code, Some(1), "{}", cancelled.screen);
     assert_eq!(read_config(&home), before);
 }
 
@@ -183,16 +181,13 @@ fn ctrl_c_in_a_menu_gives_the_cursor_back() {
     let url = emulator.url();
     let home = TestHome::new();
     home.seed_token(&emulator, 3600);
-    let interrupted = drive_in_pty(
-        SSOENV,
-        &["configure", "--sso-session", SESSION],
-        &test_env(&home, &url),
-        json!([
-            {"expect": "ProductionAccount"},
-            {"send": "\u{3}"},
-        ]),
+    let mut wizard = on_terminal(
+        home.ssoenv(&url)
+            .args(["configure", "--sso-session", SESSION]),
     );
-    assert_eq!(interrupted.status, Some(130), "{}", interrupted.transcript);
+    wizard.answer("ProductionAccount", "\u{3}");
+    let interrupted = wizard.finish();
+    assert_eq!(interrupted.code, Some(130), "{}", interrupted.screen);
     let hidden = interrupted
         .raw
         .rfind("\u{1b}[?25l")

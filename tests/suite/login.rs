@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::home::*;
-use crate::support::pty::spawn_with_terminal_stderr;
+use crate::support::terminal::{Attach, Terminal};
 use sso_emulator::AuthorizeBehaviour;
 
 /// A "browser" that does what a browser does with the sign-in page: follow the redirect to the
@@ -425,27 +425,28 @@ fn ten_processes_share_one_sign_in() {
     // Some latency, so that the sign-in is still under way when the others ask.
     let emulator = start_emulator_with(|c| c.latency = Duration::from_millis(300));
     let home = TestHome::new();
-    let children: Vec<_> = (0..10)
+    let terminals: Vec<Terminal> = (0..10)
         .map(|_| {
-            spawn_with_terminal_stderr(
+            Terminal::spawn(
                 home.ssoenv(&emulator.url())
                     .args([PROFILE, "--shell", "bash"])
                     .env("BROWSER", CURL_BROWSER)
                     .env("SSOENV_SIGN_IN_TIMEOUT", "30s"),
+                Attach::Stderr,
             )
         })
         .collect();
     let mut waiting_messages = 0;
     let mut transcripts = Vec::new();
-    for (child, terminal) in children {
-        let output = child.wait_with_output().unwrap();
-        let said = terminal.finish();
-        assert!(output.status.success(), "{said}");
+    for terminal in terminals {
+        let finished = terminal.finish();
+        let said = finished.raw;
+        assert_eq!(finished.code, Some(0), "{said}");
         if said.contains("waiting for it") {
             waiting_messages += 1;
         }
         transcripts.push(said);
-        let env = eval_in_shell("bash", &String::from_utf8(output.stdout).unwrap(), &[]);
+        let env = eval_in_shell("bash", &finished.stdout, &[]);
         assert_eq!(
             emulator.credentials_owner(&env["AWS_ACCESS_KEY_ID"]),
             Some((ACCOUNT.to_string(), ROLE.to_string()))
@@ -477,14 +478,15 @@ fn what_the_user_sees() {
             "false",
         ),
     ] {
-        let (child, terminal) = spawn_with_terminal_stderr(
+        let finished = Terminal::spawn(
             home.ssoenv(&emulator.url())
                 .args(&args)
                 .env("BROWSER", browser),
-        );
-        let output = child.wait_with_output().unwrap();
-        let said = terminal.finish();
-        assert!(output.status.success(), "{said}");
+            Attach::Stderr,
+        )
+        .finish();
+        let said = finished.raw;
+        assert_eq!(finished.code, Some(0), "{said}");
         transcripts.push(format!("--- {flow} ---\n{}", mask(&said, &emulator.url())));
     }
     insta::assert_snapshot!(transcripts.join("\n"));
@@ -577,27 +579,21 @@ fn the_callback_port_can_be_fixed() {
 /// address of another sign-in is refused and the user can paste again.
 #[test]
 fn paste_back_finishes_a_sign_in_from_another_machine() {
-    use crate::support::pty::spawn_with_terminal_stdin_and_stderr;
-    use std::io::Write;
     let emulator = start_emulator();
     let home = TestHome::new();
-    let (child, terminal, mut keyboard) = spawn_with_terminal_stdin_and_stderr(
+    let mut terminal = Terminal::spawn(
         home.ssoenv(&emulator.url())
             .args(["login", PROFILE, "--paste"])
             .env("SSOENV_SIGN_IN_TIMEOUT", "30s"),
+        Attach::StdinAndStderr,
     );
     // Wait for the address, as a user would read it.
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let authorize_url = loop {
-        let text = terminal.text();
-        if let Some(word) = text.split_whitespace().find(|w| w.contains("/authorize?"))
-            && text.contains("paste it here")
-        {
-            break word.to_string();
-        }
-        assert!(Instant::now() < deadline, "no address shown: {text}");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let text = terminal.expect_within("paste it here", Duration::from_secs(15));
+    let authorize_url = text
+        .split_whitespace()
+        .find(|w| w.contains("/authorize?"))
+        .unwrap_or_else(|| panic!("no address shown: {text}"))
+        .to_string();
     // "The browser on another machine": sign in, end on the (unreachable there) callback page.
     let landed = run(Command::new("curl").args([
         "-s",
@@ -610,11 +606,11 @@ fn paste_back_finishes_a_sign_in_from_another_machine() {
     let landed = landed.stdout.trim().to_string();
     assert!(landed.contains("/oauth/callback?code="), "{landed}");
     let forged = landed.replace("state=", "state=x");
-    writeln!(keyboard, "{forged}").unwrap();
-    writeln!(keyboard, "{landed}").unwrap();
-    let output = child.wait_with_output().unwrap();
-    let said = terminal.finish();
-    assert!(output.status.success(), "{said}");
+    terminal.send(&format!("{forged}\n"));
+    terminal.send(&format!("{landed}\n"));
+    let finished = terminal.finish();
+    let said = finished.raw;
+    assert_eq!(finished.code, Some(0), "{said}");
     assert!(said.contains("not the address of this sign-in"), "{said}");
     assert!(said.contains("Signed in to SSO session 'my-sso'"), "{said}");
     assert!(home.token_path().exists());
@@ -675,24 +671,21 @@ fn a_waiting_process_takes_over_when_the_signer_dies() {
         assert!(Instant::now() < deadline);
         std::thread::sleep(Duration::from_millis(20));
     }
-    let (waiter, terminal) = spawn_with_terminal_stderr(
+    let mut waiter = Terminal::spawn(
         home.ssoenv(&emulator.url())
             .args([PROFILE, "--shell", "bash"])
             .env("BROWSER", CURL_BROWSER)
             .env("SSOENV_SIGN_IN_TIMEOUT", "30s"),
+        Attach::Stderr,
     );
     // Let the waiter reach the lock and say so, then kill the signer outright.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !terminal.text().contains("waiting for it") {
-        assert!(Instant::now() < deadline, "{}", terminal.text());
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    waiter.expect_within("waiting for it", Duration::from_secs(10));
     signer.kill().unwrap();
     signer.wait().unwrap();
-    let output = waiter.wait_with_output().unwrap();
-    let said = terminal.finish();
-    assert!(output.status.success(), "{said}");
-    let env = eval_in_shell("bash", &String::from_utf8(output.stdout).unwrap(), &[]);
+    let finished = waiter.finish();
+    let said = finished.raw;
+    assert_eq!(finished.code, Some(0), "{said}");
+    let env = eval_in_shell("bash", &finished.stdout, &[]);
     assert_eq!(
         emulator.credentials_owner(&env["AWS_ACCESS_KEY_ID"]),
         Some((ACCOUNT.to_string(), ROLE.to_string()))

@@ -19,7 +19,7 @@ struct Observation {
     now: u64,
 }
 
-fn observe(terminal: &mut Terminal, shell: HookShell) -> Observation {
+fn observe(terminal: &mut InteractiveShell, shell: HookShell) -> Observation {
     let answer = terminal.query(shell.observation_words());
     let words: Vec<&str> = answer.split(' ').collect();
     assert_eq!(words.len(), 3, "unexpected answer {answer:?}");
@@ -78,7 +78,7 @@ fn credentials_stay_valid_across_prompts(shell: HookShell) {
             "{shell:?}: a prompt found expired credentials ({} >= {})\n{}",
             observation.now,
             observation.expires_at,
-            terminal.transcript()
+            terminal.screen()
         );
         assert_eq!(
             emulator.credentials_owner(&observation.key),
@@ -90,7 +90,7 @@ fn credentials_stay_valid_across_prompts(shell: HookShell) {
     assert!(
         keys.len() >= 3,
         "{shell:?}: the credentials were replaced at least twice in 13 s, saw {keys:?}\n{}",
-        terminal.transcript()
+        terminal.screen()
     );
     if shell.has_clock() {
         let runs = env.hook_runs().len() - runs_before;
@@ -149,8 +149,8 @@ fn shell_with_due_credentials_of_an_ended_session(
     shell: HookShell,
     init_options: &[&str],
     before: &str,
-    while_valid: impl FnOnce(&mut Terminal),
-) -> (Terminal, Observation) {
+    while_valid: impl FnOnce(&mut InteractiveShell),
+) -> (InteractiveShell, Observation) {
     emulator.update_config(|config| config.credential_lifetime = SHORT_LIFETIME);
     let mut terminal = env.start(shell, init_options, before, "");
     terminal.run(&format!("ssoenv use {PROFILE}"));
@@ -202,7 +202,7 @@ fn three_shells_expiring_together_sign_in_once() {
     let env = HookEnv::new(&emulator.url());
     env.home.seed_token(&emulator, 8 * 3600);
     let shells = [HookShell::Bash, HookShell::Zsh, HookShell::Fish];
-    let mut terminals: Vec<Terminal> = shells
+    let mut terminals: Vec<InteractiveShell> = shells
         .iter()
         .map(|&shell| env.start(shell, &["--refresh-before", MARGIN], "", ""))
         .collect();

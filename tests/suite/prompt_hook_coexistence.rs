@@ -11,7 +11,7 @@ use crate::support::hook_shell::*;
 
 /// Starts `shell` with the integration between `before` and `after` in its rc file and the
 /// profile's (hour-long) credentials in it.
-fn start(env: &HookEnv, shell: HookShell, before: &str, after: &str) -> Terminal {
+fn start(env: &HookEnv, shell: HookShell, before: &str, after: &str) -> InteractiveShell {
     let mut terminal = env.start(shell, &[], before, after);
     let shown = terminal.run(&format!("ssoenv use {PROFILE}"));
     assert!(!shown.contains("ssoenv:"), "{shown}");
@@ -20,7 +20,7 @@ fn start(env: &HookEnv, shell: HookShell, before: &str, after: &str) -> Terminal
 
 /// Makes the credentials due (an expiry long past), runs a command that fails with `status`,
 /// and checks that the hook refreshed them at the next prompt while `$?` kept the status.
-fn assert_refresh_keeps_status(env: &HookEnv, terminal: &mut Terminal, shell: HookShell) {
+fn assert_refresh_keeps_status(env: &HookEnv, terminal: &mut InteractiveShell, shell: HookShell) {
     assert_refresh_keeps_status_seen_by(env, terminal, shell, &[]);
 }
 
@@ -28,7 +28,7 @@ fn assert_refresh_keeps_status(env: &HookEnv, terminal: &mut Terminal, shell: Ho
 /// status too.
 fn assert_refresh_keeps_status_seen_by(
     env: &HookEnv,
-    terminal: &mut Terminal,
+    terminal: &mut InteractiveShell,
     shell: HookShell,
     seen_by: &[&str],
 ) {
@@ -57,13 +57,13 @@ fn assert_refresh_keeps_status_seen_by(
     assert!(
         expires_at.parse::<u64>().expect("a number") > epoch_now(),
         "{shell:?}: the hook refreshed the due credentials\n{}",
-        terminal.transcript()
+        terminal.screen()
     );
     assert!(env.hook_runs().len() > runs, "{shell:?}: the hook ran");
 }
 
 /// How many times `__ssoenv_hook` appears in the shell's prompt hooks.
-fn registrations(terminal: &mut Terminal, shell: HookShell) -> usize {
+fn registrations(terminal: &mut InteractiveShell, shell: HookShell) -> usize {
     let listing = match shell {
         HookShell::Bash => terminal.query("${PROMPT_COMMAND[*]}"),
         HookShell::Zsh => terminal.query("${precmd_functions[*]} / ${preexec_functions[*]}"),
@@ -198,7 +198,7 @@ add-zsh-hook precmd tool_after
         2,
         "once in precmd, once in preexec"
     );
-    let transcript = terminal.transcript();
+    let transcript = terminal.screen();
     assert!(!transcript.contains("hijacked"), "{transcript}");
 }
 

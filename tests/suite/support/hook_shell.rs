@@ -1,25 +1,18 @@
-//! Interactive shells on a pseudo-terminal, for the prompt hook tests: the shell runs as the
-//! session leader of its own terminal (so Ctrl-C, job control and "is stderr a terminal" behave
-//! as for a user), reads the rc file a test writes, and runs ssoenv through a wrapper that
-//! records every run.
+//! Interactive shells on a pseudo-terminal, for the prompt hook tests: the shell reads the rc
+//! file a test writes, and runs ssoenv through a wrapper that records every run.
 
 #![allow(dead_code)] // each test file uses a different part of this
 
-use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use super::home::TestHome;
+use super::terminal::{Attach, Terminal};
 
 /// What the test shells print as their prompt; waiting for it is how a test knows the hook ran.
 pub const PROMPT: &str = "READY> ";
-/// How long any one step may take before the test fails (a sign-in included).
-pub const STEP_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HookShell {
@@ -93,130 +86,23 @@ impl HookShell {
     }
 }
 
-/// A shell on a pseudo-terminal, with everything it printed so far.
-pub struct Terminal {
-    master: std::fs::File,
-    child: Child,
-    output: Arc<(Mutex<Vec<u8>>, Condvar)>,
-    /// How much of the output the test has already looked at.
-    seen: usize,
-    queries: usize,
+/// An interactive shell on a terminal, which shows [`PROMPT`] when it waits for a command line.
+pub struct InteractiveShell {
+    terminal: Terminal,
     shell: HookShell,
+    queries: usize,
 }
 
-impl Terminal {
-    /// Starts `command` as the session leader of a new pseudo-terminal (200 columns, so that
-    /// nothing the tests type wraps), with the terminal as stdin, stdout and stderr.
-    pub fn spawn(shell: HookShell, mut command: Command) -> Terminal {
-        let size = nix::pty::Winsize {
-            ws_row: 50,
-            ws_col: 200,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        let pty = nix::pty::openpty(Some(&size), None).expect("openpty");
-        let slave: OwnedFd = pty.slave;
-        command
-            .stdin(Stdio::from(slave.try_clone().expect("dup")))
-            .stdout(Stdio::from(slave.try_clone().expect("dup")))
-            .stderr(Stdio::from(slave));
-        // SAFETY: only async-signal-safe calls (setsid, ioctl) between fork and exec.
-        unsafe {
-            command.pre_exec(|| {
-                nix::unistd::setsid().map_err(std::io::Error::from)?;
-                if nix::libc::ioctl(0, nix::libc::TIOCSCTTY as _, 0) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        let child = command.spawn().expect("start the shell");
-        let master = std::fs::File::from(pty.master);
-        let output = Arc::new((Mutex::new(Vec::new()), Condvar::new()));
-        let mut reader = master.try_clone().expect("dup master");
-        let mut answers = master.try_clone().expect("dup master");
-        let sink = Arc::clone(&output);
-        // Ends when the last process holding the terminal is gone (read fails with EIO).
-        std::thread::spawn(move || {
-            let mut chunk = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut chunk) {
-                if n == 0 {
-                    break;
-                }
-                // Nushell's line editor asks where the cursor is and waits for the answer.
-                let queries = chunk[..n].windows(4).filter(|w| w == b"\x1b[6n").count();
-                for _ in 0..queries {
-                    let _ = answers.write_all(b"\x1b[1;1R");
-                }
-                let (buffer, ready) = &*sink;
-                buffer.lock().unwrap().extend_from_slice(&chunk[..n]);
-                ready.notify_all();
-            }
-        });
-        Terminal {
-            master,
-            child,
-            output,
-            seen: 0,
-            queries: 0,
+impl InteractiveShell {
+    /// Starts `command`, an interactive `shell`, and waits for its first prompt.
+    fn start(shell: HookShell, command: &mut Command) -> InteractiveShell {
+        let mut terminal = Terminal::spawn(command, Attach::Interactive);
+        terminal.expect(PROMPT);
+        InteractiveShell {
+            terminal,
             shell,
+            queries: 0,
         }
-    }
-
-    /// Types `text` (use "\r" for Enter, "\x03" for Ctrl-C).
-    pub fn send(&mut self, text: &str) {
-        self.master
-            .write_all(text.as_bytes())
-            .and_then(|()| self.master.flush())
-            .expect("write to the terminal");
-    }
-
-    /// Waits for `needle` in what the shell printed since the last wait, and returns that text
-    /// up to and including it.
-    pub fn expect(&mut self, needle: &str) -> String {
-        self.expect_within(needle, STEP_TIMEOUT)
-    }
-
-    pub fn expect_within(&mut self, needle: &str, timeout: Duration) -> String {
-        let deadline = Instant::now() + timeout;
-        let (buffer, ready) = &*self.output;
-        let mut guard = buffer.lock().unwrap();
-        loop {
-            let fresh = String::from_utf8_lossy(&guard[self.seen..]).into_owned();
-            if let Some(at) = fresh.find(needle) {
-                let end = at + needle.len();
-                // `end` counts bytes of the lossy text; equal to the raw bytes for valid UTF-8.
-                self.seen += fresh[..end].len();
-                return fresh[..end].to_string();
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                drop(guard);
-                panic!(
-                    "no {needle:?} within {timeout:?}; the terminal showed since the last step:\n{}",
-                    self.transcript_since_seen()
-                );
-            }
-            guard = ready.wait_timeout(guard, deadline - now).unwrap().0;
-        }
-    }
-
-    /// Everything the terminal showed, for failure messages.
-    pub fn transcript(&self) -> String {
-        String::from_utf8_lossy(&self.output.0.lock().unwrap()).into_owned()
-    }
-
-    /// The last few thousand characters since the last step, without the sign-in spinner's
-    /// redraws.
-    fn transcript_since_seen(&self) -> String {
-        let buffer = self.output.0.lock().unwrap();
-        let text = String::from_utf8_lossy(&buffer[self.seen.min(buffer.len())..]).into_owned();
-        let text: String = text
-            .split("\x1b[2K")
-            .filter(|piece| !piece.contains("Waiting for"))
-            .collect();
-        let chars: Vec<char> = text.chars().collect();
-        chars[chars.len().saturating_sub(4000)..].iter().collect()
     }
 
     /// Types a command line and waits for the next prompt; returns what was shown meanwhile
@@ -249,23 +135,19 @@ impl Terminal {
             .unwrap_or_else(|| panic!("unterminated answer to query {n} in:\n{shown}"));
         shown[start..start + end].to_string()
     }
+}
 
-    /// Ends the shell and everything it started (its process group), now.
-    pub fn kill(&mut self) {
-        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
-        let _ = nix::sys::signal::killpg(pid, nix::sys::signal::Signal::SIGKILL);
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+impl std::ops::Deref for InteractiveShell {
+    type Target = Terminal;
 
-    pub fn master_fd(&self) -> i32 {
-        self.master.as_raw_fd()
+    fn deref(&self) -> &Terminal {
+        &self.terminal
     }
 }
 
-impl Drop for Terminal {
-    fn drop(&mut self) {
-        self.kill();
+impl std::ops::DerefMut for InteractiveShell {
+    fn deref_mut(&mut self) -> &mut Terminal {
+        &mut self.terminal
     }
 }
 
@@ -345,7 +227,7 @@ impl HookEnv {
         init_options: &[&str],
         before: &str,
         after: &str,
-    ) -> Terminal {
+    ) -> InteractiveShell {
         self.start_with_init(shell, before, &self.init_line(shell, init_options), after)
     }
 
@@ -392,7 +274,7 @@ impl HookEnv {
         before: &str,
         init: &str,
         after: &str,
-    ) -> Terminal {
+    ) -> InteractiveShell {
         let dir = self.home.path().join(format!(
             "rc-{}-{}",
             shell.name(),
@@ -516,9 +398,7 @@ impl HookEnv {
         if let Some(dir) = zdotdir {
             command.env("ZDOTDIR", dir);
         }
-        let mut terminal = Terminal::spawn(shell, command);
-        terminal.expect(PROMPT);
-        terminal
+        InteractiveShell::start(shell, &mut command)
     }
 }
 

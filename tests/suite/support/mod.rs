@@ -4,9 +4,9 @@ pub mod cache_files;
 pub mod chains;
 pub mod home;
 pub mod hook_shell;
-pub mod pty;
 pub mod setup;
 pub mod shells;
+pub mod terminal;
 
 /// The name the test harness gives `function` of the module at `module_path` (its
 /// `module_path!()`): the path without the crate's name, as `--exact` wants it.
