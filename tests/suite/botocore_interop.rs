@@ -4,6 +4,7 @@
 use std::process::Command;
 
 use crate::support::home::*;
+use crate::support::shells::RealShell;
 
 fn botocore_credentials(home: &TestHome, emulator_url: &str, profile: &str) -> serde_json::Value {
     let script = concat!(
@@ -74,7 +75,7 @@ fn ssoenv_uses_the_token_botocore_refreshed() {
     assert!(out.status.success(), "{}", out.stderr);
     assert_eq!(emulator.request_count("CreateToken"), 0);
     assert_eq!(emulator.request_count("GetRoleCredentials"), 1);
-    let env = eval_in_shell("bash", &out.stdout, &[]);
+    let env = RealShell::Bash.eval(&out.stdout, &[]);
     assert_eq!(
         emulator.credentials_owner(&env["AWS_ACCESS_KEY_ID"]),
         Some(("123456789022".to_string(), "ReadOnly".to_string()))

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::chains::*;
 use crate::support::home::*;
+use crate::support::shells::Environment;
 
 #[test]
 fn the_command_sees_the_credentials_and_not_aws_profile() {
@@ -27,7 +28,7 @@ fn the_command_sees_the_credentials_and_not_aws_profile() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let env = parse_env0(&out.stdout);
+    let env = Environment::from_env0(&out.stdout).into_text();
     assert_eq!(
         emulator.credentials_owner(&env["AWS_ACCESS_KEY_ID"]),
         Some((ACCOUNT.to_string(), ROLE.to_string())),
@@ -69,7 +70,7 @@ fn without_a_profile_aws_profile_chooses_it() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let env = parse_env0(&out.stdout);
+    let env = Environment::from_env0(&out.stdout).into_text();
     assert_eq!(
         emulator.credentials_owner(&env["AWS_ACCESS_KEY_ID"]),
         Some(("123456789022".to_string(), "ReadOnly".to_string()))
@@ -240,7 +241,7 @@ fn a_role_chain_runs_the_command_with_the_roles_credentials() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let env = parse_env0(&out.stdout);
+    let env = Environment::from_env0(&out.stdout).into_text();
     let owner = emulator
         .assumed_role_owner(&env["AWS_ACCESS_KEY_ID"])
         .unwrap();

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::support::home::*;
+use crate::support::shells::{COMMON_SHELLS, RealShell};
 
 /// The environment after `eval "$(ssoenv PROFILE)"` holds the emulator's credentials for the
 /// profile's account and role, in every shell, and no longer holds `AWS_PROFILE`.
@@ -12,13 +13,13 @@ fn each_shell_ends_up_with_the_profiles_credentials() {
     let home = TestHome::new();
     home.seed_token(&emulator, 8 * 3600);
 
-    for shell in ["bash", "zsh", "sh", "fish"] {
+    for real_shell in COMMON_SHELLS {
+        let shell = real_shell.syntax().name();
         let out = run(home
             .ssoenv(&emulator.url())
             .args([PROFILE, "--shell", shell]));
         assert!(out.status.success(), "{shell}: {}", out.stderr);
-        let env = eval_in_shell(
-            shell,
+        let env = real_shell.eval(
             &out.stdout,
             &[
                 ("AWS_PROFILE", "my-dev-profile"),
@@ -67,7 +68,7 @@ fn the_profile_comes_from_aws_profile_then_aws_default_profile() {
         .env("AWS_PROFILE", "prod-readonly")
         .env("AWS_DEFAULT_PROFILE", PROFILE));
     assert!(from_profile.status.success(), "{}", from_profile.stderr);
-    let env = eval_in_shell("bash", &from_profile.stdout, &[]);
+    let env = RealShell::Bash.eval(&from_profile.stdout, &[]);
     assert_eq!(env["SSOENV_PROFILE"], "prod-readonly");
     assert_eq!(
         emulator.credentials_owner(&env["AWS_ACCESS_KEY_ID"]),
@@ -84,7 +85,7 @@ fn the_profile_comes_from_aws_profile_then_aws_default_profile() {
         .env("AWS_DEFAULT_PROFILE", PROFILE));
     assert!(from_default.status.success(), "{}", from_default.stderr);
     assert_eq!(
-        eval_in_shell("bash", &from_default.stdout, &[])["SSOENV_PROFILE"],
+        RealShell::Bash.eval(&from_default.stdout, &[])["SSOENV_PROFILE"],
         PROFILE
     );
 }
@@ -209,7 +210,7 @@ fn refreshed_token_and_role_credentials_are_written_in_the_cli_format() {
     let role_text = std::fs::read_to_string(&role_path).expect("role cache at the CLI's key");
     assert!(role_text.starts_with(r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": ""#));
     let role: serde_json::Value = serde_json::from_str(&role_text).unwrap();
-    let env = eval_in_shell("bash", &out.stdout, &[]);
+    let env = RealShell::Bash.eval(&out.stdout, &[]);
     assert_eq!(
         role["Credentials"]["AccessKeyId"],
         env["AWS_ACCESS_KEY_ID"].as_str()
@@ -258,7 +259,7 @@ fn twenty_processes_share_one_refresh() {
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
-        let env = eval_in_shell("bash", &String::from_utf8(output.stdout).unwrap(), &[]);
+        let env = RealShell::Bash.eval(&String::from_utf8(output.stdout).unwrap(), &[]);
         assert_eq!(
             emulator.credentials_owner(&env["AWS_ACCESS_KEY_ID"]),
             Some((ACCOUNT.to_string(), ROLE.to_string()))

@@ -6,6 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use crate::support::home::*;
+use crate::support::shells::COMMON_SHELLS;
 use proptest::prelude::*;
 use ssoenv::cache::RoleCredentials;
 
@@ -40,17 +41,14 @@ fn metacharacters_in_names_and_values_arrive_literally_in_every_shell() {
     );
     let home = TestHome::with_config(&config);
     let credentials = seed_credentials(&home, account, role);
-    for shell in ["bash", "zsh", "sh", "fish"] {
+    for real_shell in COMMON_SHELLS {
+        let shell = real_shell.syntax().name();
         let out =
             run(home
                 .ssoenv("http://127.0.0.1:9")
                 .args([name, "--shell", shell, "--no-login"]));
         assert!(out.status.success(), "{shell}: {}", out.stderr);
-        let env = eval_in_shell(
-            shell,
-            &out.stdout,
-            &[("HOME", home.path().to_str().unwrap())],
-        );
+        let env = real_shell.eval(&out.stdout, &[("HOME", home.path().to_str().unwrap())]);
         assert_eq!(env["SSOENV_PROFILE"], name, "{shell}");
         assert_eq!(env["AWS_REGION"], region, "{shell}");
         assert_eq!(env["AWS_ACCOUNT_ID"], account, "{shell}");
@@ -81,13 +79,14 @@ fn control_bytes_in_values_are_quoted_or_refused() {
     );
     let home = TestHome::with_config(&config);
     seed_credentials(&home, ACCOUNT, ROLE);
-    for shell in ["bash", "zsh", "sh", "fish"] {
+    for real_shell in COMMON_SHELLS {
+        let shell = real_shell.syntax().name();
         let out =
             run(home
                 .ssoenv("http://127.0.0.1:9")
                 .args(["ctl", "--shell", shell, "--no-login"]));
         if out.status.success() {
-            let env = eval_in_shell(shell, &out.stdout, &[]);
+            let env = real_shell.eval(&out.stdout, &[]);
             assert_eq!(env["AWS_REGION"], region, "{shell}");
         } else {
             assert_eq!(out.stdout, "", "{shell}");

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use crate::support::home::*;
-use crate::support::shells::{optional_program, require_program};
+use crate::support::shells::{COMMON_SHELLS, optional_program, require_program};
 
 /// A binary path with everything a quoting bug would trip over.
 const AWKWARD_DIR: &str = "it's a $dir `x` \\ \u{2019}q\u{2019} ! \"d\"";
@@ -315,7 +315,8 @@ fn unset_removes_what_export_set() {
     let emulator = start_emulator();
     let home = TestHome::new();
     home.seed_token(&emulator, 3600);
-    for shell in ["bash", "zsh", "sh", "fish"] {
+    for real_shell in COMMON_SHELLS {
+        let shell = real_shell.syntax().name();
         let export = run(home
             .ssoenv(&emulator.url())
             .args([PROFILE, "--shell", shell]));
@@ -324,8 +325,7 @@ fn unset_removes_what_export_set() {
             .ssoenv(&emulator.url())
             .args(["unset", "--shell", shell]));
         assert!(unset.status.success(), "{}", unset.stderr);
-        let env = eval_in_shell(
-            shell,
+        let env = real_shell.eval(
             &format!("{}{}", export.stdout, unset.stdout),
             &[("KEEP_ME", "yes")],
         );

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::support::home::*;
+use crate::support::shells::RealShell;
 
 /// Cached credentials with 10 minutes left do not satisfy `--min-remaining 30m`: fresh ones are
 /// fetched first.
@@ -34,7 +35,7 @@ fn the_lifetime_guard_fetches_fresh_credentials_for_a_long_job() {
         1,
         "fresh credentials"
     );
-    let env = eval_in_shell("bash", &guarded.stdout, &[]);
+    let env = RealShell::Bash.eval(&guarded.stdout, &[]);
     let expires: i64 = env["SSOENV_EXPIRES_AT"].parse().unwrap();
     assert!(expires - chrono::Utc::now().timestamp() > 30 * 60);
 }

@@ -7,6 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::home::*;
+use crate::support::shells::RealShell;
 use crate::support::terminal::{Attach, Terminal};
 use sso_emulator::AuthorizeBehaviour;
 
@@ -446,7 +447,7 @@ fn ten_processes_share_one_sign_in() {
             waiting_messages += 1;
         }
         transcripts.push(said);
-        let env = eval_in_shell("bash", &finished.stdout, &[]);
+        let env = RealShell::Bash.eval(&finished.stdout, &[]);
         assert_eq!(
             emulator.credentials_owner(&env["AWS_ACCESS_KEY_ID"]),
             Some((ACCOUNT.to_string(), ROLE.to_string()))
@@ -685,7 +686,7 @@ fn a_waiting_process_takes_over_when_the_signer_dies() {
     let finished = waiter.finish();
     let said = finished.raw;
     assert_eq!(finished.code, Some(0), "{said}");
-    let env = eval_in_shell("bash", &finished.stdout, &[]);
+    let env = RealShell::Bash.eval(&finished.stdout, &[]);
     assert_eq!(
         emulator.credentials_owner(&env["AWS_ACCESS_KEY_ID"]),
         Some((ACCOUNT.to_string(), ROLE.to_string()))

@@ -4,6 +4,7 @@
 
 use crate::support::chains::*;
 use crate::support::home::*;
+use crate::support::shells::RealShell;
 use chrono::{DateTime, Utc};
 use sso_emulator::Emulator;
 
@@ -17,7 +18,7 @@ fn export(
         .ssoenv(&emulator.url())
         .args(["export", profile, "--shell", "bash"]));
     assert!(out.status.success(), "export {profile}: {}", out.stderr);
-    eval_in_shell("bash", &out.stdout, &[("AWS_PROFILE", profile)])
+    RealShell::Bash.eval(&out.stdout, &[("AWS_PROFILE", profile)])
 }
 
 fn expiration(env: &std::collections::BTreeMap<String, String>) -> DateTime<Utc> {
@@ -159,7 +160,7 @@ fn shells_asking_at_once_assume_each_role_once() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let env = eval_in_shell("sh", &String::from_utf8(out.stdout).unwrap(), &[]);
+        let env = RealShell::Dash.eval(&String::from_utf8(out.stdout).unwrap(), &[]);
         keys.insert(env["AWS_ACCESS_KEY_ID"].clone());
     }
     assert_eq!(keys.len(), 1, "every shell got the same credentials");
@@ -188,7 +189,7 @@ fn a_hop_with_less_than_min_valid_left_is_assumed_again() {
         "an hour-long role can never have 61 minutes left: {}",
         out.stderr
     );
-    let env = eval_in_shell("bash", &out.stdout, &[]);
+    let env = RealShell::Bash.eval(&out.stdout, &[]);
     assert_ne!(env["AWS_ACCESS_KEY_ID"], first["AWS_ACCESS_KEY_ID"]);
     assert_eq!(emulator.request_count("AssumeRole"), 2);
     assert_eq!(

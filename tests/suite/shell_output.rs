@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::support::shells::{RealShell, Scenario, require_program, tricky_values};
+use crate::support::shells::{Environment, RealShell, Scenario, require_program, tricky_values};
 use proptest::prelude::*;
 use ssoenv::shell::{EnvChange, RenderError, Shell, quote, render, render_dotenv};
 
@@ -167,13 +167,7 @@ fn check_quoted_arguments(shell: RealShell, test: &str) {
     }
     code.push('\n');
     let args_path = args_file.to_str().expect("UTF-8");
-    crate::support::shells::evaluate(
-        shell,
-        &program,
-        &code,
-        &[("SSOENV_TEST_ARGS", args_path)],
-        &[],
-    );
+    crate::support::shells::evaluate(shell, &program, &code, &[("SSOENV_TEST_ARGS", args_path)]);
     let written = std::fs::read(&args_file)
         .unwrap_or_else(|error| panic!("{shell:?}: the helper did not run: {error}"));
     let got: Vec<&[u8]> = written.split(|&b| b == 0).collect();
@@ -658,16 +652,16 @@ fn python_dotenv_reads_the_exact_values_back() {
         "python-dotenv failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let read = crate::support::shells::parse_env0(&output.stdout);
+    let read = Environment::from_env0(&output.stdout);
     assert_eq!(
-        read.len(),
+        read.count(),
         values.len(),
         "one entry per set, none for the unset"
     );
     for (i, value) in values.iter().enumerate() {
-        let got = read.get(format!("K{i}").as_bytes());
+        let got = read.get(&format!("K{i}"));
         assert!(
-            got.map(Vec::as_slice) == Some(value.as_bytes()),
+            got == Some(value.as_bytes()),
             "K{i}: {value:?} read back as {:?}",
             got.map(|v| String::from_utf8_lossy(v))
         );
