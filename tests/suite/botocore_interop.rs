@@ -1,31 +1,15 @@
 //! botocore as an independent reader and writer of the SSO token cache: a token ssoenv refreshed
 //! serves botocore without another refresh, and a token botocore refreshed serves ssoenv.
 
-use std::process::Command;
-
+use crate::support::botocore::Botocore;
 use crate::support::home::*;
 use crate::support::shells::RealShell;
 
-fn botocore_credentials(home: &TestHome, emulator_url: &str, profile: &str) -> serde_json::Value {
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/python/botocore_credentials.py"
-    );
-    let out = run(Command::new("python3")
-        .args([script, profile])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("AWS_ENDPOINT_URL", emulator_url));
-    assert!(out.status.success(), "botocore failed: {}", out.stderr);
-    serde_json::from_str(&out.stdout).expect("JSON from the script")
-}
-
 #[test]
 fn botocore_uses_the_token_ssoenv_refreshed() {
-    if !botocore_available() {
+    let Some(botocore) = Botocore::available("botocore_uses_the_token_ssoenv_refreshed") else {
         return;
-    }
+    };
     let emulator = start_emulator();
     let home = TestHome::new();
     home.seed_token(&emulator, 60);
@@ -35,7 +19,7 @@ fn botocore_uses_the_token_ssoenv_refreshed() {
     assert!(out.status.success(), "{}", out.stderr);
     assert_eq!(emulator.request_count("CreateToken"), 1, "ssoenv refreshed");
 
-    let creds = botocore_credentials(&home, &emulator.url(), "prod-readonly");
+    let creds = botocore.credentials(&home, &emulator.url(), "prod-readonly");
     assert_eq!(creds["method"], "sso");
     assert_eq!(
         emulator.credentials_owner(creds["access_key"].as_str().unwrap()),
@@ -50,15 +34,15 @@ fn botocore_uses_the_token_ssoenv_refreshed() {
 
 #[test]
 fn ssoenv_uses_the_token_botocore_refreshed() {
-    if !botocore_available() {
+    let Some(botocore) = Botocore::available("ssoenv_uses_the_token_botocore_refreshed") else {
         return;
-    }
+    };
     let emulator = start_emulator();
     let home = TestHome::new();
     home.seed_token(&emulator, 5 * 60); // inside botocore's refresh window
     let before = home.read_token_json();
 
-    botocore_credentials(&home, &emulator.url(), PROFILE);
+    botocore.credentials(&home, &emulator.url(), PROFILE);
     assert_eq!(
         emulator.request_count("CreateToken"),
         1,

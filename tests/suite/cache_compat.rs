@@ -27,6 +27,7 @@ use ssoenv::cache::{
     to_python_json_compact, token_key,
 };
 
+use crate::support::botocore::Botocore;
 use crate::support::test_name;
 
 // ---------------------------------------------------------------------------------------------
@@ -47,67 +48,6 @@ const SESSION: &str = "my-sso";
 const SSO_REGION: &str = "us-east-1";
 const ACCOUNT: &str = "123456789011";
 const ROLE: &str = "FullAccess";
-
-/// Runs `tests/python/botocore_cache.py`, or says why it cannot.
-struct Botocore;
-
-impl Botocore {
-    fn script() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/botocore_cache.py")
-    }
-
-    /// `None` (after printing why) when python3 or botocore is missing, unless
-    /// `SSOENV_REQUIRE_BOTOCORE` is set, in which case the test fails.
-    fn available(test: &str) -> Option<Botocore> {
-        let check = Command::new("python3")
-            .arg(Self::script())
-            .arg("check")
-            .output();
-        let reason = match check {
-            Ok(out) if out.status.success() => return Some(Botocore),
-            Ok(out) => format!(
-                "python3 cannot import botocore: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-            Err(e) => format!("python3 cannot be run: {e}"),
-        };
-        if std::env::var_os("SSOENV_REQUIRE_BOTOCORE").is_some() {
-            panic!("{test}: {reason} (and SSOENV_REQUIRE_BOTOCORE is set)");
-        }
-        eprintln!("SKIPPED {test}: {reason}; install botocore (pip install botocore) to run it");
-        None
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new("python3");
-        command.arg(Self::script()).args(args);
-        // No stray AWS settings from the developer's environment.
-        for var in [
-            "AWS_PROFILE",
-            "AWS_DEFAULT_PROFILE",
-            "AWS_CONFIG_FILE",
-            "AWS_SHARED_CREDENTIALS_FILE",
-        ] {
-            command.env_remove(var);
-        }
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> Value {
-        self.run_command(self.command(args))
-    }
-
-    fn run_command(&self, mut command: Command) -> Value {
-        let out = command.output().unwrap();
-        assert!(
-            out.status.success(),
-            "botocore_cache.py {:?} failed:\n{}",
-            command.get_args().collect::<Vec<_>>(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-}
 
 fn ts(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -304,7 +244,8 @@ fn python_json_matches_python_json_dumps() {
         vec!["/\\\"\u{0}\u{8}\u{c}\n\r\t\u{1b}<>&'".to_owned()],
     )]));
     let ours = to_python_json(&documents);
-    let mut command = botocore.command(&["redump"]);
+    let mut command = botocore.script("botocore_cache.py");
+    command.arg("redump");
     command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -345,7 +286,7 @@ fn botocore_loads_the_token_we_wrote() {
         .store(&token_key(Some(SESSION), START_URL), &token)
         .unwrap();
 
-    let loaded = botocore.run(&[
+    let loaded = botocore.cache(&[
         "read-token",
         cache.dir().to_str().unwrap(),
         START_URL,
@@ -372,7 +313,7 @@ fn botocore_loads_the_token_we_wrote() {
         ..token
     };
     cache.store(&token_key(None, START_URL), &legacy).unwrap();
-    let loaded = botocore.run(&["read-token", cache.dir().to_str().unwrap(), START_URL, "-"]);
+    let loaded = botocore.cache(&["read-token", cache.dir().to_str().unwrap(), START_URL, "-"]);
     assert_eq!(loaded["accessToken"], "our-access-token");
     assert_eq!(loaded.as_object().unwrap().len(), 4, "{loaded}");
 }
@@ -394,14 +335,17 @@ fn we_read_the_token_botocore_wrote_when_it_refreshed_ours() {
     cache.store(&key, &ours).unwrap();
 
     let before = now_secs();
-    let mut command = botocore.command(&[
-        "refresh-token",
-        cache.dir().to_str().unwrap(),
-        "my-dev-profile",
-        SSO_REGION,
-    ]);
-    command.env("AWS_CONFIG_FILE", &config);
-    let frozen = botocore.run_command(command);
+    let frozen = botocore.json(
+        botocore
+            .script("botocore_cache.py")
+            .args([
+                "refresh-token",
+                cache.dir().to_str().unwrap(),
+                "my-dev-profile",
+                SSO_REGION,
+            ])
+            .env("AWS_CONFIG_FILE", &config),
+    );
     let after = now_secs() + TimeDelta::seconds(1);
     assert_eq!(frozen["token"], "botocore-refreshed-access-token");
 
@@ -437,7 +381,7 @@ fn we_read_botocores_legacy_utc_timestamps() {
     let dir = tempfile::tempdir().unwrap();
     let cache = TokenCache::new(dir.path().to_owned());
     let key = token_key(None, "https://d-92671207e4.awsapps.com/start");
-    botocore.run(&["write-datetime-token", dir.path().to_str().unwrap(), &key]);
+    botocore.cache(&["write-datetime-token", dir.path().to_str().unwrap(), &key]);
     let raw = fs::read_to_string(cache.path(&key)).unwrap();
     assert!(
         raw.contains("\"2030-05-06T07:08:09UTC\""),
@@ -476,7 +420,8 @@ fn role_cache_keys_match_botocore() {
         ),
     ];
     for (account, role, session, start_url) in cases {
-        let theirs = botocore.run(&["role-key", account, role, session.unwrap_or("-"), start_url]);
+        let theirs =
+            botocore.cache(&["role-key", account, role, session.unwrap_or("-"), start_url]);
         let ours = role_credentials_key(account, role, session, start_url);
         assert_eq!(
             theirs,
@@ -506,7 +451,7 @@ fn botocore_serves_role_credentials_we_cached() {
         let key = role_credentials_key(ACCOUNT, ROLE, session_name, start_url);
         cache.store(&key, &credentials).unwrap();
         // botocore gets them from the cache (it has no client to fetch with) and finds them fresh.
-        let served = botocore.run(&[
+        let served = botocore.cache(&[
             "read-role",
             cache.dir().to_str().unwrap(),
             ACCOUNT,

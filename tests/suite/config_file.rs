@@ -3,12 +3,13 @@
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use ssoenv::config::{
     AwsConfig, ConfigError, EndpointOverrides, Section, SectionKind, SsoProfile, SsoSession,
     SyntaxProblem, Value, default_path_from,
 };
+
+use crate::support::botocore::Botocore;
 
 fn parse(text: &str) -> AwsConfig {
     AwsConfig::parse(Path::new("/home/ann/.aws/config"), text).expect("the config parses")
@@ -747,38 +748,17 @@ fn dump_sections<'c>(
         .collect()
 }
 
-/// Runs botocore on `paths`; `None` (with a note) when python3 or botocore is missing.
-fn botocore_dump(paths: &[PathBuf]) -> Option<Vec<serde_json::Value>> {
-    let output = Command::new("python3")
-        .arg("-c")
-        .arg(BOTOCORE_DUMP)
-        .args(paths)
-        .env("PYTHONUTF8", "1")
-        .output();
-    let output = match output {
-        Ok(output) if output.status.success() => output,
-        Ok(output) => {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            if stderr.contains("No module named 'botocore'") {
-                assert!(
-                    std::env::var_os("SSOENV_REQUIRE_BOTOCORE").is_none(),
-                    "botocore is required (SSOENV_REQUIRE_BOTOCORE is set)"
-                );
-                eprintln!("skipping the botocore comparison: botocore is not installed");
-                return None;
-            }
-            panic!("the botocore script failed: {stderr}");
-        }
-        Err(error) => {
-            assert!(
-                std::env::var_os("SSOENV_REQUIRE_BOTOCORE").is_none(),
-                "python3 is required (SSOENV_REQUIRE_BOTOCORE is set): {error}"
-            );
-            eprintln!("skipping the botocore comparison: cannot run python3 ({error})");
-            return None;
-        }
-    };
-    Some(serde_json::from_slice(&output.stdout).expect("the script prints JSON"))
+/// What botocore reads from each of `paths`.
+fn botocore_dump(botocore: &Botocore, paths: &[PathBuf]) -> Vec<serde_json::Value> {
+    let dumped = botocore.json(
+        botocore
+            .python()
+            .arg("-c")
+            .arg(BOTOCORE_DUMP)
+            .args(paths)
+            .env("PYTHONUTF8", "1"),
+    );
+    serde_json::from_value(dumped).expect("the script prints a list")
 }
 
 /// Files written to show botocore's rules; each is read by both parsers.
@@ -894,6 +874,9 @@ fn random_files(count: usize) -> Vec<String> {
 
 #[test]
 fn botocore_reads_the_same_sections_and_keys() {
+    let Some(botocore) = Botocore::available("botocore_reads_the_same_sections_and_keys") else {
+        return;
+    };
     let dir = tempfile::tempdir().expect("temp dir");
     let texts: Vec<String> = HAND_WRITTEN
         .iter()
@@ -909,9 +892,7 @@ fn botocore_reads_the_same_sections_and_keys() {
             path
         })
         .collect();
-    let Some(expected) = botocore_dump(&paths) else {
-        return;
-    };
+    let expected = botocore_dump(&botocore, &paths);
     assert_eq!(expected.len(), paths.len());
     let mut parsed = 0;
     for ((path, text), botocore) in paths.iter().zip(&texts).zip(&expected) {

@@ -6,6 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 use std::time::Duration;
 
+use crate::support::botocore::Botocore;
 use crate::support::home::*;
 use crate::support::setup::*;
 use crate::support::terminal::{Attach, Terminal};
@@ -119,9 +120,11 @@ fn the_wizard_sets_up_the_walkthrough_profiles_and_keeps_everything_else() {
         .args(["my-dev-profile", "--shell", "sh", "--no-login"]));
     assert!(export.status.success(), "{}", export.stderr);
 
-    if python_has("botocore") {
+    if let Some(botocore) =
+        Botocore::available("the_wizard_sets_up_the_walkthrough_profiles_and_keeps_everything_else")
+    {
         assert_eq!(
-            botocore_config(&home),
+            botocore.config(&home),
             json!({
                 "profiles": {
                     "default": {"region": "eu-west-1", "output": "table"},
@@ -276,8 +279,10 @@ fn flags_alone_write_a_profile_without_network_or_sign_in() {
          https://acme.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = \
          sso:account:access\n"
     );
-    if python_has("botocore") {
-        let config = botocore_config(&home);
+    if let Some(botocore) =
+        Botocore::available("flags_alone_write_a_profile_without_network_or_sign_in")
+    {
+        let config = botocore.config(&home);
         assert_eq!(
             config["profiles"]["Acme Dev Admin"]["sso_session"],
             "Acme Dev"

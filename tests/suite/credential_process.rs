@@ -3,6 +3,7 @@
 
 use std::process::Command;
 
+use crate::support::botocore::Botocore;
 use crate::support::chains::*;
 use crate::support::home::*;
 use chrono::{DateTime, Utc};
@@ -51,56 +52,45 @@ fn prints_the_credential_process_document() {
 
 #[test]
 fn botocore_gets_the_credentials_through_its_credential_process_provider() {
-    if !botocore_available() {
+    let Some(botocore) = Botocore::available(
+        "botocore_gets_the_credentials_through_its_credential_process_provider",
+    ) else {
         return;
-    }
+    };
     let emulator = start_emulator();
     let home = process_home(PROFILE);
     home.seed_token(&emulator, 3600);
-    let botocore = python_json(
-        "credential_process.py",
-        &home,
-        &emulator.url(),
-        "via-process",
-    );
-    assert_eq!(botocore["method"], "custom-process", "{botocore}");
+    let resolved = botocore.credential_process(&home, &emulator.url(), "via-process");
+    assert_eq!(resolved["method"], "custom-process", "{resolved}");
     assert_eq!(
-        emulator.credentials_owner(botocore["access_key"].as_str().unwrap()),
+        emulator.credentials_owner(resolved["access_key"].as_str().unwrap()),
         Some((ACCOUNT.to_string(), ROLE.to_string()))
     );
     assert_eq!(
-        botocore["refresh_needed"], false,
+        resolved["refresh_needed"], false,
         "the credentials last long enough for botocore not to ask again at once"
     );
-    assert!(botocore["expiry_time"].is_string(), "{botocore}");
+    assert!(resolved["expiry_time"].is_string(), "{resolved}");
 
     // The second tool run reuses the cache: no new role credentials.
-    python_json(
-        "credential_process.py",
-        &home,
-        &emulator.url(),
-        "via-process",
-    );
+    botocore.credential_process(&home, &emulator.url(), "via-process");
     assert_eq!(emulator.request_count("GetRoleCredentials"), 1);
 }
 
 #[test]
 fn botocore_gets_a_role_chain_through_credential_process() {
-    if !botocore_available() {
+    let Some(botocore) =
+        Botocore::available("botocore_gets_a_role_chain_through_credential_process")
+    else {
         return;
-    }
+    };
     let emulator = start_emulator();
     let home = process_home("admin");
     home.seed_token(&emulator, 3600);
-    let botocore = python_json(
-        "credential_process.py",
-        &home,
-        &emulator.url(),
-        "via-process",
-    );
-    assert_eq!(botocore["method"], "custom-process", "{botocore}");
+    let resolved = botocore.credential_process(&home, &emulator.url(), "via-process");
+    assert_eq!(resolved["method"], "custom-process", "{resolved}");
     let owner = emulator
-        .assumed_role_owner(botocore["access_key"].as_str().unwrap())
+        .assumed_role_owner(resolved["access_key"].as_str().unwrap())
         .expect("assumed-role credentials");
     assert_eq!(owner.role_arn, ADMIN_ARN);
 }
@@ -152,21 +142,18 @@ fn even_with_a_terminal_it_never_signs_in() {
 
 #[test]
 fn botocore_shows_the_sign_in_command_when_there_is_no_session() {
-    if !botocore_available() {
+    let Some(botocore) =
+        Botocore::available("botocore_shows_the_sign_in_command_when_there_is_no_session")
+    else {
         return;
-    }
+    };
     let emulator = start_emulator();
     let home = process_home(PROFILE);
-    let botocore = python_json(
-        "credential_process.py",
-        &home,
-        &emulator.url(),
-        "via-process",
-    );
-    let error = botocore["error"].as_str().expect("botocore raised");
+    let resolved = botocore.credential_process(&home, &emulator.url(), "via-process");
+    let error = resolved["error"].as_str().expect("botocore raised");
     assert_eq!(
-        botocore["error_type"], "CredentialRetrievalError",
-        "{botocore}"
+        resolved["error_type"], "CredentialRetrievalError",
+        "{resolved}"
     );
     assert!(error.contains("ssoenv login my-dev-profile"), "{error}");
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::botocore::Botocore;
 use crate::support::home::*;
 use crate::support::shells::RealShell;
 use crate::support::terminal::{Attach, Terminal};
@@ -104,9 +105,9 @@ fn pkce_sign_in_writes_the_clis_files_and_reuses_the_registration() {
 
 #[test]
 fn botocore_uses_the_token_of_an_ssoenv_sign_in() {
-    if !botocore_available() {
+    let Some(botocore) = Botocore::available("botocore_uses_the_token_of_an_ssoenv_sign_in") else {
         return;
-    }
+    };
     let emulator = start_emulator();
     let home = TestHome::new();
     assert!(
@@ -120,18 +121,7 @@ fn botocore_uses_the_token_of_an_ssoenv_sign_in() {
         .success()
     );
     emulator.reset_counts();
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/python/botocore_credentials.py"
-    );
-    let out = run(Command::new("python3")
-        .args([script, PROFILE])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap())
-        .env("HOME", home.path())
-        .env("AWS_ENDPOINT_URL", emulator.url()));
-    assert!(out.status.success(), "{}", out.stderr);
-    let creds: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let creds = botocore.credentials(&home, &emulator.url(), PROFILE);
     assert_eq!(
         emulator.credentials_owner(creds["access_key"].as_str().unwrap()),
         Some((ACCOUNT.to_string(), ROLE.to_string()))

@@ -2,6 +2,7 @@
 //! converges, the user's own profiles are never touched, and 1,000 accounts are listed completely
 //! with each account's roles asked for exactly once.
 
+use crate::support::botocore::Botocore;
 use crate::support::home::*;
 use crate::support::setup::*;
 use sso_emulator::{Account, Failure};
@@ -119,8 +120,8 @@ fn populate_adds_what_is_missing_and_converges() {
         "the user's profile for the vanished account stays"
     );
 
-    if python_has("botocore") {
-        let profiles = &botocore_config(&home)["profiles"];
+    if let Some(botocore) = Botocore::available("populate_adds_what_is_missing_and_converges") {
+        let profiles = &botocore.config(&home)["profiles"];
         assert_eq!(
             profiles["DeveloperAccount.ReadOnly"]["sso_role_name"],
             "ReadOnly"

@@ -2,6 +2,7 @@
 //! their credentials from `AssumeRole`, signed with the credentials of their source (the
 //! emulator checks the signing key is one it issued), cached in the AWS CLI's assume-role cache.
 
+use crate::support::botocore::Botocore;
 use crate::support::chains::*;
 use crate::support::home::*;
 use crate::support::shells::RealShell;
@@ -233,15 +234,17 @@ fn source_credentials_sts_refuses_are_fetched_again() {
 
 #[test]
 fn the_aws_cli_and_ssoenv_share_assumed_role_credentials() {
-    if !botocore_available() {
+    let Some(botocore) =
+        Botocore::available("the_aws_cli_and_ssoenv_share_assumed_role_credentials")
+    else {
         return;
-    }
+    };
     // ssoenv first: botocore with the CLI's caches finds the role and calls nothing.
     let emulator = start_emulator();
     let home = chain_home();
     home.seed_token(&emulator, 3600);
     let env = export(&home, &emulator, "admin");
-    let cli = python_json("botocore_credentials.py", &home, &emulator.url(), "admin");
+    let cli = botocore.credentials(&home, &emulator.url(), "admin");
     assert_eq!(cli["method"], "assume-role");
     assert_eq!(cli["access_key"], env["AWS_ACCESS_KEY_ID"].as_str());
     assert_eq!(cli["secret_key"], env["AWS_SECRET_ACCESS_KEY"].as_str());
@@ -251,7 +254,7 @@ fn the_aws_cli_and_ssoenv_share_assumed_role_credentials() {
     let emulator = start_emulator();
     let home = chain_home();
     home.seed_token(&emulator, 3600);
-    let cli = python_json("botocore_credentials.py", &home, &emulator.url(), "admin");
+    let cli = botocore.credentials(&home, &emulator.url(), "admin");
     assert_eq!(emulator.request_count("AssumeRole"), 2);
     let cli_file: serde_json::Value =
         serde_json::from_slice(&std::fs::read(admin_cache_path(&home)).unwrap()).unwrap();

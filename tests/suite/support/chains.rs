@@ -4,9 +4,8 @@
 #![allow(dead_code)] // each test file uses a different part of this
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use super::home::{CONFIG, TestHome, run, sha1_hex};
+use super::home::{CONFIG, TestHome, sha1_hex};
 
 pub const DEPLOY_ARN: &str = "arn:aws:iam::210987654321:role/Deploy";
 pub const ADMIN_ARN: &str = "arn:aws:iam::210987654321:role/Admin";
@@ -50,26 +49,4 @@ pub fn admin_cache_path(home: &TestHome) -> PathBuf {
             r#"{{"DurationSeconds": 1200, "ExternalId": "acme-42", "RoleArn": "{ADMIN_ARN}", "RoleSessionName": "alice"}}"#
         ),
     )
-}
-
-/// Runs `tests/python/<script> PROFILE` with only PATH, HOME, AWS_ENDPOINT_URL and a default
-/// region set (botocore, unlike ssoenv, refuses to call STS for a profile without a region), and
-/// returns its JSON line.
-pub fn python_json(
-    script: &str,
-    home: &TestHome,
-    emulator_url: &str,
-    profile: &str,
-) -> serde_json::Value {
-    let path = format!("{}/tests/python/{script}", env!("CARGO_MANIFEST_DIR"));
-    let out = run(Command::new("python3")
-        .args([path.as_str(), profile])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("AWS_ENDPOINT_URL", emulator_url)
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("PYTHONDONTWRITEBYTECODE", "1"));
-    assert!(out.status.success(), "{script} failed: {}", out.stderr);
-    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
 }

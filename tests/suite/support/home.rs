@@ -174,20 +174,3 @@ pub fn run(command: &mut Command) -> Run {
         stderr: String::from_utf8(stderr).expect("stderr is UTF-8"),
     }
 }
-
-/// Whether python3 with botocore is here. CI requires it (`.ci/run` installs it and sets
-/// `SSOENV_REQUIRE_BOTOCORE`); a developer without it gets a skip notice.
-pub fn botocore_available() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import botocore"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var_os("SSOENV_REQUIRE_BOTOCORE").is_none(),
-            "python3 with botocore is required (SSOENV_REQUIRE_BOTOCORE is set)"
-        );
-        eprintln!("skipped: python3 with botocore is not installed");
-    }
-    ok
-}

@@ -1,5 +1,6 @@
 //! What the test modules share.
 
+pub mod botocore;
 pub mod cache_files;
 pub mod chains;
 pub mod home;
