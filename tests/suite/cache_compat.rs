@@ -28,6 +28,7 @@ use ssoenv::cache::{
 };
 
 use crate::support::botocore::Botocore;
+use crate::support::home::{ACCOUNT, ROLE, SESSION, START_URL};
 use crate::support::test_name;
 
 // ---------------------------------------------------------------------------------------------
@@ -42,12 +43,9 @@ fn fixture(name: &str) -> Vec<u8> {
     fs::read(fixtures_dir().join(name)).unwrap()
 }
 
-// Values of the fixtures' `config` (profile my-dev-profile, sso-session my-sso).
-const START_URL: &str = "https://my-sso-portal.awsapps.com/start";
-const SESSION: &str = "my-sso";
+// The fixtures' `config` is the walk-through's (profile my-dev-profile, sso-session my-sso): the
+// constants of `support::home`, and this region.
 const SSO_REGION: &str = "us-east-1";
-const ACCOUNT: &str = "123456789011";
-const ROLE: &str = "FullAccess";
 
 fn ts(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

@@ -10,6 +10,7 @@ use ssoenv::config::{
 };
 
 use crate::support::botocore::Botocore;
+use crate::support::home::TestHome;
 
 fn parse(text: &str) -> AwsConfig {
     AwsConfig::parse(Path::new("/home/ann/.aws/config"), text).expect("the config parses")
@@ -82,9 +83,7 @@ fn the_fixture_written_with_the_real_cli_resolves() {
 
 #[test]
 fn the_default_location_is_read() {
-    let home = tempfile::tempdir().expect("temp dir");
-    std::fs::create_dir(home.path().join(".aws")).expect("mkdir");
-    std::fs::write(home.path().join(".aws/config"), WALKTHROUGH).expect("write");
+    let home = TestHome::with_config(WALKTHROUGH);
     let path = default_path_from(None, Some(home.path())).expect("a path");
     let config = AwsConfig::load(&path).expect("loads");
     assert_eq!(

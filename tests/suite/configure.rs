@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use crate::support::botocore::Botocore;
 use crate::support::home::*;
-use crate::support::setup::*;
 use crate::support::terminal::{Attach, Terminal};
 use serde_json::json;
 
@@ -112,7 +111,7 @@ fn the_wizard_sets_up_the_walkthrough_profiles_and_keeps_everything_else() {
         third.stdout
     );
 
-    assert_eq!(read_config(&home), fixture("configure/expected.config"));
+    assert_eq!(home.read_config(), fixture("configure/expected.config"));
     assert_eq!(mode(&config_path), mode_before, "the file keeps its mode");
 
     let export = run(home
@@ -165,7 +164,7 @@ fn escape_in_a_menu_cancels_without_writing() {
     let url = emulator.url();
     let home = TestHome::new();
     home.seed_token(&emulator, 3600);
-    let before = read_config(&home);
+    let before = home.read_config();
     let mut wizard = on_terminal(
         home.ssoenv(&url)
             .args(["configure", "--sso-session", SESSION]),
@@ -175,7 +174,7 @@ fn escape_in_a_menu_cancels_without_writing() {
     wizard.expect("cancelled; nothing was written");
     let cancelled = wizard.finish();
     assert_eq!(cancelled.code, Some(1), "{}", cancelled.screen);
-    assert_eq!(read_config(&home), before);
+    assert_eq!(home.read_config(), before);
 }
 
 #[test]
@@ -200,7 +199,7 @@ fn ctrl_c_in_a_menu_gives_the_cursor_back() {
         "the cursor is shown again: {:?}",
         &interrupted.raw[hidden..]
     );
-    assert_eq!(read_config(&home), CONFIG);
+    assert_eq!(home.read_config(), CONFIG);
 }
 
 #[test]
@@ -239,7 +238,7 @@ fn without_a_terminal_a_missing_answer_names_its_flag() {
         "the choices are listed: {}",
         out.stderr
     );
-    assert_eq!(read_config(&home), CONFIG);
+    assert_eq!(home.read_config(), CONFIG);
 }
 
 #[test]
@@ -273,7 +272,7 @@ fn flags_alone_write_a_profile_without_network_or_sign_in() {
     let path = home.path().join(".aws/config");
     assert_eq!(mode(&path), 0o600, "a new config file is private");
     assert_eq!(
-        read_config(&home),
+        home.read_config(),
         "[profile 'Acme Dev Admin']\nsso_session = Acme Dev\nsso_account_id = 123456789011\n\
          sso_role_name = FullAccess\n\n[sso-session 'Acme Dev']\nsso_start_url = \
          https://acme.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = \
@@ -313,7 +312,7 @@ fn values_with_line_breaks_are_refused_and_nothing_is_written() {
     ]));
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stderr.contains("line break"), "{}", out.stderr);
-    assert_eq!(read_config(&home), CONFIG);
+    assert_eq!(home.read_config(), CONFIG);
 
     let out = run(home.ssoenv(&emulator.url()).args([
         "configure",
@@ -328,7 +327,7 @@ fn values_with_line_breaks_are_refused_and_nothing_is_written() {
     ]));
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stderr.contains("line break"), "{}", out.stderr);
-    assert_eq!(read_config(&home), CONFIG);
+    assert_eq!(home.read_config(), CONFIG);
 }
 
 #[test]
@@ -366,7 +365,7 @@ fn an_account_or_role_given_as_a_flag_is_checked_when_the_rest_is_listed() {
         "{}",
         out.stderr
     );
-    assert_eq!(read_config(&home), CONFIG);
+    assert_eq!(home.read_config(), CONFIG);
 }
 
 #[test]
@@ -389,7 +388,7 @@ fn a_legacy_profile_is_moved_onto_the_session() {
     let legacy_before = "[profile legacy]\nsso_start_url = https://legacy.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\n";
     let legacy_after = "[profile legacy]\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\nsso_session = my-sso\n";
     assert_eq!(
-        read_config(&home),
+        home.read_config(),
         CONFIG.replace(legacy_before, legacy_after)
     );
     let export = run(home

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::cache_files::{snapshot, temp_files};
 use crate::support::home::*;
-use sso_emulator::{Emulator, EmulatorConfig};
+use sso_emulator::Emulator;
 use ssoenv::cache::{ClientRegistration, RoleCredentials, SsoToken};
 
 /// Latency added to every emulated request, so that a run lasts long enough for kills to land
@@ -194,13 +194,11 @@ fn prepare(scenario: Scenario, home: &TestHome, emulator: &Emulator) {
 }
 
 fn crash_trials(scenario: Scenario) {
-    let emulator = Emulator::start(EmulatorConfig {
-        latency: LATENCY,
-        device_auto_approve_after_polls: Some(0),
-        device_interval: 1,
-        ..EmulatorConfig::default()
-    })
-    .unwrap();
+    let emulator = start_emulator_with(|c| {
+        c.latency = LATENCY;
+        c.device_auto_approve_after_polls = Some(0);
+        c.device_interval = 1;
+    });
     let seed = seed();
     let mut random = Random(seed);
     eprintln!(

@@ -4,7 +4,6 @@
 use std::process::Command;
 
 use crate::support::botocore::Botocore;
-use crate::support::chains::*;
 use crate::support::home::*;
 use chrono::{DateTime, Utc};
 

@@ -6,7 +6,6 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::support::chains::*;
 use crate::support::home::*;
 use crate::support::shells::Environment;
 
@@ -229,7 +228,7 @@ fn the_command_must_follow_a_double_dash() {
 #[test]
 fn a_role_chain_runs_the_command_with_the_roles_credentials() {
     let emulator = start_emulator();
-    let home = chain_home();
+    let home = TestHome::with_chains();
     home.seed_token(&emulator, 3600);
     let out = home
         .ssoenv(&emulator.url())

@@ -16,7 +16,7 @@ use crate::support::cache_files::{
     GoDownProxy, json_only, run_parallel, secrets_in, snapshot, temp_files,
 };
 use crate::support::home::*;
-use sso_emulator::{Emulator, EmulatorConfig, Failure};
+use sso_emulator::{Emulator, Failure};
 use ssoenv::cache::RoleCredentials;
 use ssoenv::sso::{Endpoints, SsoClient, SsoError};
 
@@ -272,20 +272,20 @@ struct Observed {
     problems: Vec<String>,
 }
 
-fn emulator_config(call: Call) -> EmulatorConfig {
-    let mut config = EmulatorConfig::default();
-    if matches!(
-        call,
-        Call::RegisterClient | Call::StartDeviceAuthorization | Call::CreateTokenDevice
-    ) {
-        config.device_auto_approve_after_polls = Some(0);
-        config.device_interval = 1;
-    }
-    config
+fn emulator_for(call: Call) -> Emulator {
+    start_emulator_with(|config| {
+        if matches!(
+            call,
+            Call::RegisterClient | Call::StartDeviceAuthorization | Call::CreateTokenDevice
+        ) {
+            config.device_auto_approve_after_polls = Some(0);
+            config.device_interval = 1;
+        }
+    })
 }
 
 fn run_cell(call: Call, fault: Fault) -> Observed {
-    let emulator = Emulator::start(emulator_config(call)).expect("emulator starts");
+    let emulator = emulator_for(call);
     let home = TestHome::new();
     // Every cell but the refresh ones starts signed in for hours, with cached credentials for
     // the other profile (which must survive), so that "untouched" means something.
@@ -412,9 +412,7 @@ fn seed_credentials(home: &TestHome, account: &str, role: &str) {
         expiration: chrono::Utc::now() + chrono::Duration::hours(1),
         account_id: Some(account.to_string()),
     };
-    let path = home.role_cache_path(account, role);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, credentials.to_cli_cache_json()).unwrap();
+    home.write_role_credentials(account, role, &credentials);
 }
 
 /// The library call for the listing operations (no command sends them yet).
@@ -575,7 +573,7 @@ fn print_table(observed: &[Observed]) {
 /// registers a new client and succeeds.
 #[test]
 fn a_rejected_client_registration_is_replaced_by_the_next_sign_in() {
-    let emulator = Emulator::start(emulator_config(Call::StartDeviceAuthorization)).unwrap();
+    let emulator = emulator_for(Call::StartDeviceAuthorization);
     let home = TestHome::new();
     let login = |home: &TestHome| {
         run(home.ssoenv(&emulator.url()).args([

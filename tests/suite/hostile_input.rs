@@ -20,9 +20,7 @@ fn seed_credentials(home: &TestHome, account: &str, role: &str) -> RoleCredentia
         expiration: chrono::Utc::now() + chrono::Duration::hours(1),
         account_id: Some(account.to_string()),
     };
-    let path = home.role_cache_path(account, role);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, credentials.to_cli_cache_json()).unwrap();
+    home.write_role_credentials(account, role, &credentials);
     credentials
 }
 

@@ -4,7 +4,6 @@
 
 use crate::support::botocore::Botocore;
 use crate::support::home::*;
-use crate::support::setup::*;
 use sso_emulator::{Account, Failure};
 
 /// What populate appends to the walk-through config: the two roles the user has no profile for
@@ -51,13 +50,13 @@ fn populate_adds_what_is_missing_and_converges() {
         dry.stderr
     );
     assert!(dry.stderr.contains("Nothing was written"), "{}", dry.stderr);
-    assert_eq!(read_config(&home), CONFIG, "--dry-run writes nothing");
+    assert_eq!(home.read_config(), CONFIG, "--dry-run writes nothing");
 
     emulator.reset_counts();
     let first = populate(&[]);
     assert!(first.status.success(), "{}", first.stderr);
     assert_eq!(first.stdout, dry.stdout, "the dry run showed exactly this");
-    assert_eq!(read_config(&home), format!("{CONFIG}{POPULATED}"));
+    assert_eq!(home.read_config(), format!("{CONFIG}{POPULATED}"));
     assert_eq!(emulator.request_count("ListAccounts"), 1);
     assert_eq!(
         emulator.request_count("ListAccountRoles"),
@@ -69,7 +68,7 @@ fn populate_adds_what_is_missing_and_converges() {
     assert!(again.status.success(), "{}", again.stderr);
     assert_eq!(again.stdout, "", "nothing to change");
     assert!(again.stderr.contains("2 unchanged"), "{}", again.stderr);
-    assert_eq!(read_config(&home), format!("{CONFIG}{POPULATED}"));
+    assert_eq!(home.read_config(), format!("{CONFIG}{POPULATED}"));
 
     let region = populate(&["--region", "eu-west-1"]);
     assert!(region.status.success(), "{}", region.stderr);
@@ -82,7 +81,7 @@ fn populate_adds_what_is_missing_and_converges() {
         "ssoenv_populated = true",
         "ssoenv_populated = true\nregion = eu-west-1",
     );
-    assert_eq!(read_config(&home), format!("{CONFIG}{with_region}"));
+    assert_eq!(home.read_config(), format!("{CONFIG}{with_region}"));
 
     // The production account goes away: without --prune its profile stays, and a note says so.
     emulator.update_config(|config| {
@@ -101,7 +100,7 @@ fn populate_adds_what_is_missing_and_converges() {
         "{}",
         kept.stderr
     );
-    assert_eq!(read_config(&home), format!("{CONFIG}{with_region}"));
+    assert_eq!(home.read_config(), format!("{CONFIG}{with_region}"));
 
     let pruned = populate(&["--prune"]);
     assert!(pruned.status.success(), "{}", pruned.stderr);
@@ -114,9 +113,9 @@ fn populate_adds_what_is_missing_and_converges() {
         .next()
         .unwrap()
         .to_string();
-    assert_eq!(read_config(&home), format!("{CONFIG}{developer_only}"));
+    assert_eq!(home.read_config(), format!("{CONFIG}{developer_only}"));
     assert!(
-        read_config(&home).contains("[profile prod-readonly]"),
+        home.read_config().contains("[profile prod-readonly]"),
         "the user's profile for the vanished account stays"
     );
 
@@ -148,7 +147,7 @@ fn a_name_the_user_already_uses_is_not_taken_over() {
         "{}",
         out.stderr
     );
-    let text = read_config(&home);
+    let text = home.read_config();
     assert!(
         text.starts_with(&config),
         "everything that was there stays as it was:\n{text}"
@@ -224,7 +223,7 @@ fn a_thousand_accounts_are_all_listed_each_asked_once() {
         1000,
         "each account once"
     );
-    let text = read_config(&home);
+    let text = home.read_config();
     assert_eq!(text.matches("ssoenv_populated = true").count(), 2000);
     assert!(text.contains(
         "[profile Account1000.FullAccess]\nsso_session = my-sso\nsso_account_id = 100000001000\n"
@@ -270,7 +269,7 @@ fn without_a_sign_in_populate_says_how_to_sign_in() {
         out.stderr
     );
     assert_eq!(out.stdout, "");
-    assert_eq!(read_config(&home), CONFIG);
+    assert_eq!(home.read_config(), CONFIG);
 
     let unknown = run(home
         .ssoenv(&emulator.url())

@@ -3,7 +3,6 @@
 //! emulator checks the signing key is one it issued), cached in the AWS CLI's assume-role cache.
 
 use crate::support::botocore::Botocore;
-use crate::support::chains::*;
 use crate::support::home::*;
 use crate::support::shells::RealShell;
 use chrono::{DateTime, Utc};
@@ -31,7 +30,7 @@ fn expiration(env: &std::collections::BTreeMap<String, String>) -> DateTime<Utc>
 #[test]
 fn one_hop_is_assumed_with_the_sso_profiles_credentials() {
     let emulator = start_emulator();
-    let home = chain_home();
+    let home = TestHome::with_chains();
     home.seed_token(&emulator, 3600);
 
     let env = export(&home, &emulator, "deploy");
@@ -66,7 +65,7 @@ fn one_hop_is_assumed_with_the_sso_profiles_credentials() {
 
     // Cached the way the AWS CLI caches it.
     let cached: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(deploy_cache_path(&home)).expect("cache file"))
+        serde_json::from_slice(&std::fs::read(home.deploy_cache_path()).expect("cache file"))
             .unwrap();
     assert_eq!(cached["Credentials"]["AccessKeyId"], key.as_str());
     assert_eq!(cached["Credentials"]["AccountId"], CHAIN_ACCOUNT);
@@ -74,7 +73,7 @@ fn one_hop_is_assumed_with_the_sso_profiles_credentials() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(deploy_cache_path(&home))
+        let mode = std::fs::metadata(home.deploy_cache_path())
             .unwrap()
             .permissions()
             .mode();
@@ -85,7 +84,7 @@ fn one_hop_is_assumed_with_the_sso_profiles_credentials() {
 #[test]
 fn two_hops_chain_through_the_first_role_with_every_argument() {
     let emulator = start_emulator();
-    let home = chain_home();
+    let home = TestHome::with_chains();
     home.seed_token(&emulator, 3600);
     let before = Utc::now();
 
@@ -115,14 +114,14 @@ fn two_hops_chain_through_the_first_role_with_every_argument() {
         !env.contains_key("AWS_REGION"),
         "admin names no region of its own"
     );
-    assert!(admin_cache_path(&home).exists(), "the last hop is cached");
-    assert!(deploy_cache_path(&home).exists(), "every hop is cached");
+    assert!(home.admin_cache_path().exists(), "the last hop is cached");
+    assert!(home.deploy_cache_path().exists(), "every hop is cached");
 }
 
 #[test]
 fn the_second_run_is_served_from_the_cache() {
     let emulator = start_emulator();
-    let home = chain_home();
+    let home = TestHome::with_chains();
     home.seed_token(&emulator, 3600);
 
     let first = export(&home, &emulator, "admin");
@@ -141,7 +140,7 @@ fn the_second_run_is_served_from_the_cache() {
 #[test]
 fn shells_asking_at_once_assume_each_role_once() {
     let emulator = start_emulator();
-    let home = chain_home();
+    let home = TestHome::with_chains();
     home.seed_token(&emulator, 3600);
     let children: Vec<_> = (0..8)
         .map(|_| {
@@ -172,7 +171,7 @@ fn shells_asking_at_once_assume_each_role_once() {
 #[test]
 fn a_hop_with_less_than_min_valid_left_is_assumed_again() {
     let emulator = start_emulator();
-    let home = chain_home();
+    let home = TestHome::with_chains();
     home.seed_token(&emulator, 3600);
     let first = export(&home, &emulator, "deploy");
 
@@ -203,7 +202,7 @@ fn a_hop_with_less_than_min_valid_left_is_assumed_again() {
 #[test]
 fn source_credentials_sts_refuses_are_fetched_again() {
     let emulator = start_emulator();
-    let home = chain_home();
+    let home = TestHome::with_chains();
     home.seed_token(&emulator, 3600);
     // Credentials the cache says are valid for hours, but which STS never issued.
     let expires = (Utc::now() + chrono::Duration::hours(5)).format("%Y-%m-%dT%H:%M:%SZ");
@@ -241,7 +240,7 @@ fn the_aws_cli_and_ssoenv_share_assumed_role_credentials() {
     };
     // ssoenv first: botocore with the CLI's caches finds the role and calls nothing.
     let emulator = start_emulator();
-    let home = chain_home();
+    let home = TestHome::with_chains();
     home.seed_token(&emulator, 3600);
     let env = export(&home, &emulator, "admin");
     let cli = botocore.credentials(&home, &emulator.url(), "admin");
@@ -252,12 +251,12 @@ fn the_aws_cli_and_ssoenv_share_assumed_role_credentials() {
 
     // botocore first: ssoenv serves what the CLI cached, and the files look the same.
     let emulator = start_emulator();
-    let home = chain_home();
+    let home = TestHome::with_chains();
     home.seed_token(&emulator, 3600);
     let cli = botocore.credentials(&home, &emulator.url(), "admin");
     assert_eq!(emulator.request_count("AssumeRole"), 2);
     let cli_file: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(admin_cache_path(&home)).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(home.admin_cache_path()).unwrap()).unwrap();
     let env = export(&home, &emulator, "admin");
     assert_eq!(
         env["AWS_ACCESS_KEY_ID"],
@@ -276,10 +275,10 @@ fn the_aws_cli_and_ssoenv_share_assumed_role_credentials() {
     let keys = |value: &serde_json::Value| -> Vec<String> {
         value.as_object().unwrap().keys().cloned().collect()
     };
-    std::fs::remove_file(admin_cache_path(&home)).unwrap();
+    std::fs::remove_file(home.admin_cache_path()).unwrap();
     export(&home, &emulator, "admin");
     let ours: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(admin_cache_path(&home)).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(home.admin_cache_path()).unwrap()).unwrap();
     assert_eq!(keys(&ours["Credentials"]), keys(&cli_file["Credentials"]));
     assert_eq!(
         keys(&ours["AssumedRoleUser"]),
@@ -293,7 +292,7 @@ fn the_aws_cli_and_ssoenv_share_assumed_role_credentials() {
 #[test]
 fn a_chain_whose_sso_profile_is_not_signed_in_says_which_profile_to_sign_in() {
     let emulator = start_emulator();
-    let home = chain_home();
+    let home = TestHome::with_chains();
     let out = run(home
         .ssoenv(&emulator.url())
         .args(["export", "admin", "--shell", "sh"]));
@@ -470,7 +469,7 @@ external_id = the-right-one
 #[test]
 fn logout_of_a_chained_profile_signs_out_of_its_sso_session() {
     let emulator = start_emulator();
-    let home = chain_home();
+    let home = TestHome::with_chains();
     home.seed_token(&emulator, 3600);
     export(&home, &emulator, "admin");
     let out = run(home.ssoenv(&emulator.url()).args(["logout", "admin"]));

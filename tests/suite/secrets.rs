@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::support::cache_files::{secrets_in, snapshot};
 use crate::support::home::*;
-use sso_emulator::{Emulator, EmulatorConfig};
+use sso_emulator::Emulator;
 
 /// Every command line on the machine, read repeatedly while `command` runs.
 fn command_lines_during(command: &mut Command) -> (Run, BTreeSet<String>) {
@@ -64,13 +64,11 @@ fn assert_no_secret(secrets: &BTreeSet<String>, text: &str, what: &str) {
 
 /// Slow enough that every run is seen in the process table many times.
 fn slow_emulator() -> Emulator {
-    Emulator::start(EmulatorConfig {
-        latency: Duration::from_millis(150),
-        device_auto_approve_after_polls: Some(0),
-        device_interval: 1,
-        ..EmulatorConfig::default()
+    start_emulator_with(|c| {
+        c.latency = Duration::from_millis(150);
+        c.device_auto_approve_after_polls = Some(0);
+        c.device_interval = 1;
     })
-    .unwrap()
 }
 
 /// Sign-in (PKCE, with a browser process whose command line is read too; and device code),

@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use crate::support::cache_files::snapshot;
 use crate::support::home::*;
-use sso_emulator::{Emulator, EmulatorConfig};
 use ssoenv::cache::{RoleCredentials, SsoToken};
 
 /// A fresh token leaves the 15-minute refresh window after this long: one refresh is due every
@@ -36,12 +35,10 @@ fn setting(name: &str, default: usize) -> usize {
 fn many_processes_many_rounds_one_refresh_per_expiry() {
     let rounds = setting("SSOENV_SOAK_ROUNDS", 12);
     let processes = setting("SSOENV_SOAK_PROCESSES", 24);
-    let emulator = Emulator::start(EmulatorConfig {
-        token_lifetime: Duration::from_secs(15 * 60) + TOKEN_SLACK,
-        credential_lifetime: CREDENTIAL_LIFETIME,
-        ..EmulatorConfig::default()
-    })
-    .unwrap();
+    let emulator = start_emulator_with(|c| {
+        c.token_lifetime = Duration::from_secs(15 * 60) + TOKEN_SLACK;
+        c.credential_lifetime = CREDENTIAL_LIFETIME;
+    });
     let home = TestHome::new();
     // Inside the refresh window from the start.
     home.seed_token(&emulator, 10 * 60);

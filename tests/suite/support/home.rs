@@ -1,11 +1,13 @@
-//! What the integration tests share: a throwaway home directory with an AWS config, the emulator,
-//! and a way to run the real `ssoenv` binary in a clean environment.
+//! The fixture of the tests: a throwaway home directory with an AWS config (the AWS walk-through's
+//! profiles, a few broken ones, and role chains where a test wants them), its cache files, the
+//! emulator, and a way to run the real `ssoenv` binary in a clean environment.
 #![allow(dead_code)] // each test file uses a different part of this
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sso_emulator::{Emulator, EmulatorConfig, MintedSession};
+use ssoenv::cache::RoleCredentials;
 
 pub const SESSION: &str = "my-sso";
 pub const START_URL: &str = "https://my-sso-portal.awsapps.com/start";
@@ -49,6 +51,26 @@ sso_start_url = https://my-sso-portal.awsapps.com/start
 sso_registration_scopes = sso:account:access
 ";
 
+pub const DEPLOY_ARN: &str = "arn:aws:iam::210987654321:role/Deploy";
+pub const ADMIN_ARN: &str = "arn:aws:iam::210987654321:role/Admin";
+pub const CHAIN_ACCOUNT: &str = "210987654321";
+
+/// Two chains on top of the common profiles: `deploy` (one hop from `my-dev-profile`) and
+/// `admin` (two hops, with every AssumeRole argument set).
+pub const CHAINS: &str = "
+[profile deploy]
+role_arn = arn:aws:iam::210987654321:role/Deploy
+source_profile = my-dev-profile
+region = eu-central-1
+
+[profile admin]
+role_arn = arn:aws:iam::210987654321:role/Admin
+source_profile = deploy
+role_session_name = alice
+external_id = acme-42
+duration_seconds = 1200
+";
+
 /// A home directory of its own for one test: `~/.aws/config` and the two cache directories.
 pub struct TestHome {
     dir: tempfile::TempDir,
@@ -57,6 +79,11 @@ pub struct TestHome {
 impl TestHome {
     pub fn new() -> TestHome {
         Self::with_config(CONFIG)
+    }
+
+    /// [`CONFIG`] and the role chains of [`CHAINS`].
+    pub fn with_chains() -> TestHome {
+        Self::with_config(&format!("{CONFIG}{CHAINS}"))
     }
 
     pub fn with_config(config: &str) -> TestHome {
@@ -91,6 +118,32 @@ impl TestHome {
         self.cli_cache().join(format!("{}.json", sha1_hex(&key)))
     }
 
+    /// `~/.aws/cli/cache/<key>.json` of an assumed role, the key computed the way botocore does
+    /// (`json.dumps(args, sort_keys=True)`), written out here by hand.
+    fn assumed_role_cache_path(&self, json_args: &str) -> PathBuf {
+        self.cli_cache()
+            .join(format!("{}.json", sha1_hex(json_args)))
+    }
+
+    /// The assumed-role cache file of the `deploy` profile of [`CHAINS`].
+    pub fn deploy_cache_path(&self) -> PathBuf {
+        self.assumed_role_cache_path(&format!(r#"{{"RoleArn": "{DEPLOY_ARN}"}}"#))
+    }
+
+    /// The assumed-role cache file of the `admin` profile of [`CHAINS`].
+    pub fn admin_cache_path(&self) -> PathBuf {
+        self.assumed_role_cache_path(&format!(
+            r#"{{"DurationSeconds": 1200, "ExternalId": "acme-42", "RoleArn": "{ADMIN_ARN}", "RoleSessionName": "alice"}}"#
+        ))
+    }
+
+    /// Caches `credentials` for `account`/`role` as the AWS CLI would have.
+    pub fn write_role_credentials(&self, account: &str, role: &str, credentials: &RoleCredentials) {
+        let path = self.role_cache_path(account, role);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, credentials.to_cli_cache_json()).unwrap();
+    }
+
     /// Signs in "behind ssoenv's back": asks the emulator for a session and writes the token the
     /// way the AWS CLI does, expiring in `lifetime_seconds` (may be negative).
     pub fn seed_token(&self, emulator: &Emulator, lifetime_seconds: i64) -> MintedSession {
@@ -117,6 +170,11 @@ impl TestHome {
         );
         std::fs::create_dir_all(self.sso_cache()).unwrap();
         std::fs::write(self.token_path(), text).unwrap();
+    }
+
+    /// The config file as it is now.
+    pub fn read_config(&self) -> String {
+        std::fs::read_to_string(self.path().join(".aws/config")).expect("config file")
     }
 
     pub fn read_token_json(&self) -> serde_json::Value {
@@ -148,6 +206,14 @@ pub fn start_emulator_with(configure: impl FnOnce(&mut EmulatorConfig)) -> Emula
     let mut config = EmulatorConfig::default();
     configure(&mut config);
     Emulator::start(config).expect("emulator starts")
+}
+
+/// `tests/fixtures/<name>`.
+pub fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 pub fn sha1_hex(text: &str) -> String {

@@ -2,10 +2,8 @@
 
 pub mod botocore;
 pub mod cache_files;
-pub mod chains;
 pub mod home;
 pub mod hook_shell;
-pub mod setup;
 pub mod shells;
 pub mod terminal;
 
