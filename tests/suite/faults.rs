@@ -10,11 +10,12 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::support::cache_files::{
-    GoDownProxy, json_only, run_parallel, secrets_in, snapshot, temp_files,
-};
+use crate::support::cache_files::{json_only, secrets_in, snapshot, temp_files};
+use crate::support::go_down_proxy::GoDownProxy;
 use crate::support::home::*;
 use sso_emulator::{Emulator, Failure};
 use ssoenv::cache::RoleCredentials;
@@ -413,6 +414,33 @@ fn seed_credentials(home: &TestHome, account: &str, role: &str) {
         account_id: Some(account.to_string()),
     };
     home.write_role_credentials(account, role, &credentials);
+}
+
+/// Runs `jobs` on at most `parallel` threads at a time and returns their results in order.
+pub fn run_parallel<T: Send + 'static>(
+    parallel: usize,
+    jobs: Vec<Box<dyn FnOnce() -> T + Send>>,
+) -> Vec<T> {
+    let queue = Arc::new(Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>()));
+    let results = Arc::new(Mutex::new(BTreeMap::new()));
+    let workers: Vec<_> = (0..parallel)
+        .map(|_| {
+            let (queue, results) = (queue.clone(), results.clone());
+            thread::spawn(move || {
+                loop {
+                    let next = queue.lock().unwrap().pop();
+                    let Some((index, job)) = next else { break };
+                    let result = job();
+                    results.lock().unwrap().insert(index, result);
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().expect("a job panicked");
+    }
+    let results = std::mem::take(&mut *results.lock().unwrap());
+    results.into_values().collect()
 }
 
 /// The library call for the listing operations (no command sends them yet).

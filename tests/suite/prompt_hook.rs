@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::support::home::*;
 use crate::support::hook_shell::*;
+use crate::support::shells::optional_program;
 
 /// Credentials that live 20 s with a 15 s margin are due 5 s after each refresh.
 const SHORT_LIFETIME: Duration = Duration::from_secs(20);
@@ -130,12 +131,7 @@ fn xonsh_keeps_credentials_valid_across_prompts() {
 
 #[test]
 fn nushell_keeps_credentials_valid_across_prompts() {
-    if crate::support::shells::optional_program(
-        "nu",
-        "nushell_keeps_credentials_valid_across_prompts",
-    )
-    .is_none()
-    {
+    if optional_program("nu", "nushell_keeps_credentials_valid_across_prompts").is_none() {
         return;
     }
     credentials_stay_valid_across_prompts(HookShell::Nushell);

@@ -5,12 +5,182 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use crate::support::shells::{Environment, RealShell, Scenario, require_program, tricky_values};
+use crate::support::shells::{
+    Environment, RealShell, abbreviate, evaluate, optional_program, require_program,
+};
 use proptest::prelude::*;
 use ssoenv::shell::{EnvChange, RenderError, Shell, quote, render, render_dotenv};
 
 // ---------------------------------------------------------------------------------------------
 // Real shells: tricky values, unsets, and no command injection.
+
+/// A set of changes and what the environment must look like after them.
+pub struct Scenario {
+    pub changes: Vec<EnvChange>,
+    pub expected: Vec<(String, String)>,
+    pub preset: Vec<(&'static str, &'static str)>,
+    pub gone: Vec<&'static str>,
+}
+
+impl Scenario {
+    /// Sets each value in its own variable, overrides and unsets preset variables, and unsets one
+    /// that never existed.
+    pub fn new(values: &[String]) -> Scenario {
+        let mut changes: Vec<EnvChange> = values
+            .iter()
+            .enumerate()
+            .map(|(i, value)| EnvChange::set(format!("SSOENV_T_{i:03}"), value.clone()))
+            .collect();
+        let mut expected: Vec<(String, String)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, value)| (format!("SSOENV_T_{i:03}"), value.clone()))
+            .collect();
+        changes.extend([
+            EnvChange::set("SSOENV_T_OVERRIDDEN", "new 'value'"),
+            EnvChange::unset("SSOENV_T_PRESET"),
+            EnvChange::unset("SSOENV_T_ABSENT"),
+            EnvChange::set("SSOENV_T_SET_THEN_UNSET", "short-lived"),
+            EnvChange::unset("SSOENV_T_SET_THEN_UNSET"),
+            EnvChange::unset("SSOENV_T_UNSET_THEN_SET"),
+            EnvChange::set("SSOENV_T_UNSET_THEN_SET", "back"),
+        ]);
+        expected.push(("SSOENV_T_OVERRIDDEN".into(), "new 'value'".into()));
+        expected.push(("SSOENV_T_UNSET_THEN_SET".into(), "back".into()));
+        Scenario {
+            changes,
+            expected,
+            preset: vec![
+                ("SSOENV_T_PRESET", "was set before"),
+                ("SSOENV_T_OVERRIDDEN", "old value"),
+                ("SSOENV_T_UNSET_THEN_SET", "old value"),
+            ],
+            gone: vec!["SSOENV_T_PRESET", "SSOENV_T_SET_THEN_UNSET"],
+        }
+    }
+
+    /// Renders for `shell`, evaluates in it, and checks every variable byte for byte.
+    pub fn check(&self, shell: RealShell, program: &Path) {
+        let code = render(shell.syntax(), &self.changes)
+            .unwrap_or_else(|error| panic!("{shell:?}: cannot render: {error}"));
+        let outcome = evaluate(shell, program, &code, &self.preset);
+        for (name, value) in &self.expected {
+            let got = outcome.get(name);
+            assert!(
+                got == Some(value.as_bytes()),
+                "{shell:?}: {name} should be {value:?} but is {:?}\n--- code:\n{}",
+                got.map(String::from_utf8_lossy),
+                abbreviate(&code)
+            );
+        }
+        for name in &self.gone {
+            assert!(
+                outcome.get(name).is_none(),
+                "{shell:?}: {name} should be unset\n--- code:\n{}",
+                abbreviate(&code)
+            );
+        }
+    }
+}
+
+/// Values that have broken shell quoting somewhere. Those containing `MARKER` try to run a
+/// command that would create the file `marker`.
+pub fn tricky_values(marker: &Path) -> Vec<String> {
+    let marker = marker.to_str().expect("temporary paths are UTF-8");
+    let mut values: Vec<String> = [
+        "",
+        " ",
+        "plain",
+        "two words",
+        "  leading and trailing spaces  ",
+        "'",
+        "''",
+        "it's",
+        "'\\''",
+        "\\",
+        "\\\\",
+        "trailing backslash\\",
+        "back\\slash",
+        "\\'",
+        "\\n is not a newline",
+        "\"",
+        "say \"hi\"",
+        "\"\"\"",
+        "`",
+        "$",
+        "$$",
+        "$HOME",
+        "${HOME}",
+        "$env.HOME",
+        "$E:HOME",
+        "%PATH%",
+        "100%",
+        "!",
+        "!!",
+        "wow!",
+        "!$",
+        "a\nb",
+        "\n",
+        "ends with newline\n",
+        "\n\nblank lines\n\n",
+        "crlf\r\nline",
+        "carriage\rreturn",
+        "tab\there",
+        "\t",
+        "é",
+        "’",
+        "‘‚‛’",
+        "it’s",
+        "’’",
+        "“double”„",
+        "😀 emoji",
+        "\u{85}next line",
+        "\u{2028}line separator\u{2029}",
+        "\u{feff}bom",
+        "\u{f600}\u{f6ff}",
+        "\u{fdd0}\u{fffe}",
+        "# not a comment",
+        "a;b&c|d<e>f",
+        "(parens) {braces} [brackets]",
+        "*?[a-z]",
+        "~",
+        "~root",
+        "-n",
+        "-e -x --",
+        "^caret^",
+        "=leading equals",
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY+/==",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+
+    let controls: String = (1u8..0x20).chain([0x7f]).map(char::from).collect();
+    values.push(controls);
+    values.push(format!("session/token+{}==", "Ab9/".repeat(1200)));
+    for attack in [
+        "$(touch MARKER)",
+        "`touch MARKER`",
+        "; touch MARKER",
+        "'; touch MARKER; '",
+        "\"; touch MARKER; \"",
+        "\\'; touch MARKER #",
+        "'\\''; touch MARKER; '\\''",
+        "\n touch MARKER \n",
+        "(touch MARKER)",
+        "$(New-Item MARKER)",
+        "@(touch MARKER)",
+        "@$(touch MARKER)",
+        "!`touch MARKER`",
+        "%COMSPEC% /c type nul > MARKER",
+        "\"&& touch MARKER &&\"",
+        "$'\\n'; touch MARKER",
+    ] {
+        values.push(attack.replace("MARKER", marker));
+    }
+    values
+}
 
 fn check_tricky_values(shell: RealShell, test: &str) {
     let Some(program) = shell.locate(test) else {
@@ -167,7 +337,7 @@ fn check_quoted_arguments(shell: RealShell, test: &str) {
     }
     code.push('\n');
     let args_path = args_file.to_str().expect("UTF-8");
-    crate::support::shells::evaluate(shell, &program, &code, &[("SSOENV_TEST_ARGS", args_path)]);
+    evaluate(shell, &program, &code, &[("SSOENV_TEST_ARGS", args_path)]);
     let written = std::fs::read(&args_file)
         .unwrap_or_else(|error| panic!("{shell:?}: the helper did not run: {error}"));
     let got: Vec<&[u8]> = written.split(|&b| b == 0).collect();
@@ -327,7 +497,7 @@ fn powershell_effects(code: &str) -> Vec<(String, Option<String>)> {
         !root.has_error(),
         "PowerShell grammar reports an error:\n{}\n--- code:\n{}",
         root.to_sexp(),
-        crate::support::shells::abbreviate(code)
+        abbreviate(code)
     );
     let mut effects = Vec::new();
     let mut stack = vec![root];
@@ -473,7 +643,7 @@ fn assert_clean(what: &str, output: &std::process::Output, code: &str) {
         output.status,
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr),
-        crate::support::shells::abbreviate(code)
+        abbreviate(code)
     );
 }
 
@@ -511,9 +681,7 @@ fn syntax_checkers_accept_the_output() {
     for (shell, program, args, required) in checks {
         let path = if required {
             require_program(program)
-        } else if let Some(path) =
-            crate::support::shells::optional_program(program, "syntax_checkers_accept_the_output")
-        {
+        } else if let Some(path) = optional_program(program, "syntax_checkers_accept_the_output") {
             path
         } else {
             continue;
@@ -603,10 +771,8 @@ fn nul_bytes_are_refused_everywhere() {
 
 #[test]
 fn python_dotenv_reads_the_exact_values_back() {
-    let Some(python) = crate::support::shells::optional_program(
-        "python3",
-        "python_dotenv_reads_the_exact_values_back",
-    ) else {
+    let Some(python) = optional_program("python3", "python_dotenv_reads_the_exact_values_back")
+    else {
         return;
     };
     let probe = Command::new(&python)

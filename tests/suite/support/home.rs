@@ -1,7 +1,6 @@
 //! The fixture of the tests: a throwaway home directory with an AWS config (the AWS walk-through's
 //! profiles, a few broken ones, and role chains where a test wants them), its cache files, the
 //! emulator, and a way to run the real `ssoenv` binary in a clean environment.
-#![allow(dead_code)] // each test file uses a different part of this
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

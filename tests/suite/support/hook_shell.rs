@@ -1,10 +1,8 @@
 //! Interactive shells on a pseudo-terminal, for the prompt hook tests: the shell reads the rc
 //! file a test writes, and runs ssoenv through a wrapper that records every run.
 
-#![allow(dead_code)] // each test file uses a different part of this
-
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -40,13 +38,6 @@ impl HookShell {
     /// due) rather than asking the binary at every prompt.
     pub fn has_clock(self) -> bool {
         !matches!(self, HookShell::Fish | HookShell::Elvish)
-    }
-
-    pub fn program(self) -> &'static str {
-        match self {
-            HookShell::Nushell => "nu",
-            other => other.name(),
-        }
     }
 
     /// A command line printing `Q<n>=<answer>` where `answer` is `words` evaluated by the shell
@@ -420,8 +411,4 @@ pub fn epoch_now() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs()
-}
-
-pub fn path_str(path: &Path) -> &str {
-    path.to_str().expect("test paths are UTF-8")
 }
