@@ -1,10 +1,9 @@
 //! `ssoenv process PROFILE`, the credential_process of other profiles: its JSON as botocore's own
 //! credential_process provider reads it, and its refusal to sign in where nobody can see it.
 
-use std::process::Command;
-
 use crate::support::botocore::Botocore;
 use crate::support::home::*;
+use crate::support::terminal::{Attach, Terminal};
 use chrono::{DateTime, Utc};
 
 /// A profile `via-process` whose credential_process is ssoenv, for `profile`.
@@ -115,25 +114,22 @@ fn without_a_session_it_fails_at_once_with_the_command_to_run() {
 
 #[test]
 fn even_with_a_terminal_it_never_signs_in() {
-    // `script` gives ssoenv a pseudo-terminal on stdin, stdout and stderr: where `export` would
-    // sign in, `process` must still fail at once.
+    // A terminal on stdin, stdout and stderr: where `export` would sign in, `process` must
+    // still fail at once.
     let emulator = start_emulator();
     let home = TestHome::new();
-    let ssoenv = env!("CARGO_BIN_EXE_ssoenv");
-    let out = run(Command::new("timeout")
-        .args(["60", "script", "-qefc"])
-        .arg(format!("{ssoenv} process {PROFILE}"))
-        .arg("/dev/null")
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("AWS_ENDPOINT_URL", emulator.url())
-        .env("BROWSER", "false"));
-    assert_eq!(out.status.code(), Some(3), "{}{}", out.stdout, out.stderr);
+    let out = Terminal::spawn(
+        home.ssoenv(&emulator.url())
+            .args(["process", PROFILE])
+            .env("BROWSER", "false"),
+        Attach::Interactive,
+    )
+    .finish();
+    assert_eq!(out.code, Some(3), "{}", out.raw);
     assert!(
-        out.stdout.contains("ssoenv login my-dev-profile"),
+        out.raw.contains("ssoenv login my-dev-profile"),
         "{}",
-        out.stdout
+        out.raw
     );
     assert_eq!(emulator.request_count("RegisterClient"), 0);
     assert_eq!(emulator.request_count("StartDeviceAuthorization"), 0);
