@@ -430,7 +430,7 @@ fn configure_runs_at_the_same_time_each_keep_their_profile() {
                 String::from_utf8_lossy(&out.stderr)
             );
         }
-        let config = read_config(&home);
+        let config = home.read_config();
         let lost: Vec<String> = (0..=round)
             .flat_map(|r| (0..8).map(move |n| format!("[profile p{r}-{n}]")))
             .filter(|header| !config.contains(header.as_str()))
