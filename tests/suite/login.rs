@@ -694,15 +694,16 @@ fn a_waiting_process_takes_over_when_the_signer_dies() {
 fn commands_that_never_sign_in_do_not_wait_behind_another_terminals_sign_in() {
     let emulator = start_emulator();
     let home = TestHome::new();
-    let (mut signer, terminal) = spawn_with_terminal_stderr(
+    let mut signer = Terminal::spawn(
         home.ssoenv(&emulator.url())
             .args([PROFILE, "--shell", "bash"])
             .env("BROWSER", "true") // the user never approves
             .env("SSOENV_SIGN_IN_TIMEOUT", "60s"),
+        Attach::Stderr,
     );
     let deadline = Instant::now() + Duration::from_secs(10);
     while emulator.request_count("RegisterClient") == 0 {
-        assert!(Instant::now() < deadline, "{}", terminal.text());
+        assert!(Instant::now() < deadline, "{}", signer.screen());
         std::thread::sleep(Duration::from_millis(20));
     }
     for args in [&["process", PROFILE][..], &[PROFILE, "--no-login"][..]] {
@@ -718,8 +719,7 @@ fn commands_that_never_sign_in_do_not_wait_behind_another_terminals_sign_in() {
             "{args:?} waited {waited:?}"
         );
     }
-    signer.kill().unwrap();
-    signer.wait().unwrap();
+    signer.kill();
 }
 
 /// A token in its refresh window is still usable for minutes: while another terminal signs in

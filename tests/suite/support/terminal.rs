@@ -236,7 +236,7 @@ impl Terminal {
 
     /// Ends the program now, and for an interactive one everything it started (its process
     /// group).
-    fn kill(&mut self) {
+    pub fn kill(&mut self) {
         if self.attach == Attach::Interactive {
             let group = nix::unistd::Pid::from_raw(self.child.id() as i32);
             let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
