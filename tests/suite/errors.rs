@@ -275,3 +275,47 @@ fn a_rejected_access_token_is_refreshed_before_any_sign_in() {
         "the cached one is used"
     );
 }
+
+#[test]
+fn huge_durations_are_usage_errors_not_panics() {
+    let home = TestHome::new();
+    let url = "http://127.0.0.1:9"; // never reached
+    for args in [
+        &["init", "bash", "--refresh-before", "213503982334601d"][..],
+        &["hook", "bash", "--refresh-before", "18446744073709551615s"][..],
+        &[PROFILE, "--min-valid", "99999999999999999999s"][..],
+    ] {
+        let out = run(home.ssoenv(url).args(args));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("out of range: durations go from 0s to 366d"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty());
+    }
+    // From the environment: a warning naming the variable, and the default (the sign-in then
+    // fails, as nothing listens at the endpoint).
+    let out = run(home
+        .ssoenv(url)
+        .args(["login", PROFILE, "--use-device-code"])
+        .env("SSOENV_SIGN_IN_TIMEOUT", "18446744073709551615s"));
+    assert_ne!(out.status.code(), Some(101), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("SSOENV_SIGN_IN_TIMEOUT") && out.stderr.contains("out of range"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_bare_number_is_refused_with_the_units_to_write() {
+    let home = TestHome::new();
+    let out = run(home
+        .ssoenv("http://127.0.0.1:9")
+        .args([PROFILE, "--min-valid", "15"]));
+    assert_eq!(out.status.code(), Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("write 15m or 15s"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+}

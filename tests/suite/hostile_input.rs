@@ -300,3 +300,92 @@ proptest! {
         let _ = outcome_of(parse_pasted_address(&text), "state");
     }
 }
+
+/// Runs `command`, killing it if it has not ended within 10 s: `None` then.
+fn run_within_10s(command: &mut std::process::Command) -> Option<std::process::Output> {
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Some(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn a_fifo_at_a_cache_path_is_not_waited_on() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 3600);
+    let role = home.role_cache_path(ACCOUNT, ROLE);
+    std::fs::create_dir_all(role.parent().unwrap()).unwrap();
+    let mkfifo = |path: &Path| {
+        let status = std::process::Command::new("mkfifo").arg(path).status();
+        assert!(status.unwrap().success(), "mkfifo {}", path.display());
+    };
+    // A FIFO instead of the role credentials: "not cached"; they are fetched and replace it.
+    mkfifo(&role);
+    let out = run_within_10s(
+        home.ssoenv(&emulator.url())
+            .args([PROFILE, "--shell", "sh"]),
+    )
+    .expect("ssoenv hung on a FIFO in the role credential cache");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::metadata(&role).unwrap().is_file());
+
+    // A FIFO instead of the token: "not signed in".
+    std::fs::remove_file(home.token_path()).unwrap();
+    mkfifo(&home.token_path());
+    std::fs::remove_file(&role).unwrap();
+    let out = run_within_10s(home.ssoenv(&emulator.url()).args([PROFILE, "--no-login"]))
+        .expect("ssoenv hung on a FIFO in the token cache");
+    assert_eq!(out.status.code(), Some(3));
+    let status = run_within_10s(home.ssoenv(&emulator.url()).args(["status", PROFILE]))
+        .expect("status hung on a FIFO");
+    assert_eq!(status.status.code(), Some(3));
+}
+
+#[test]
+fn every_directory_up_to_dot_aws_is_checked_for_other_writers_and_owners() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 8 * 3600);
+    let aws = home.path().join(".aws");
+    std::fs::set_permissions(&aws, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = run(home
+        .ssoenv(&emulator.url())
+        .args([PROFILE, "--no-login", "--shell", "sh"]));
+    assert!(out.status.success(), "{}", out.stderr);
+    let about_aws = format!("cache directory {} can be written", aws.display());
+    assert_eq!(out.stderr.matches(&about_aws).count(), 1, "{}", out.stderr);
+    std::fs::set_permissions(&aws, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    // A directory another user owns: only root can make one here.
+    if unsafe { libc::geteuid() } == 0 {
+        let sso = aws.join("sso");
+        std::os::unix::fs::chown(&sso, Some(65534), None).unwrap();
+        let out = run(home.ssoenv(&emulator.url()).args([
+            PROFILE,
+            "--no-login",
+            "--shell",
+            "sh",
+            "--min-valid",
+            "2h",
+        ]));
+        assert!(out.status.success(), "{}", out.stderr);
+        let about_sso = format!("cache directory {} belongs to another user", sso.display());
+        assert!(out.stderr.contains(&about_sso), "{}", out.stderr);
+    }
+}
