@@ -25,7 +25,3 @@ pub mod role_chain;
 pub mod role_credentials;
 pub mod shell;
 pub mod token_source;
-
-/// Completion's path before it moved under `cli`, which the completion tests still name.
-#[doc(hidden)]
-pub use cli::completion as completions;
