@@ -131,7 +131,10 @@ impl<'a> CredentialsPipeline<'a> {
             crate::debug::register_secret(&credentials.secret_access_key);
             crate::debug::register_secret(&credentials.session_token);
         }
-        let fresh = cached.filter(|c| c.remaining(self.now) > as_chrono(min_valid));
+        // Credentials no environment can carry (another tool cached them) are never served.
+        let fresh = cached.filter(|c| {
+            c.remaining(self.now) > as_chrono(min_valid) && c.check_carriable().is_ok()
+        });
         if crate::debug::enabled() && fresh.is_none() {
             match self.roles.load(key)? {
                 None => crate::debug!("role credentials: cache miss (no usable file)"),

@@ -66,7 +66,7 @@ impl SsoClient {
         let credentials = output
             .role_credentials()
             .ok_or_else(|| bad("roleCredentials"))?;
-        Ok(RoleCredentials {
+        let credentials = RoleCredentials {
             access_key_id: credentials
                 .access_key_id()
                 .ok_or_else(|| bad("accessKeyId"))?
@@ -83,7 +83,15 @@ impl SsoClient {
                 .filter(|t| t.timestamp() > 0)
                 .ok_or_else(|| bad("valid expiration"))?,
             account_id: Some(account_id.to_string()),
-        })
+        };
+        credentials
+            .check_carriable()
+            .map_err(|detail| TransportError::BadResponse {
+                operation: "GetRoleCredentials",
+                endpoint: self.portal_endpoint.clone(),
+                detail,
+            })?;
+        Ok(credentials)
     }
 
     /// `ListAccounts`, every page; a throttled call fails once the SDK's retries are spent.

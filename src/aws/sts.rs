@@ -92,7 +92,7 @@ impl StsClient {
                 Ok(value.to_string())
             }
         };
-        Ok(AssumedRole {
+        let assumed = AssumedRole {
             credentials: RoleCredentials {
                 access_key_id: nonempty(credentials.access_key_id(), "AccessKeyId")?,
                 secret_access_key: nonempty(credentials.secret_access_key(), "SecretAccessKey")?,
@@ -104,6 +104,15 @@ impl StsClient {
             },
             assumed_role_id: user.assumed_role_id().to_string(),
             arn: user.arn().to_string(),
-        })
+        };
+        assumed
+            .credentials
+            .check_carriable()
+            .map_err(|detail| TransportError::BadResponse {
+                operation: "AssumeRole",
+                endpoint: self.endpoint.clone(),
+                detail,
+            })?;
+        Ok(assumed)
     }
 }

@@ -192,10 +192,9 @@ impl<'a> RoleChainPipeline<'a> {
     }
 
     fn fresh(&self, key: &str, min_valid: Duration) -> Result<Option<RoleCredentials>, ChainError> {
-        let fresh = self
-            .cache
-            .load(key)?
-            .filter(|c| c.remaining(self.now) > as_chrono(min_valid));
+        let fresh = self.cache.load(key)?.filter(|c| {
+            c.remaining(self.now) > as_chrono(min_valid) && c.check_carriable().is_ok()
+        });
         if let Some(credentials) = &fresh {
             register_secrets(credentials);
         }
