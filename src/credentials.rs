@@ -8,7 +8,7 @@
 use std::cell::OnceCell;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use time::OffsetDateTime;
 
 use crate::cache::{
     self, CacheDirs, CacheError, RoleCredentialCache, RoleCredentials, SsoToken, TokenCache,
@@ -112,7 +112,7 @@ pub struct CredentialsPipeline<'a> {
     tokens: TokenCache,
     roles: RoleCredentialCache,
     sign_in: &'a dyn SignIn,
-    now: DateTime<Utc>,
+    now: OffsetDateTime,
     client: OnceCell<SsoClient>,
 }
 
@@ -129,7 +129,7 @@ impl<'a> CredentialsPipeline<'a> {
             tokens: TokenCache::new(dirs.sso.clone()),
             roles: RoleCredentialCache::new(dirs.cli.clone()),
             sign_in,
-            now: Utc::now(),
+            now: OffsetDateTime::now_utc(),
             client: OnceCell::new(),
         }
     }
@@ -195,7 +195,7 @@ impl<'a> CredentialsPipeline<'a> {
         self.roles.store(&key, &credentials)?;
         crate::debug!(
             "role credentials: fetched and cached, valid for {}",
-            describe_remaining(credentials.remaining(Utc::now()))
+            describe_remaining(credentials.remaining(OffsetDateTime::now_utc()))
         );
         Ok(credentials)
     }
@@ -210,7 +210,7 @@ impl<'a> CredentialsPipeline<'a> {
             crate::debug::register_secret(&credentials.secret_access_key);
             crate::debug::register_secret(&credentials.session_token);
         }
-        let fresh = cached.filter(|c| c.remaining(self.now) > as_chrono(min_valid));
+        let fresh = cached.filter(|c| c.remaining(self.now) > min_valid);
         if crate::debug::enabled() && fresh.is_none() {
             match self.roles.load(key)? {
                 None => crate::debug!("role credentials: cache miss (no usable file)"),
@@ -290,8 +290,8 @@ impl<'a> CredentialsPipeline<'a> {
                 crate::debug!(
                     "SSO token: refreshed and cached, {} left",
                     crate::duration::format_duration(
-                        (refreshed.expires_at - Utc::now())
-                            .to_std()
+                        (refreshed.expires_at - OffsetDateTime::now_utc())
+                            .try_into()
                             .unwrap_or_default()
                     )
                 );
@@ -343,7 +343,7 @@ impl<'a> CredentialsPipeline<'a> {
         let grant = self
             .client()?
             .refresh_token(client_id, client_secret, refresh_token)?;
-        let refreshed = refreshed_token(token, grant, Utc::now());
+        let refreshed = refreshed_token(token, grant, OffsetDateTime::now_utc());
         register_token_secrets(&refreshed);
         Ok(refreshed)
     }
@@ -365,7 +365,7 @@ impl<'a> CredentialsPipeline<'a> {
     }
 
     fn remaining(&self, token: &SsoToken) -> Duration {
-        (token.expires_at - self.now).to_std().unwrap_or_default()
+        (token.expires_at - self.now).try_into().unwrap_or_default()
     }
 }
 
@@ -381,12 +381,12 @@ fn register_token_secrets(token: &SsoToken) {
 }
 
 /// `42m10s`, or `expired 3m ago`, for the trace.
-fn describe_remaining(remaining: chrono::Duration) -> String {
-    match remaining.to_std() {
+fn describe_remaining(remaining: time::Duration) -> String {
+    match Duration::try_from(remaining) {
         Ok(left) => crate::duration::format_duration(left),
         Err(_) => format!(
             "none (expired {} ago)",
-            crate::duration::format_duration((-remaining).to_std().unwrap_or_default())
+            crate::duration::format_duration(remaining.unsigned_abs())
         ),
     }
 }
@@ -399,9 +399,9 @@ pub fn ensure_lifetime(
     credentials: &RoleCredentials,
     required: Duration,
 ) -> Result<(), CredentialsError> {
-    let available = credentials
-        .remaining(Utc::now())
-        .to_std()
+    let available: Duration = credentials
+        .remaining(OffsetDateTime::now_utc())
+        .try_into()
         .unwrap_or_default();
     if available >= required {
         return Ok(());
@@ -438,17 +438,13 @@ pub fn role_keys_of_session(config: &AwsConfig, session: &SsoSession) -> Vec<Str
 
 /// The token after a refresh: new access token and expiry; the old refresh token is kept when the
 /// service sent none (botocore drops it, which forces a sign-in later).
-pub fn refreshed_token(old: &SsoToken, grant: TokenGrant, issued_at: DateTime<Utc>) -> SsoToken {
+pub fn refreshed_token(old: &SsoToken, grant: TokenGrant, issued_at: OffsetDateTime) -> SsoToken {
     SsoToken {
         access_token: grant.access_token,
-        expires_at: issued_at + as_chrono(grant.expires_in),
+        expires_at: issued_at + grant.expires_in,
         refresh_token: grant.refresh_token.or_else(|| old.refresh_token.clone()),
         ..old.clone()
     }
-}
-
-fn as_chrono(duration: Duration) -> chrono::Duration {
-    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
 }
 
 #[cfg(test)]
@@ -460,17 +456,17 @@ mod tests {
             start_url: "https://example.awsapps.com/start".into(),
             region: "us-east-1".into(),
             access_token: "old".into(),
-            expires_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            expires_at: OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap(),
             client_id: Some("cid".into()),
             client_secret: Some("cs".into()),
-            registration_expires_at: DateTime::from_timestamp(1_800_000_000, 0),
+            registration_expires_at: OffsetDateTime::from_unix_timestamp(1_800_000_000).ok(),
             refresh_token: refresh.map(str::to_string),
         }
     }
 
     #[test]
     fn a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
-        let issued = DateTime::from_timestamp(1_700_000_500, 0).unwrap();
+        let issued = OffsetDateTime::from_unix_timestamp(1_700_000_500).unwrap();
         let grant = TokenGrant {
             access_token: "new".into(),
             expires_in: Duration::from_secs(3600),
@@ -479,7 +475,7 @@ mod tests {
         let refreshed = refreshed_token(&token(Some("rt-1")), grant, issued);
         assert_eq!(refreshed.access_token, "new");
         assert_eq!(refreshed.refresh_token.as_deref(), Some("rt-1"));
-        assert_eq!(refreshed.expires_at.timestamp(), 1_700_004_100);
+        assert_eq!(refreshed.expires_at.unix_timestamp(), 1_700_004_100);
         assert_eq!(refreshed.client_id.as_deref(), Some("cid"));
     }
 
@@ -490,7 +486,7 @@ mod tests {
             expires_in: Duration::from_secs(60),
             refresh_token: Some("rt-2".into()),
         };
-        let refreshed = refreshed_token(&token(Some("rt-1")), grant, Utc::now());
+        let refreshed = refreshed_token(&token(Some("rt-1")), grant, OffsetDateTime::now_utc());
         assert_eq!(refreshed.refresh_token.as_deref(), Some("rt-2"));
     }
 }

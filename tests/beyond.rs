@@ -38,7 +38,7 @@ fn the_lifetime_guard_fetches_fresh_credentials_for_a_long_job() {
     );
     let env = eval_in_shell("bash", &guarded.stdout, &[]);
     let expires: i64 = env["SSOENV_EXPIRES_AT"].parse().unwrap();
-    assert!(expires - chrono::Utc::now().timestamp() > 30 * 60);
+    assert!(expires - time::OffsetDateTime::now_utc().unix_timestamp() > 30 * 60);
 }
 
 /// When even fresh credentials cannot cover the job, say so before it starts.
@@ -71,7 +71,8 @@ fn prompt(env: &[(&str, &str)], args: &[&str]) -> Run {
 
 #[test]
 fn the_prompt_segment_shows_profile_and_time_left() {
-    let in_42_minutes = (chrono::Utc::now().timestamp() + 42 * 60 + 30).to_string();
+    let in_42_minutes =
+        (time::OffsetDateTime::now_utc().unix_timestamp() + 42 * 60 + 30).to_string();
     let out = prompt(
         &[
             ("SSOENV_PROFILE", "my-dev-profile"),
@@ -89,7 +90,8 @@ fn the_prompt_segment_shows_profile_and_time_left() {
     assert_eq!(custom.stdout, "aws:prod (expired)\n");
 
     // Credentials exported by another tool: the expiry comes from AWS_CREDENTIAL_EXPIRATION.
-    let expiration = (chrono::Utc::now() + chrono::Duration::minutes(90)).to_rfc3339();
+    let in_90_minutes = time::OffsetDateTime::now_utc() + time::Duration::minutes(90);
+    let expiration = ssoenv::cache::format_cli_timestamp(in_90_minutes).replace('Z', "+00:00");
     let other = prompt(
         &[
             ("SSOENV_PROFILE", "p"),

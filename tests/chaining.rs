@@ -5,10 +5,11 @@
 mod common;
 mod support_chain;
 
-use chrono::{DateTime, Utc};
 use common::*;
 use sso_emulator::Emulator;
 use support_chain::*;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 /// `ssoenv export PROFILE --shell bash` evaluated in bash: the resulting environment.
 fn export(
@@ -23,10 +24,8 @@ fn export(
     eval_in_shell("bash", &out.stdout, &[("AWS_PROFILE", profile)])
 }
 
-fn expiration(env: &std::collections::BTreeMap<String, String>) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(&env["AWS_CREDENTIAL_EXPIRATION"])
-        .expect("RFC 3339")
-        .with_timezone(&Utc)
+fn expiration(env: &std::collections::BTreeMap<String, String>) -> OffsetDateTime {
+    OffsetDateTime::parse(&env["AWS_CREDENTIAL_EXPIRATION"], &Rfc3339).expect("RFC 3339")
 }
 
 #[test]
@@ -62,7 +61,7 @@ fn one_hop_is_assumed_with_the_sso_profiles_credentials() {
     assert!(!env.contains_key("AWS_PROFILE"));
     assert_eq!(
         env["SSOENV_EXPIRES_AT"],
-        expiration(&env).timestamp().to_string()
+        expiration(&env).unix_timestamp().to_string()
     );
 
     // Cached the way the AWS CLI caches it.
@@ -88,7 +87,7 @@ fn two_hops_chain_through_the_first_role_with_every_argument() {
     let emulator = start_emulator();
     let home = chain_home();
     home.seed_token(&emulator, 3600);
-    let before = Utc::now();
+    let before = OffsetDateTime::now_utc();
 
     let env = export(&home, &emulator, "admin");
     let admin = emulator
@@ -109,7 +108,7 @@ fn two_hops_chain_through_the_first_role_with_every_argument() {
 
     let lifetime = expiration(&env) - before;
     assert!(
-        (1190..=1260).contains(&lifetime.num_seconds()),
+        (1190..=1260).contains(&lifetime.whole_seconds()),
         "duration_seconds = 1200 gave {lifetime}"
     );
     assert!(
@@ -207,7 +206,8 @@ fn source_credentials_sts_refuses_are_fetched_again() {
     let home = chain_home();
     home.seed_token(&emulator, 3600);
     // Credentials the cache says are valid for hours, but which STS never issued.
-    let expires = (Utc::now() + chrono::Duration::hours(5)).format("%Y-%m-%dT%H:%M:%SZ");
+    let expires =
+        ssoenv::cache::format_cli_timestamp(OffsetDateTime::now_utc() + time::Duration::hours(5));
     std::fs::create_dir_all(home.cli_cache()).unwrap();
     std::fs::write(
         home.role_cache_path(ACCOUNT, ROLE),

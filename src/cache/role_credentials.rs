@@ -4,8 +4,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
+use time::{Duration, OffsetDateTime};
 
 use super::python_json::to_python_json;
 use super::timestamp::format_cli_timestamp;
@@ -20,7 +20,7 @@ pub struct RoleCredentials {
     pub access_key_id: String,
     pub secret_access_key: String,
     pub session_token: String,
-    pub expiration: DateTime<Utc>,
+    pub expiration: OffsetDateTime,
     /// Absent in files written by older CLIs.
     pub account_id: Option<String>,
 }
@@ -75,7 +75,7 @@ impl RoleCredentials {
     }
 
     /// Time left until `expiration` (negative once expired).
-    pub fn remaining(&self, now: DateTime<Utc>) -> chrono::Duration {
+    pub fn remaining(&self, now: OffsetDateTime) -> Duration {
         self.expiration - now
     }
 }
@@ -180,7 +180,7 @@ fn is_sso_provider(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use crate::cache::timestamp::utc;
 
     const REFERENCE: &str = r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": "AKID", "SecretAccessKey": "SAK", "SessionToken": "ST", "Expiration": "2025-01-02T06:40:00Z", "AccountId": "123456789012"}}"#;
 
@@ -189,11 +189,11 @@ mod tests {
         let credentials = RoleCredentials::parse_cli_cache(REFERENCE.as_bytes()).unwrap();
         assert_eq!(credentials.access_key_id, "AKID");
         assert_eq!(credentials.account_id.as_deref(), Some("123456789012"));
-        let expiration = Utc.with_ymd_and_hms(2025, 1, 2, 6, 40, 0).unwrap();
+        let expiration = utc(2025, 1, 2, 6, 40, 0);
         assert_eq!(credentials.expiration, expiration);
         assert_eq!(credentials.to_cli_cache_json(), REFERENCE);
-        let now = Utc.with_ymd_and_hms(2025, 1, 2, 6, 0, 0).unwrap();
-        assert_eq!(credentials.remaining(now), chrono::Duration::minutes(40));
+        let now = utc(2025, 1, 2, 6, 0, 0);
+        assert_eq!(credentials.remaining(now), Duration::minutes(40));
     }
 
     #[test]

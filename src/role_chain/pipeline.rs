@@ -9,7 +9,7 @@
 use std::cell::OnceCell;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use time::OffsetDateTime;
 
 use super::{ChainError, RoleChain, RoleHop, SourceFailure};
 use crate::cache::{self, AssumedRoleCache, CacheDirs, RoleCredentials};
@@ -34,7 +34,7 @@ pub struct RoleChainPipeline<'a> {
     sts_endpoint: Option<String>,
     sign_in: &'a dyn SignIn,
     cache: AssumedRoleCache,
-    now: DateTime<Utc>,
+    now: OffsetDateTime,
     sts: OnceCell<StsClient>,
 }
 
@@ -55,7 +55,7 @@ impl<'a> RoleChainPipeline<'a> {
             sts_endpoint,
             sign_in,
             cache: dirs.assumed_roles(),
-            now: Utc::now(),
+            now: OffsetDateTime::now_utc(),
             sts: OnceCell::new(),
         }
     }
@@ -97,12 +97,12 @@ impl<'a> RoleChainPipeline<'a> {
             source: Box::new(source),
         })?;
         let remaining = assumed.credentials.remaining(self.now);
-        if remaining <= as_chrono(min_valid) {
+        if remaining <= min_valid {
             eprintln!(
                 "ssoenv: warning: role {} gives credentials valid for only {} (asked for more than \
                  {}); they will be fetched again each time",
                 hop.role_arn,
-                crate::duration::format_duration(remaining.to_std().unwrap_or_default()),
+                crate::duration::format_duration(remaining.try_into().unwrap_or_default()),
                 crate::duration::format_duration(min_valid),
             );
         }
@@ -189,18 +189,14 @@ impl<'a> RoleChainPipeline<'a> {
         Ok(self
             .cache
             .load(key)?
-            .filter(|c| c.remaining(self.now) > as_chrono(min_valid)))
+            .filter(|c| c.remaining(self.now) > min_valid))
     }
 }
 
 /// The session name sent when the profile sets no `role_session_name`: names the tool and the
 /// time, as botocore's `botocore-session-<epoch>` does, so CloudTrail shows where it came from.
-fn default_session_name(now: DateTime<Utc>) -> String {
-    format!("ssoenv-{}", now.timestamp())
-}
-
-fn as_chrono(duration: Duration) -> chrono::Duration {
-    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
+fn default_session_name(now: OffsetDateTime) -> String {
+    format!("ssoenv-{}", now.unix_timestamp())
 }
 
 #[cfg(test)]
@@ -209,7 +205,8 @@ mod tests {
 
     #[test]
     fn generated_session_names_are_valid_for_sts() {
-        let name = default_session_name(DateTime::from_timestamp(1_700_000_000, 0).unwrap());
+        let name =
+            default_session_name(OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap());
         assert_eq!(name, "ssoenv-1700000000");
         assert!((2..=64).contains(&name.len()));
     }

@@ -7,7 +7,7 @@ use aws_sdk_sso::config::retry::RetryConfig;
 use aws_sdk_sso::config::timeout::TimeoutConfig;
 use aws_sdk_sso::config::{BehaviorVersion, Region};
 use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
-use chrono::{DateTime, Utc};
+use time::OffsetDateTime;
 
 use super::{Endpoints, SsoError, TransportError};
 use crate::cache::RoleCredentials;
@@ -73,7 +73,7 @@ impl std::fmt::Debug for TokenGrant {
 pub struct RegisteredClient {
     pub client_id: String,
     pub client_secret: String,
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: OffsetDateTime,
 }
 
 /// What `StartDeviceAuthorization` returned: the code the user confirms in a browser.
@@ -311,8 +311,8 @@ impl SsoClient {
                 .client_secret()
                 .ok_or_else(|| bad("clientSecret"))?
                 .to_string(),
-            expires_at: DateTime::from_timestamp(output.client_secret_expires_at(), 0)
-                .ok_or_else(|| bad("valid clientSecretExpiresAt"))?,
+            expires_at: OffsetDateTime::from_unix_timestamp(output.client_secret_expires_at())
+                .map_err(|_| bad("valid clientSecretExpiresAt"))?,
         })
     }
 
@@ -386,9 +386,12 @@ impl SsoClient {
                 .session_token()
                 .ok_or_else(|| bad("sessionToken"))?
                 .into(),
-            expiration: DateTime::from_timestamp_millis(credentials.expiration())
-                .filter(|t| t.timestamp() > 0)
-                .ok_or_else(|| bad("valid expiration"))?,
+            expiration: OffsetDateTime::from_unix_timestamp_nanos(
+                i128::from(credentials.expiration()) * 1_000_000,
+            )
+            .ok()
+            .filter(|t| t.unix_timestamp() > 0)
+            .ok_or_else(|| bad("valid expiration"))?,
             account_id: Some(account_id.to_string()),
         })
     }
