@@ -1,4 +1,7 @@
-//! Errors at the command edge: exit statuses and the error that has already been reported.
+//! Errors at the command edge: how an error is told to the user, and the one decision of the
+//! exit status it leads to.
+
+use crate::login::SignInNeeded;
 
 /// Exit statuses, documented in the README so scripts and prompt hooks can rely on them.
 pub mod exit_code {
@@ -17,3 +20,74 @@ pub mod exit_code {
 #[derive(Debug, thiserror::Error)]
 #[error("exit status {0}")]
 pub struct SilentExit(pub u8);
+
+/// The exit status for `error`: its own for a [`SilentExit`], 3 when only a sign-in helps
+/// ([`SignInNeeded`] anywhere in the chain), else 1.
+pub fn exit_status(error: &anyhow::Error) -> u8 {
+    if let Some(SilentExit(code)) = error.downcast_ref::<SilentExit>() {
+        return *code;
+    }
+    if error
+        .chain()
+        .any(|cause| cause.downcast_ref::<SignInNeeded>().is_some())
+    {
+        exit_code::SIGN_IN_NEEDED
+    } else {
+        exit_code::FAILURE
+    }
+}
+
+/// `error` and its causes on one line, "reading X: permission denied", each cause said once: a
+/// cause whose text an outer message already includes (a message that names its source) is not
+/// repeated.
+pub fn report(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(current) = cause {
+        let said = current.to_string();
+        if !said.is_empty() && !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        cause = current.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot write the cache file x.json: {source}; check its directory")]
+    struct NamesItsSource {
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn a_cause_the_message_already_names_is_said_once() {
+        let error = anyhow::Error::new(NamesItsSource {
+            source: std::io::Error::other("No space left on device"),
+        })
+        .context("refreshing the SSO token");
+        assert_eq!(
+            report(error.as_ref()),
+            "refreshing the SSO token: cannot write the cache file x.json: No space left on device; check its directory"
+        );
+    }
+
+    #[test]
+    fn a_sign_in_needed_anywhere_in_the_chain_is_exit_status_3() {
+        let needed = SignInNeeded {
+            reason: crate::login::SignInReason::Expired,
+            subject: crate::login::SignInSubject::Profile("dev".into()),
+        };
+        let error = anyhow::Error::new(needed).context("getting the source credentials");
+        assert_eq!(exit_status(&error), exit_code::SIGN_IN_NEEDED);
+        assert_eq!(
+            exit_status(&anyhow::anyhow!("something else")),
+            exit_code::FAILURE
+        );
+        assert_eq!(exit_status(&SilentExit(4).into()), 4);
+    }
+}

@@ -22,3 +22,4 @@ pub mod role_chain;
 pub mod shell;
 pub mod sso;
 pub mod sts;
+pub mod token_source;

@@ -400,3 +400,45 @@ fn a_legacy_profile_is_moved_onto_the_session() {
         .args(["legacy", "--shell", "sh", "--no-login"]));
     assert!(export.status.success(), "{}", export.stderr);
 }
+
+#[test]
+fn configure_runs_at_the_same_time_each_keep_their_profile() {
+    // The review's attack: parallel `configure --profile pN` runs all said "written" while one
+    // replaced the file another had just written. Each must find its profile in the file.
+    let home = TestHome::new();
+    let unreachable = "http://127.0.0.1:9"; // flags alone: no request is made
+    for round in 0..4 {
+        let runs: Vec<_> = (0..8)
+            .map(|n| {
+                home.ssoenv(unreachable)
+                    .args(["configure", "--profile", &format!("p{round}-{n}")])
+                    .args(["--sso-session", "shared", "--sso-start-url"])
+                    .args([
+                        "https://acme.awsapps.com/start",
+                        "--sso-region",
+                        "eu-west-1",
+                    ])
+                    .args(["--account-id", "123456789011", "--role-name", "FullAccess"])
+                    .stdin(std::process::Stdio::null())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("start ssoenv")
+            })
+            .collect();
+        for child in runs {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let config = read_config(&home);
+        let lost: Vec<String> = (0..=round)
+            .flat_map(|r| (0..8).map(move |n| format!("[profile p{r}-{n}]")))
+            .filter(|header| !config.contains(header.as_str()))
+            .collect();
+        assert!(lost.is_empty(), "lost in round {round}: {lost:?}\n{config}");
+    }
+}

@@ -214,3 +214,28 @@ fn the_fast_path_needs_no_network() {
     assert!(out.status.success(), "{}", out.stderr);
     assert_eq!(out.stderr, "", "nothing to say on the fast path");
 }
+
+#[test]
+fn a_cache_that_cannot_be_written_says_each_cause_once() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 3600);
+    // Where the role credentials' directory should be, a file: the write fails with an OS error
+    // that the message names once, not once per link of the error chain.
+    let cli = home.path().join(".aws").join("cli");
+    std::fs::create_dir_all(&cli).unwrap();
+    std::fs::write(cli.join("cache"), "not a directory").unwrap();
+    let out = run(home.ssoenv(&emulator.url()).args([PROFILE, "--no-login"]));
+    assert_failed_cleanly(&out, 1, &["cache"]);
+    let os_error = out
+        .stderr
+        .find("(os error")
+        .map(|at| &out.stderr[at..out.stderr[at..].find(')').unwrap() + at + 1])
+        .unwrap_or_else(|| panic!("no OS error in: {}", out.stderr));
+    assert_eq!(
+        out.stderr.matches(os_error).count(),
+        1,
+        "said twice: {}",
+        out.stderr
+    );
+}

@@ -27,12 +27,14 @@ use dialoguer::console::Term;
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{FuzzySelect, Input};
 
-use super::signed_in::{SignedInSession, shell_word};
+use super::sign_in::{SignInPolicy, token_source};
 use crate::cache::CacheDirs;
 use crate::cli::ConfigureArgs;
 use crate::config::{ConfigEditor, Section, SectionId, SsoSession};
-use crate::login::SignInOptions;
-use crate::sso::{AccountInfo, resolve_endpoints};
+use crate::login::SignInSubject;
+use crate::shell::word_for_message;
+use crate::sso::AccountInfo;
+use crate::token_source::TokenSource;
 
 /// What the AWS CLI offers as the scope of a new session.
 const DEFAULT_SCOPES: &str = "sso:account:access";
@@ -98,17 +100,22 @@ pub fn run(args: &ConfigureArgs) -> anyhow::Result<()> {
                 .as_deref()
                 .and_then(|name| config.endpoint_overrides(name, None).ok())
                 .unwrap_or_default();
-            let endpoints = resolve_endpoints(&endpoints_in_file, |name| std::env::var(name).ok());
             let dirs = CacheDirs::from_env()?;
-            let options = SignInOptions::from_args(&args.sign_in, &config, &session)?;
-            let mut signed_in =
-                SignedInSession::open(&session, endpoints, &dirs, options, true, fresh_sign_in)?;
-            choose_account_and_role(
-                &asker,
-                args,
-                &mut signed_in,
-                profile_value("sso_account_id"),
-            )?
+            let sign_in =
+                SignInPolicy::Always(args.sign_in.clone()).resolve(&dirs, &config, &session)?;
+            let subject = SignInSubject::of_session(&session);
+            let tokens = token_source(
+                &config,
+                &session,
+                subject,
+                &dirs,
+                &endpoints_in_file,
+                &sign_in,
+            );
+            if fresh_sign_in {
+                tokens.sign_in_anew()?;
+            }
+            choose_account_and_role(&asker, args, &tokens, profile_value("sso_account_id"))?
         }
     };
 
@@ -178,7 +185,7 @@ pub fn run(args: &ConfigureArgs) -> anyhow::Result<()> {
         .save()
         .with_context(|| format!("writing profile '{profile_name}'"))?;
 
-    let name = shell_word(&profile_name);
+    let name = word_for_message(&profile_name);
     eprintln!(
         "\nProfile {name} {} {}.",
         if written {
@@ -321,10 +328,10 @@ fn check_scopes(scopes: &str) -> Result<(), String> {
 fn choose_account_and_role(
     asker: &Asker,
     args: &ConfigureArgs,
-    signed_in: &mut SignedInSession,
+    tokens: &TokenSource,
     current_account: Option<String>,
 ) -> anyhow::Result<(String, String)> {
-    let accounts = signed_in.call(|client, token| client.list_all_accounts(token))?;
+    let accounts = tokens.call(|client, token| client.list_all_accounts(token))?;
     let account_id = match &args.account_id {
         Some(id) => {
             if !accounts.iter().any(|a| &a.account_id == id) {
@@ -358,7 +365,7 @@ fn choose_account_and_role(
     };
     eprintln!("Using the account ID {account_id}");
 
-    let roles = signed_in.call(|client, token| client.list_account_roles(token, &account_id))?;
+    let roles = tokens.call(|client, token| client.list_account_roles(token, &account_id))?;
     let role_names: Vec<String> = roles.into_iter().map(|role| role.role_name).collect();
     let role_name = match &args.role_name {
         Some(role) => {

@@ -9,7 +9,8 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use super::profile_credentials::{SignInPolicy, effective_min_valid, profile_credentials};
+use super::profile_credentials::{effective_min_valid, profile_credentials};
+use super::sign_in::SignInPolicy;
 use crate::cli::ExecArgs;
 use crate::config;
 use crate::environment::PROFILE_MARKER;

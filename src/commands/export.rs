@@ -7,7 +7,8 @@ use std::io::Write;
 
 use anyhow::Context;
 
-use super::profile_credentials::{SignInPolicy, effective_min_valid, profile_credentials};
+use super::profile_credentials::{effective_min_valid, profile_credentials};
+use super::sign_in::SignInPolicy;
 use crate::cli::{ExportArgs, OutputFormat};
 use crate::config;
 use crate::environment::credential_process_json;

@@ -12,7 +12,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::cli::{HookArgs, HookTiming};
 use crate::commands::export::print_all;
-use crate::commands::profile_credentials::{SignInPolicy, profile_credentials};
+use crate::commands::profile_credentials::profile_credentials;
+use crate::commands::sign_in::SignInPolicy;
 use crate::duration::format_duration;
 use crate::environment::{EXPIRES_AT_MARKER, PROFILE_MARKER};
 use crate::shell::{Backoff, integration_output};
@@ -130,7 +131,8 @@ fn refresh(args: &HookArgs, profile: &str) -> anyhow::Result<()> {
         Err(error) => {
             let retry = timing.retry_after;
             eprintln!(
-                "ssoenv: could not refresh the credentials of profile '{profile}': {error:#}"
+                "ssoenv: could not refresh the credentials of profile '{profile}': {}",
+                crate::error::report(error.as_ref())
             );
             eprintln!(
                 "ssoenv: the prompt hook tries again in {} (or now with: ssoenv use {profile})",

@@ -6,9 +6,8 @@ use std::io::IsTerminal;
 
 use crate::cli::{ExportArgs, UnsetArgs};
 use crate::commands::export::{self, print_all};
-use crate::commands::profile_credentials::{
-    SignInPolicy, effective_min_valid, profile_credentials,
-};
+use crate::commands::profile_credentials::{effective_min_valid, profile_credentials};
+use crate::commands::sign_in::SignInPolicy;
 use crate::config;
 use crate::environment::EXPORTED;
 use crate::shell::{Backoff, EnvChange, Shell, integration_output};

@@ -2,13 +2,12 @@
 //! sign-in (the cached token is not reused), but the cached client registration is; and if
 //! another ssoenv is signing in to the same session right now, its result is used instead.
 
+use super::sign_in::{SignInPolicy, token_source};
 use crate::cache::CacheDirs;
 use crate::cli::LoginArgs;
 use crate::config::{self, AwsConfig, EndpointOverrides, SsoSession};
-use crate::credentials::role_keys_of_session;
-use crate::login::{SignInOptions, sign_in};
+use crate::login::SignInSubject;
 use crate::role_chain;
-use crate::sso::{SsoClient, resolve_endpoints};
 
 /// The session `login`/`logout` act on: `--sso-session NAME`, else the profile's (the argument,
 /// `AWS_PROFILE`, `AWS_DEFAULT_PROFILE`, `default`), with the endpoints the file sets for it.
@@ -40,24 +39,16 @@ pub fn run(args: &LoginArgs) -> anyhow::Result<()> {
         args.sso_session.as_deref(),
     )?;
     let dirs = CacheDirs::from_env()?;
-    let endpoints = resolve_endpoints(&endpoints_in_file, |name| std::env::var(name).ok());
-    let client = SsoClient::new(&session.region, &endpoints)?;
-    let tokens = dirs.tokens();
-    let key = crate::cache::token_key(session.name.as_deref(), &session.start_url);
-    let current = tokens.load(&key)?;
-
-    let options = SignInOptions::from_args(&args.sign_in, &config, &session)?;
-    sign_in(
+    let sign_in = SignInPolicy::Always(args.sign_in.clone()).resolve(&dirs, &config, &session)?;
+    let subject = SignInSubject::of_session(&session);
+    token_source(
+        &config,
         &session,
-        &client,
+        subject,
         &dirs,
-        &options,
-        current.as_ref().map(|t| t.access_token.as_str()),
-    )?;
-    // Role credentials cached under the previous sign-in may belong to another user.
-    let roles = dirs.role_credentials();
-    for key in role_keys_of_session(&config, &session) {
-        roles.remove(&key)?;
-    }
+        &endpoints_in_file,
+        &sign_in,
+    )
+    .sign_in_anew()?;
     Ok(())
 }

@@ -4,11 +4,12 @@
 
 use anyhow::Context;
 
-use crate::cache::{CacheDirs, SsoToken, token_key};
+use super::login::session_to_sign_in;
+use super::sign_in::token_source;
+use crate::cache::{CacheDirs, SsoToken};
 use crate::cli::LogoutArgs;
-use crate::commands::login::session_to_sign_in;
 use crate::config::{AwsConfig, EndpointOverrides};
-use crate::credentials::role_keys_of_session;
+use crate::login::{SignIn, SignInSubject};
 use crate::sso::{SsoClient, resolve_endpoints};
 
 pub fn run(args: &LogoutArgs) -> anyhow::Result<()> {
@@ -22,16 +23,16 @@ pub fn run(args: &LogoutArgs) -> anyhow::Result<()> {
         args.profile.as_deref(),
         args.sso_session.as_deref(),
     )?;
-    let tokens = dirs.tokens();
-    let key = token_key(session.name.as_deref(), &session.start_url);
-    if let Some(token) = tokens.load(&key)? {
-        end_session_at_service(&token, &endpoints_in_file);
-    }
-    tokens.remove(&key)?;
-    let roles = dirs.role_credentials();
-    for role_key in role_keys_of_session(&config, &session) {
-        roles.remove(&role_key)?;
-    }
+    let subject = SignInSubject::of_session(&session);
+    let source = token_source(
+        &config,
+        &session,
+        subject,
+        &dirs,
+        &endpoints_in_file,
+        &SignIn::Never,
+    );
+    source.sign_out()?;
     let label = session.name.as_deref().unwrap_or(&session.start_url);
     eprintln!("Signed out of SSO session '{label}'.");
     Ok(())
@@ -43,7 +44,7 @@ fn logout_all(dirs: &CacheDirs) -> anyhow::Result<()> {
     let tokens = dirs.tokens();
     let cached = tokens.list()?;
     for (key, token) in &cached {
-        end_session_at_service(token, &EndpointOverrides::default());
+        end_session_at_service(token);
         tokens
             .remove(key)
             .with_context(|| format!("deleting {}", tokens.path(key).display()))?;
@@ -61,15 +62,20 @@ fn logout_all(dirs: &CacheDirs) -> anyhow::Result<()> {
 
 /// Best effort, like the CLI: a session that already ended, or an unreachable service, must not
 /// keep the local files from being deleted.
-fn end_session_at_service(token: &SsoToken, endpoints_in_file: &EndpointOverrides) {
+fn end_session_at_service(token: &SsoToken) {
     if token.expires_at <= time::OffsetDateTime::now_utc() {
         return;
     }
-    let endpoints = resolve_endpoints(endpoints_in_file, |name| std::env::var(name).ok());
+    let endpoints = resolve_endpoints(&EndpointOverrides::default(), |name| {
+        std::env::var(name).ok()
+    });
     let outcome = SsoClient::new(&token.region, &endpoints)
         .map_err(anyhow::Error::from)
         .and_then(|client| Ok(client.logout(&token.access_token)?));
     if let Err(error) = outcome {
-        eprintln!("ssoenv: warning: could not end the session at the service: {error:#}");
+        eprintln!(
+            "ssoenv: warning: could not end the session at the service: {}",
+            crate::error::report(error.as_ref())
+        );
     }
 }

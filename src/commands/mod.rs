@@ -15,7 +15,7 @@ pub mod populate;
 pub mod process;
 pub mod profile_credentials;
 pub mod prompt;
-mod signed_in;
+pub mod sign_in;
 pub mod status;
 pub mod unset;
 

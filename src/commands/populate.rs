@@ -13,35 +13,34 @@ use std::time::Instant;
 use anyhow::Context;
 
 use super::export::print_all;
-use super::signed_in::{SignedInSession, shell_word};
+use super::sign_in::{SignInPolicy, token_source};
 use crate::cache::CacheDirs;
 use crate::cli::PopulateArgs;
 use crate::config::{ConfigEditor, EndpointOverrides};
-use crate::login::SignInOptions;
+use crate::login::SignInSubject;
 use crate::populate::{Assignment, Change, Options, Plan, Template, plan};
-use crate::sso::{RoleInfo, SsoError, resolve_endpoints};
+use crate::shell::word_for_message;
+use crate::sso::{RoleInfo, SsoError};
 
 pub fn run(args: &PopulateArgs) -> anyhow::Result<()> {
     let template = Template::parse(&args.template).context("--template")?;
     let mut editor = ConfigEditor::open_default()?;
     let session = editor.config().named_sso_session(&args.sso_session)?;
     let dirs = CacheDirs::from_env()?;
-    let endpoints = resolve_endpoints(&EndpointOverrides::default(), |name| {
-        std::env::var(name).ok()
-    });
     let terminal = std::io::stderr().is_terminal();
-    let options = SignInOptions::from_args(&args.sign_in, editor.config(), &session)?;
-    let mut signed_in = SignedInSession::open(
+    let policy = SignInPolicy::from_args(args.no_login, &args.sign_in);
+    let sign_in = policy.resolve(&dirs, editor.config(), &session)?;
+    let tokens = token_source(
+        editor.config(),
         &session,
-        endpoints,
+        SignInSubject::of_session(&session),
         &dirs,
-        options,
-        terminal && !args.no_login,
-        false,
-    )?;
+        &EndpointOverrides::default(),
+        &sign_in,
+    );
 
     let started = Instant::now();
-    let accounts = signed_in.call(|client, token| client.list_all_accounts(token))?;
+    let accounts = tokens.call(|client, token| client.list_all_accounts(token))?;
     let account_ids: Vec<String> = accounts.iter().map(|a| a.account_id.clone()).collect();
     let total = account_ids.len();
     let progress = |done: usize| {
@@ -49,7 +48,7 @@ pub fn run(args: &PopulateArgs) -> anyhow::Result<()> {
             eprint!("\rListing the roles of {total} accounts: {done}");
         }
     };
-    let role_lists = signed_in.call(|client, token| {
+    let role_lists = tokens.call(|client, token| {
         let results =
             client.list_roles_of_accounts(token, &account_ids, args.concurrency, &progress);
         results
@@ -57,6 +56,7 @@ pub fn run(args: &PopulateArgs) -> anyhow::Result<()> {
             .map(no_roles_when_gone)
             .collect::<Result<Vec<Vec<RoleInfo>>, SsoError>>()
     })?;
+    drop(tokens);
     if terminal && total > 0 {
         eprintln!();
     }
@@ -131,7 +131,7 @@ fn change_lines(plan: &Plan) -> String {
             } => writeln!(
                 out,
                 "+ {}  {} ({}) {}",
-                shell_word(profile),
+                word_for_message(profile),
                 assignment.account_name,
                 assignment.account_id,
                 assignment.role_name
@@ -143,7 +143,12 @@ fn change_lines(plan: &Plan) -> String {
                         format!("{key}: {} -> {new}", old.as_deref().unwrap_or("(none)"))
                     })
                     .collect();
-                writeln!(out, "~ {}  {}", shell_word(profile), settings.join(", "))
+                writeln!(
+                    out,
+                    "~ {}  {}",
+                    word_for_message(profile),
+                    settings.join(", ")
+                )
             }
             Change::Stale {
                 profile,
@@ -154,7 +159,7 @@ fn change_lines(plan: &Plan) -> String {
             } => writeln!(
                 out,
                 "- {}  {account_id} {role_name} ({})",
-                shell_word(profile),
+                word_for_message(profile),
                 match renamed_to {
                     Some(name) => format!("now named {name}"),
                     None => "no longer available".to_string(),
@@ -180,14 +185,14 @@ fn print_notes(plan: &Plan) {
                 assignment.account_name,
                 assignment.account_id,
                 assignment.role_name,
-                shell_word(profile)
+                word_for_message(profile)
             ),
             Change::Stale {
                 profile,
                 removed: false,
                 ..
-            } => stale.push(shell_word(profile)),
-            Change::Covered { profile, .. } => covered.push(shell_word(profile)),
+            } => stale.push(word_for_message(profile)),
+            Change::Covered { profile, .. } => covered.push(word_for_message(profile)),
             _ => {}
         }
     }

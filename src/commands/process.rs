@@ -8,7 +8,8 @@
 //! (botocore shows that text in its error).
 
 use super::export::print_all;
-use super::profile_credentials::{SignInPolicy, profile_credentials};
+use super::profile_credentials::profile_credentials;
+use super::sign_in::SignInPolicy;
 use crate::cli::ProcessArgs;
 use crate::environment::credential_process_json;
 

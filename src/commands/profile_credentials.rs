@@ -1,20 +1,16 @@
 //! What `export`, `exec` and `process` share: the credentials of any profile ssoenv serves (an
 //! SSO profile, or a role chain starting from one), and when a sign-in may be started.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
+use super::sign_in::{SignInPolicy, token_source};
 use crate::cache::{CacheDirs, RoleCredentials};
-use crate::cli::SignInArgs;
-use crate::config::{AwsConfig, SsoSession};
-use crate::credentials::{
-    CredentialsError, CredentialsPipeline, NoSignIn, SignIn, ensure_lifetime,
-};
+use crate::config::AwsConfig;
+use crate::credentials::{CredentialsError, CredentialsPipeline, ensure_lifetime};
 use crate::environment::credential_changes;
-use crate::login::{InteractiveSignIn, LoginError, SignInOptions};
+use crate::login::SignInSubject;
 use crate::role_chain::{ProfileKind, RoleChainPipeline, resolve_profile};
 use crate::shell::EnvChange;
-use crate::sso::resolve_endpoints;
 use crate::sts::resolve_sts_endpoint;
 
 /// A profile's credentials, with what the environment variables are made of.
@@ -75,43 +71,6 @@ pub fn effective_min_valid(min_valid: Duration, min_remaining: Option<Duration>)
     min_remaining.map_or(min_valid, |required| required.max(min_valid))
 }
 
-/// Whether getting credentials may start a sign-in.
-#[derive(Clone, Debug)]
-pub enum SignInPolicy {
-    /// Never: fail with the command to run (exit status 3).
-    Never,
-    /// Only when stderr is a terminal, where someone sees the address or code.
-    WhenInteractive(SignInArgs),
-}
-
-impl SignInPolicy {
-    /// `--no-login` means never; otherwise sign in when someone can see it.
-    pub fn from_args(no_login: bool, sign_in: &SignInArgs) -> SignInPolicy {
-        if no_login {
-            SignInPolicy::Never
-        } else {
-            SignInPolicy::WhenInteractive(sign_in.clone())
-        }
-    }
-
-    fn seam(
-        &self,
-        dirs: &CacheDirs,
-        config: &AwsConfig,
-        session: &SsoSession,
-    ) -> Result<Box<dyn SignIn>, LoginError> {
-        Ok(match self {
-            SignInPolicy::WhenInteractive(args) if std::io::stderr().is_terminal() => {
-                Box::new(InteractiveSignIn {
-                    dirs: dirs.clone(),
-                    options: SignInOptions::from_args(args, config, session)?,
-                })
-            }
-            _ => Box::new(NoSignIn),
-        })
-    }
-}
-
 /// Credentials of profile `name` with more than `min_valid` left: cached, or fetched (refreshing,
 /// signing in per `policy`, assuming roles) and cached.
 pub fn profile_credentials(
@@ -125,11 +84,18 @@ pub fn profile_credentials(
     let env = |name: &str| std::env::var(name).ok();
     match kind {
         ProfileKind::Sso(profile) => {
-            let sign_in = policy.seam(&dirs, &config, &profile.session)?;
-            let endpoints = resolve_endpoints(&profile.endpoints, env);
+            let sign_in = policy.resolve(&dirs, &config, &profile.session)?;
+            let subject = SignInSubject::Profile(profile.name.clone());
+            let tokens = token_source(
+                &config,
+                &profile.session,
+                subject,
+                &dirs,
+                &profile.endpoints,
+                &sign_in,
+            );
             let credentials =
-                CredentialsPipeline::new(&profile, &dirs, endpoints, sign_in.as_ref())
-                    .role_credentials(min_valid)?;
+                CredentialsPipeline::new(&profile, &dirs, &tokens).role_credentials(min_valid)?;
             Ok(ProfileCredentials {
                 profile: profile.name,
                 role: profile.role_name,
@@ -139,23 +105,26 @@ pub fn profile_credentials(
             })
         }
         ProfileKind::Chain(chain) => {
-            let sign_in = policy.seam(&dirs, &config, &chain.root.session)?;
-            let sso_endpoints = resolve_endpoints(&chain.root.endpoints, env);
-            let sts_endpoint = resolve_sts_endpoint(chain.sts_endpoint_in_file.as_deref(), env);
-            let credentials = RoleChainPipeline::new(
-                &chain,
+            let root = &chain.root;
+            let sign_in = policy.resolve(&dirs, &config, &root.session)?;
+            let subject = SignInSubject::Profile(root.name.clone());
+            let tokens = token_source(
+                &config,
+                &root.session,
+                subject,
                 &dirs,
-                sso_endpoints,
-                sts_endpoint,
-                sign_in.as_ref(),
-            )
-            .credentials(min_valid)?;
+                &root.endpoints,
+                &sign_in,
+            );
+            let sts_endpoint = resolve_sts_endpoint(chain.sts_endpoint_in_file.as_deref(), env);
+            let credentials = RoleChainPipeline::new(&chain, &dirs, &tokens, sts_endpoint)
+                .credentials(min_valid)?;
             let last_role = chain.hops.last().map_or("", |hop| hop.role_arn.as_str());
             Ok(ProfileCredentials {
                 account_id: last_role.split(':').nth(4).unwrap_or_default().to_string(),
                 role: last_role.to_string(),
-                profile: chain.profile,
-                region: chain.region,
+                profile: chain.profile.clone(),
+                region: chain.region.clone(),
                 credentials,
             })
         }

@@ -7,10 +7,13 @@
 //! with it. Comments, blank lines, line endings (`\n`, `\r\n`), a byte-order mark, the order of the
 //! sections and every section that is not touched stay exactly as they were.
 //!
-//! Before anything is written, the new text is parsed again and every change is checked to read
-//! back as intended, and the file is checked not to have changed since it was read (another
-//! editor, a second `ssoenv configure`): the edit is then refused rather than losing either side's
-//! work. The file is replaced atomically; a new file is created with mode 0600, an existing one
+//! Two ssoenv editors never overlap: each holds a lock beside the file (`.NAME.ssoenv-lock`) from
+//! the moment it reads the file to the moment it has replaced it, so a second `configure` or
+//! `populate` waits (and says so) and then reads the first one's result: every run that reports
+//! success has its edit in the file. Before anything is written, the new text is parsed again and
+//! every change is checked to read back as intended, and the file is checked not to have changed
+//! since it was read (another tool, such as the AWS CLI, which takes no lock): the edit is then
+//! refused rather than losing either side's work. The file is replaced atomically; a new file is created with mode 0600, an existing one
 //! keeps its mode, and a symbolic link (a dotfiles repository) keeps pointing where it pointed, the
 //! file it points to being the one replaced.
 
@@ -20,6 +23,33 @@ use std::path::{Path, PathBuf};
 use super::parse::{is_py_space, split_shell_words};
 use super::section::{Section, SectionKind};
 use super::{AwsConfig, ConfigError};
+
+/// Takes the editors' lock of the config file at `path`: `.NAME.ssoenv-lock` in its directory
+/// (created private if missing, as saving would). The AWS CLI ignores the file.
+fn lock_beside(path: &Path) -> Result<crate::cache::CacheLock, EditError> {
+    let write_error = |source| EditError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty());
+    if let Some(dir) = dir {
+        crate::cache::ensure_private_dir(dir).map_err(write_error)?;
+    }
+    let name = path
+        .file_name()
+        .unwrap_or(path.as_os_str())
+        .to_string_lossy();
+    let lock_path = dir
+        .unwrap_or(Path::new("."))
+        .join(format!(".{name}.ssoenv-lock"));
+    crate::cache::CacheLock::acquire(&lock_path, || {
+        eprintln!(
+            "ssoenv: another ssoenv is editing {}; waiting for it…",
+            path.display()
+        );
+    })
+    .map_err(|error| EditError::Lock(Box::new(error)))
+}
 
 /// A section the editor can change: a profile or an sso-session.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -111,6 +141,9 @@ pub enum EditError {
     )]
     WouldNotReadBack { path: PathBuf, detail: String },
 
+    #[error(transparent)]
+    Lock(Box<crate::cache::CacheError>),
+
     #[error("cannot write the AWS config file {}: {source}", .path.display())]
     Write {
         path: PathBuf,
@@ -174,12 +207,17 @@ pub struct ConfigEditor {
     new_sections: Vec<NewSection>,
     removed_sections: BTreeSet<SectionId>,
     expectations: BTreeMap<(SectionId, String), Expectation>,
+    /// Held from the read to the replacement of the file; released on drop.
+    _lock: crate::cache::CacheLock,
 }
 
 impl ConfigEditor {
     /// Reads the file at `path` for editing; a missing file is an empty one (it is created on
     /// save).
+    ///
+    /// Waits while another ssoenv is editing the same file.
     pub fn open(path: &Path) -> Result<ConfigEditor, EditError> {
+        let lock = lock_beside(path)?;
         let original = match std::fs::read(path) {
             Ok(bytes) => Some(bytes),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
@@ -223,6 +261,7 @@ impl ConfigEditor {
             new_sections: Vec::new(),
             removed_sections: BTreeSet::new(),
             expectations: BTreeMap::new(),
+            _lock: lock,
         })
     }
 
@@ -848,6 +887,7 @@ x = y
         );
 
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        drop(edit); // an editor holds the file's lock until it is dropped
         let mut edit = ConfigEditor::open(&path).unwrap();
         edit.set(&profile("a"), "region", "y").unwrap();
         edit.save().unwrap();

@@ -51,6 +51,36 @@ pub struct SsoSession {
     pub registration_scopes: Option<Vec<String>>,
 }
 
+/// The names of the session's files in the AWS CLI's caches (see `crate::cache` for the rules).
+impl SsoSession {
+    /// The token cache's key: the session name, or the start URL of a legacy profile.
+    pub fn token_key(&self) -> String {
+        crate::cache::token_key(self.name.as_deref(), &self.start_url)
+    }
+
+    /// The client registration cache's key.
+    pub fn registration_key(&self) -> String {
+        crate::cache::registration_key(
+            &self.start_url,
+            &self.region,
+            self.registration_scopes.as_deref(),
+            self.name.as_deref(),
+        )
+    }
+}
+
+impl SsoProfile {
+    /// The role credential cache's key of this profile's account and role.
+    pub fn role_credentials_key(&self) -> String {
+        crate::cache::role_credentials_key(
+            &self.account_id,
+            &self.role_name,
+            self.session.name.as_deref(),
+            &self.session.start_url,
+        )
+    }
+}
+
 const ACCOUNT_ID: &str = "sso_account_id";
 const ROLE_NAME: &str = "sso_role_name";
 const SESSION: &str = "sso_session";

@@ -9,6 +9,7 @@ pub mod callback;
 mod device;
 pub mod pkce;
 mod progress;
+mod seam;
 
 use std::time::{Duration, Instant};
 
@@ -17,9 +18,10 @@ use time::OffsetDateTime;
 use crate::cache::{
     CacheDirs, CacheError, ClientRegistration, SsoToken, registration_key, token_key,
 };
-use crate::config::{SsoProfile, SsoSession};
-use crate::credentials::{CredentialsError, SignIn, SignInReason};
+use crate::config::SsoSession;
 use crate::sso::{RegisteredClient, SsoClient, SsoError, TokenGrant};
+
+pub use seam::{SignIn, SignInNeeded, SignInReason, SignInSubject};
 
 /// The redirect URI registered for PKCE: without a port, which the service then accepts with any.
 const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
@@ -58,6 +60,9 @@ pub enum LoginError {
         code: String,
         message: String,
     },
+    /// No sign-in may start here ([`SignIn::Never`]).
+    #[error(transparent)]
+    Needed(SignInNeeded),
     #[error(transparent)]
     Sso(SsoError),
     #[error(transparent)]
@@ -117,20 +122,6 @@ impl SignInOptions {
                 .unwrap_or(DEFAULT_TIMEOUT),
         }
     }
-}
-
-impl SignInOptions {
-    /// The options a command line asked for, with the session's `sso_redirect_port` from the
-    /// config when `--redirect-port` is not given.
-    pub fn from_args(
-        args: &crate::cli::SignInArgs,
-        config: &crate::config::AwsConfig,
-        session: &SsoSession,
-    ) -> Result<SignInOptions, LoginError> {
-        Ok(SignInOptions::new(args.use_device_code, args.no_browser)
-            .with_redirect_port(args.redirect_port, config, session)?
-            .with_paste_back(args.paste))
-    }
 
     /// The callback port: `--redirect-port` when given, else the session's `sso_redirect_port`.
     pub fn with_redirect_port(
@@ -163,31 +154,6 @@ impl SignInOptions {
     pub fn with_paste_back(mut self, paste_back: bool) -> SignInOptions {
         self.paste_back = paste_back;
         self
-    }
-}
-
-/// Signs in when the credentials pipeline finds no usable token.
-pub struct InteractiveSignIn {
-    pub dirs: CacheDirs,
-    pub options: SignInOptions,
-}
-
-impl SignIn for InteractiveSignIn {
-    fn sign_in(
-        &self,
-        profile: &SsoProfile,
-        client: &SsoClient,
-        reason: SignInReason,
-        rejected: Option<&SsoToken>,
-    ) -> Result<SsoToken, CredentialsError> {
-        eprintln!("ssoenv: {reason} (profile '{}').", profile.name);
-        Ok(sign_in(
-            &profile.session,
-            client,
-            &self.dirs,
-            &self.options,
-            rejected.map(|t| t.access_token.as_str()),
-        )?)
     }
 }
 

@@ -13,9 +13,9 @@ use time::OffsetDateTime;
 
 use super::{ChainError, RoleChain, RoleHop, SourceFailure};
 use crate::cache::{self, AssumedRoleCache, CacheDirs, RoleCredentials};
-use crate::credentials::{CredentialsPipeline, SignIn};
-use crate::sso::Endpoints;
+use crate::credentials::CredentialsPipeline;
 use crate::sts::{AssumeRoleRequest, StsClient};
+use crate::token_source::TokenSource;
 
 /// What the credentials that sign an `AssumeRole` call must still have left: enough for the call
 /// and its retries. Source credentials are not handed to anyone, so they need no more; asking for
@@ -30,30 +30,28 @@ const DEFAULT_STS_REGION: &str = "us-east-1";
 pub struct RoleChainPipeline<'a> {
     chain: &'a RoleChain,
     dirs: &'a CacheDirs,
-    sso_endpoints: Endpoints,
+    /// The token source of the SSO profile at the start of the chain.
+    tokens: &'a TokenSource<'a>,
     sts_endpoint: Option<String>,
-    sign_in: &'a dyn SignIn,
     cache: AssumedRoleCache,
     now: OffsetDateTime,
     sts: OnceCell<StsClient>,
 }
 
 impl<'a> RoleChainPipeline<'a> {
-    /// `sso_endpoints` are for the SSO profile at the start of the chain, `sts_endpoint` is STS's
-    /// (both with the environment applied).
+    /// `tokens` is the source of the SSO profile at the start of the chain, `sts_endpoint` is
+    /// STS's (with the environment applied).
     pub fn new(
         chain: &'a RoleChain,
         dirs: &'a CacheDirs,
-        sso_endpoints: Endpoints,
+        tokens: &'a TokenSource<'a>,
         sts_endpoint: Option<String>,
-        sign_in: &'a dyn SignIn,
     ) -> Self {
         RoleChainPipeline {
             chain,
             dirs,
-            sso_endpoints,
+            tokens,
             sts_endpoint,
-            sign_in,
             cache: dirs.assumed_roles(),
             now: OffsetDateTime::now_utc(),
             sts: OnceCell::new(),
@@ -125,16 +123,11 @@ impl<'a> RoleChainPipeline<'a> {
         }
         let root = &self.chain.root;
         if discard_cached {
-            let session = &root.session;
-            let key = cache::role_credentials_key(
-                &root.account_id,
-                &root.role_name,
-                session.name.as_deref(),
-                &session.start_url,
-            );
-            self.dirs.role_credentials().remove(&key)?;
+            self.dirs
+                .role_credentials()
+                .remove(&root.role_credentials_key())?;
         }
-        CredentialsPipeline::new(root, self.dirs, self.sso_endpoints.clone(), self.sign_in)
+        CredentialsPipeline::new(root, self.dirs, self.tokens)
             .role_credentials(SOURCE_MIN_VALID)
             .map_err(|source| {
                 ChainError::Source(Box::new(SourceFailure {

@@ -305,6 +305,20 @@ pub fn quote(shell: Shell, text: &str) -> Result<String, QuoteError> {
     })
 }
 
+/// `text` as a word to paste into a POSIX command line shown in a message: as it is when that is
+/// safe, else single-quoted.
+pub fn word_for_message(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/@+:=,".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        quote(Shell::Posix, text).unwrap_or_else(|_| text.to_string())
+    }
+}
+
 /// Whether `name` can be used as a variable name in every supported syntax:
 /// `^[A-Za-z_][A-Za-z0-9_]*$`. Such names never need quoting, so they are checked, not escaped.
 pub fn is_valid_name(name: &str) -> bool {
