@@ -1,7 +1,7 @@
 //! The credentials pipeline: the one place that decides, for an SSO profile, whether the cached
 //! role credentials do or must be fetched. The token to fetch them with comes from the session's
-//! [`TokenSource`] (cached, refreshed, or from a sign-in), which also repeats the fetch once after
-//! signing in again when the service says the session has ended.
+//! [`TokenSource`] (cached, refreshed, or from a sign-in); a token the service rejects is replaced
+//! once (refreshed, else signed in anew) and the fetch repeated.
 //!
 //! The fast path (role credentials in the AWS CLI's cache with more than `min_valid` left) reads
 //! one file and returns: no SDK client, no async runtime, no lock, no network.
@@ -72,28 +72,53 @@ impl<'a> CredentialsPipeline<'a> {
             crate::debug!("role credentials: cache hit");
             return Ok(cached);
         }
-        // One fetch per expiry however many processes ask: the others wait here and then find
-        // the credentials the first one cached.
-        let _lock = self.roles.lock_with(&key, || {
-            eprintln!(
-                "ssoenv: another ssoenv is getting the credentials of profile '{}' (signing in?); waiting for it…",
-                self.profile.name
-            );
-        })?;
-        crate::debug!("role credentials: holding the fetch lock; looking at the cache again");
-        if let Some(cached) = self.fresh_role_credentials(&key, min_valid)? {
-            crate::debug!("role credentials: another process cached them meanwhile");
-            return Ok(cached);
+        // The token first, with no lock of ours held: getting it may mean a sign-in that waits
+        // minutes for the user, and `process` or `--no-login` runs in other terminals must not
+        // wait for that behind the role's lock (they never sign in; they fail at once).
+        let mut token = self.tokens.valid_token()?;
+        loop {
+            // One fetch per expiry however many processes ask: the others wait here (for a
+            // request on the wire, not a sign-in) and then find the credentials it cached.
+            let lock = self.roles.lock_with(&key, || {
+                eprintln!(
+                    "ssoenv: another ssoenv is fetching the credentials of profile '{}'; waiting for it…",
+                    self.profile.name
+                );
+            })?;
+            crate::debug!("role credentials: holding the fetch lock; looking at the cache again");
+            if let Some(cached) = self.fresh_role_credentials(&key, min_valid)? {
+                crate::debug!("role credentials: another process cached them meanwhile");
+                return Ok(cached);
+            }
+            let client = self.tokens.client()?;
+            match client.get_role_credentials(
+                &token.access_token,
+                &self.profile.account_id,
+                &self.profile.role_name,
+            ) {
+                Ok(credentials) => {
+                    crate::debug::register_secret(&credentials.secret_access_key);
+                    crate::debug::register_secret(&credentials.session_token);
+                    self.roles.store(&key, &credentials)?;
+                    crate::debug!(
+                        "role credentials: fetched and cached, valid for {}",
+                        describe_remaining(credentials.remaining(OffsetDateTime::now_utc()))
+                    );
+                    return Ok(credentials);
+                }
+                // A 401 however far `expiresAt` is: the token was revoked or expired early.
+                // Without the lock (a sign-in may follow), replace it and try again.
+                Err(error) if error.is_session_ended() => {
+                    crate::debug!("role credentials: the service rejected the token: {error}");
+                    drop(lock);
+                    match self.tokens.after_rejection(&token)? {
+                        Some(replacement) => token = replacement,
+                        None => return Err(error.into()),
+                    }
+                }
+                Err(error) => return Err(error.into()),
+            }
         }
-        let credentials = self.fetch_role_credentials()?;
-        crate::debug::register_secret(&credentials.secret_access_key);
-        crate::debug::register_secret(&credentials.session_token);
-        self.roles.store(&key, &credentials)?;
-        crate::debug!(
-            "role credentials: fetched and cached, valid for {}",
-            describe_remaining(credentials.remaining(OffsetDateTime::now_utc()))
-        );
-        Ok(credentials)
     }
 
     fn fresh_role_credentials(
@@ -118,14 +143,6 @@ impl<'a> CredentialsPipeline<'a> {
             }
         }
         Ok(fresh)
-    }
-
-    /// `GetRoleCredentials` with a valid token (the token source signs in again and repeats the
-    /// call when the service says the session has ended).
-    fn fetch_role_credentials(&self) -> Result<RoleCredentials, CredentialsError> {
-        Ok(self.tokens.call(|client, token| {
-            client.get_role_credentials(token, &self.profile.account_id, &self.profile.role_name)
-        })?)
     }
 }
 

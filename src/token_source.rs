@@ -8,12 +8,12 @@
 //! Nothing here runs on the fast path: the pipeline only asks for a token when the cached role
 //! credentials do not do, and the SDK client is built on first use.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use crate::cache::{CacheDirs, CacheError, SsoToken, TokenCache};
+use crate::cache::{CacheDirs, CacheError, CacheLock, SsoToken, TokenCache};
 use crate::config::{AwsConfig, SsoSession};
 use crate::login::{LoginError, SignIn, SignInNeeded, SignInReason, SignInSubject};
 use crate::sso::{Endpoints, SsoClient, SsoError, TokenGrant};
@@ -65,6 +65,10 @@ pub struct TokenSource<'a> {
     client: OnceCell<SsoClient>,
     /// The token [`TokenSource::call`] last used, so a run of calls reads the cache once.
     current: RefCell<Option<SsoToken>>,
+    /// Tokens the service refused in this run, and whether this run signed in: a token from a
+    /// sign-in that is refused too is an error to report, not a reason to sign in again.
+    rejections: Cell<u32>,
+    signed_in: Cell<bool>,
 }
 
 impl<'a> TokenSource<'a> {
@@ -90,6 +94,8 @@ impl<'a> TokenSource<'a> {
             now: OffsetDateTime::now_utc(),
             client: OnceCell::new(),
             current: RefCell::new(None),
+            rejections: Cell::new(0),
+            signed_in: Cell::new(false),
         }
     }
 
@@ -143,7 +149,9 @@ impl<'a> TokenSource<'a> {
         // Refresh tokens may be single-use: never let two processes refresh with the same one.
         // Take the lock, then read again: another process may have refreshed meanwhile.
         // The sign-in flow takes this lock itself, so it is released before any sign-in.
-        let lock = self.tokens.lock(&key)?;
+        let Some(lock) = self.token_lock(SignInReason::Expired)? else {
+            return self.valid_token_without_refresh(token);
+        };
         let Some(token) = self.cached()? else {
             drop(lock);
             return self.sign_in_now(SignInReason::NotSignedIn, None);
@@ -154,19 +162,8 @@ impl<'a> TokenSource<'a> {
             return self.valid_token_without_refresh(token);
         }
         crate::debug!("SSO token: refreshing (less than 15m left)");
-        match self.refresh(&token) {
-            Ok(refreshed) => {
-                self.tokens.store(&key, &refreshed)?;
-                crate::debug!(
-                    "SSO token: refreshed and cached, {} left",
-                    crate::duration::format_duration(
-                        (refreshed.expires_at - OffsetDateTime::now_utc())
-                            .try_into()
-                            .unwrap_or_default()
-                    )
-                );
-                Ok(refreshed)
-            }
+        match self.refresh_and_store(&token) {
+            Ok(refreshed) => Ok(refreshed),
             // The session is over: a new sign-in is the only way (the old token is useless).
             Err(TokenError::Sso(error)) if error.is_session_ended() => {
                 drop(lock);
@@ -184,6 +181,68 @@ impl<'a> TokenSource<'a> {
         }
     }
 
+    /// A replacement for `rejected`, an access token the service refused although the files
+    /// call it valid (the session was revoked, or the token expired early): the token another
+    /// process cached meanwhile, else one refreshed with the refresh token, else (the session is
+    /// over) a new sign-in.
+    pub fn replace_rejected(&self, rejected: &SsoToken) -> Result<SsoToken, TokenError> {
+        let Some(lock) = self.token_lock(SignInReason::SessionEnded)? else {
+            return Err(TokenError::Needed(self.needed(SignInReason::SessionEnded)));
+        };
+        let current = match self.cached()? {
+            Some(cached)
+                if cached.access_token != rejected.access_token
+                    && self.remaining(&cached) >= TOKEN_MIN_USABLE =>
+            {
+                crate::debug!("SSO token: another process replaced the rejected one meanwhile");
+                return Ok(cached);
+            }
+            Some(cached) => cached,
+            None => rejected.clone(),
+        };
+        if current.is_refreshable(OffsetDateTime::now_utc()) {
+            crate::debug!("SSO token: rejected by the service; trying the refresh token first");
+            match self.refresh_and_store(&current) {
+                Ok(refreshed) => return Ok(refreshed),
+                Err(TokenError::Sso(error)) if error.is_session_ended() => {
+                    crate::debug!("SSO token: the refresh was rejected too: {error}");
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        drop(lock);
+        self.sign_in_now(SignInReason::SessionEnded, Some(rejected))
+    }
+
+    /// The token's lock, for a refresh. A source that may not sign in does not wait behind
+    /// another process's sign-in (which may wait minutes for the user): it gets `None` then, and
+    /// the caller goes on as if the token could not be refreshed (`reason` is for the trace).
+    fn token_lock(&self, reason: SignInReason) -> Result<Option<CacheLock>, TokenError> {
+        let key = self.session.token_key();
+        if self.sign_in.may_sign_in() {
+            return Ok(Some(self.tokens.lock(&key)?));
+        }
+        let lock = self.tokens.lock_unless_signing_in(&key)?;
+        if lock.is_none() {
+            crate::debug!("SSO token: another ssoenv is signing in ({reason}); not waiting for it");
+        }
+        Ok(lock)
+    }
+
+    fn refresh_and_store(&self, token: &SsoToken) -> Result<SsoToken, TokenError> {
+        let refreshed = self.refresh(token)?;
+        self.tokens.store(&self.session.token_key(), &refreshed)?;
+        crate::debug!(
+            "SSO token: refreshed and cached, {} left",
+            crate::duration::format_duration(
+                (refreshed.expires_at - OffsetDateTime::now_utc())
+                    .try_into()
+                    .unwrap_or_default()
+            )
+        );
+        Ok(refreshed)
+    }
+
     /// A new sign-in whatever the cache holds (`ssoenv login`, or `configure` of a session it
     /// just created or changed, as the AWS CLI does). If another process signs in to the session
     /// meanwhile, its token is used instead.
@@ -194,30 +253,52 @@ impl<'a> TokenSource<'a> {
         Ok(token)
     }
 
-    /// Runs `call` with a valid access token; when the service says the session has ended (it
-    /// may have been revoked while the files call the token valid), signs in again (as the
-    /// [`SignIn`] allows) and runs it once more.
+    /// Runs `call` with a valid access token; while the service rejects the token (the session
+    /// may have been revoked, or the token expired early, while the files call it valid), gets
+    /// another one ([`TokenSource::after_rejection`]) and runs it again.
     pub fn call<T>(
         &self,
         call: impl Fn(&SsoClient, &str) -> Result<T, SsoError>,
     ) -> Result<T, TokenError> {
-        let token = match self.current.borrow().clone() {
+        let mut token = match self.current.borrow().clone() {
             Some(token) => token,
             None => self.valid_token()?,
         };
         let client = self.client()?;
-        let outcome = match call(client, &token.access_token) {
-            Err(error) if error.is_session_ended() => {
-                crate::debug!("the service says the SSO session has ended: {error}");
-                let token = self.sign_in_now(SignInReason::SessionEnded, Some(&token))?;
-                let outcome = call(client, &token.access_token);
-                *self.current.borrow_mut() = Some(token);
-                return Ok(outcome?);
+        loop {
+            match call(client, &token.access_token) {
+                Err(error) if error.is_session_ended() => {
+                    crate::debug!("the service rejected the access token: {error}");
+                    match self.after_rejection(&token)? {
+                        Some(replacement) => token = replacement,
+                        None => return Err(error.into()),
+                    }
+                }
+                outcome => {
+                    *self.current.borrow_mut() = Some(token);
+                    return Ok(outcome?);
+                }
             }
-            other => other,
-        };
-        *self.current.borrow_mut() = Some(token);
-        Ok(outcome?)
+        }
+    }
+
+    /// What to use after the service refused `rejected` although the files call it valid: the
+    /// first time, [`TokenSource::replace_rejected`] (another process's token, or a refresh, or
+    /// a sign-in); the second time (a refreshed token refused too: the session is over), a
+    /// sign-in as the [`SignIn`] allows; `None` once this run has signed in, since a token fresh
+    /// from a sign-in that is refused is an error to report.
+    pub fn after_rejection(&self, rejected: &SsoToken) -> Result<Option<SsoToken>, TokenError> {
+        if self.signed_in.get() {
+            return Ok(None);
+        }
+        let rejections = self.rejections.get();
+        self.rejections.set(rejections + 1);
+        if rejections == 0 {
+            self.replace_rejected(rejected).map(Some)
+        } else {
+            self.sign_in_now(SignInReason::SessionEnded, Some(rejected))
+                .map(Some)
+        }
     }
 
     fn valid_token_without_refresh(&self, token: SsoToken) -> Result<SsoToken, TokenError> {
@@ -265,6 +346,7 @@ impl<'a> TokenSource<'a> {
             rejected.map(|token| token.access_token.as_str()),
         )?;
         register_token_secrets(&token);
+        self.signed_in.set(true);
         self.discard_role_credentials()?;
         Ok(token)
     }

@@ -239,3 +239,44 @@ fn a_cache_that_cannot_be_written_says_each_cause_once() {
         out.stderr
     );
 }
+
+#[test]
+fn a_rejected_access_token_is_refreshed_before_any_sign_in() {
+    // The portal rejects an access token the cache still calls valid (expired early): the
+    // refresh token still works, so even `--no-login` gets credentials, without a sign-in.
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    let minted = home.seed_token(&emulator, 8 * 3600);
+    emulator.expire_access_tokens();
+    let out = run(home
+        .ssoenv(&emulator.url())
+        .args([PROFILE, "--no-login", "--shell", "sh"]));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("AWS_SECRET_ACCESS_KEY"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(emulator.request_count("CreateToken"), 1, "one refresh");
+    assert_eq!(emulator.request_count("GetRoleCredentials"), 2);
+    assert_eq!(emulator.request_count("RegisterClient"), 0, "no sign-in");
+    assert_ne!(
+        home.read_token_json()["accessToken"],
+        minted.access_token.as_str(),
+        "the refreshed token is cached for the next run"
+    );
+    let again = run(home.ssoenv(&emulator.url()).args([
+        PROFILE,
+        "--no-login",
+        "--min-valid",
+        "9h",
+        "--shell",
+        "sh",
+    ]));
+    assert!(again.status.success(), "{}", again.stderr);
+    assert_eq!(
+        emulator.request_count("CreateToken"),
+        1,
+        "the cached one is used"
+    );
+}

@@ -207,6 +207,11 @@ enum Caches {
     NewCredentials,
     /// The session's token and the role credentials of every profile using it deleted (logout).
     Deleted,
+    /// The token refreshed with its refresh token (after the portal refused the access token);
+    /// nothing else changed.
+    RefreshedToken,
+    /// The token refreshed, then role credentials fetched with it and cached.
+    RefreshedTokenAndNewCredentials,
     /// Anything else: never expected.
     Changed,
 }
@@ -222,6 +227,19 @@ fn expected(call: Call, fault: Fault) -> Outcome {
     };
     let sign_in_again = matches!(fault, Status401 | InvalidGrant | Expired);
     match call {
+        // The portal refuses an access token the files call valid: the refresh token is tried
+        // first. An access token that really expired early is replaced and the fetch succeeds;
+        // a refused refreshed token too means the session is over: sign in (3).
+        Call::GetRoleCredentials if fault == Expired => Outcome {
+            exit: 0,
+            attempts: 2,
+            caches: Caches::RefreshedTokenAndNewCredentials,
+        },
+        Call::GetRoleCredentials if sign_in_again => Outcome {
+            exit: 3,
+            attempts: 2,
+            caches: Caches::RefreshedToken,
+        },
         // The token cannot be used: a session that ended asks for a sign-in (3); anything else
         // is an error (1). Nothing is written.
         Call::Refresh | Call::GetRoleCredentials => Outcome {
@@ -483,11 +501,18 @@ fn classify_caches(
     {
         return Caches::Deleted;
     }
-    if after.contains_key(&role)
-        && before.get(&role) != after.get(&role)
-        && without(&before, &[&role]) == without(&after, &[&role])
-    {
+    let changed = |path: &PathBuf| after.contains_key(path) && before.get(path) != after.get(path);
+    if changed(&role) && without(&before, &[&role]) == without(&after, &[&role]) {
         return Caches::NewCredentials;
+    }
+    if changed(&token) && without(&before, &[&token]) == without(&after, &[&token]) {
+        return Caches::RefreshedToken;
+    }
+    if changed(&token)
+        && changed(&role)
+        && without(&before, &[&token, &role]) == without(&after, &[&token, &role])
+    {
+        return Caches::RefreshedTokenAndNewCredentials;
     }
     Caches::Changed
 }

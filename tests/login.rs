@@ -705,3 +705,72 @@ fn a_waiting_process_takes_over_when_the_signer_dies() {
         "the waiter signed in itself"
     );
 }
+
+/// While one terminal waits for the user to approve a sign-in, commands that never sign in
+/// (`process`, `--no-login`) fail at once with the command to run instead of waiting for it.
+#[test]
+fn commands_that_never_sign_in_do_not_wait_behind_another_terminals_sign_in() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    let (mut signer, terminal) = spawn_with_terminal_stderr(
+        home.ssoenv(&emulator.url())
+            .args([PROFILE, "--shell", "bash"])
+            .env("BROWSER", "true") // the user never approves
+            .env("SSOENV_SIGN_IN_TIMEOUT", "60s"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while emulator.request_count("RegisterClient") == 0 {
+        assert!(Instant::now() < deadline, "{}", terminal.text());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for args in [&["process", PROFILE][..], &[PROFILE, "--no-login"][..]] {
+        let started = Instant::now();
+        let out = run(home.ssoenv(&emulator.url()).args(args));
+        let waited = started.elapsed();
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty());
+        assert!(out.stderr.contains("ssoenv login"), "{}", out.stderr);
+        assert!(!out.stderr.contains("waiting"), "{}", out.stderr);
+        assert!(
+            waited < Duration::from_secs(5),
+            "{args:?} waited {waited:?}"
+        );
+    }
+    signer.kill().unwrap();
+    signer.wait().unwrap();
+}
+
+/// A token in its refresh window is still usable for minutes: while another terminal signs in
+/// anew (`ssoenv login`, which holds the token's lock), `process` uses it without waiting.
+#[test]
+fn a_usable_token_serves_process_while_another_terminal_signs_in() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 10 * 60); // inside the 15-minute refresh window
+    let mut signer = home
+        .ssoenv(&emulator.url())
+        .args(["login", PROFILE])
+        .env("BROWSER", "true") // the user never approves
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while emulator.request_count("RegisterClient") == 0 {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let started = Instant::now();
+    let out = run(home.ssoenv(&emulator.url()).args(["process", PROFILE]));
+    let waited = started.elapsed();
+    signer.kill().unwrap();
+    signer.wait().unwrap();
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(out.stdout.contains("SecretAccessKey"), "{}", out.stdout);
+    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
+    assert_eq!(
+        emulator.request_count("CreateToken"),
+        0,
+        "no refresh raced the sign-in"
+    );
+}

@@ -183,6 +183,47 @@ impl TokenCache {
         ensure_dir(&self.dir)?;
         CacheLock::acquire(&self.lock_path(key), on_wait)
     }
+
+    /// The locks of a sign-in to the token `key`: first the sign-in marker
+    /// (`.ssoenv-<key>.sign-in.lock`, `on_wait` called if another process holds it), then the
+    /// token's own lock. The marker tells the token's lock held for a sign-in, which may wait
+    /// minutes for the user, from one held for a refresh on the wire (see
+    /// [`TokenCache::signing_in`]).
+    pub fn lock_for_sign_in(
+        &self,
+        key: &str,
+        on_wait: impl FnOnce(),
+    ) -> Result<(CacheLock, CacheLock), CacheError> {
+        ensure_dir(&self.dir)?;
+        let marker = CacheLock::acquire(&self.sign_in_lock_path(key), on_wait)?;
+        Ok((marker, self.lock(key)?))
+    }
+
+    /// Whether another process is signing in to the token `key` right now.
+    pub fn signing_in(&self, key: &str) -> Result<bool, CacheError> {
+        ensure_dir(&self.dir)?;
+        Ok(CacheLock::try_acquire(&self.sign_in_lock_path(key))?.is_none())
+    }
+
+    /// The token's lock for a process that must not wait behind a sign-in (it will never sign
+    /// in itself, so it would wait minutes for nothing): `None` while another process is signing
+    /// in; otherwise the lock, once a refresh that holds it is done.
+    pub fn lock_unless_signing_in(&self, key: &str) -> Result<Option<CacheLock>, CacheError> {
+        ensure_dir(&self.dir)?;
+        loop {
+            if let Some(lock) = CacheLock::try_acquire(&self.lock_path(key))? {
+                return Ok(Some(lock));
+            }
+            if self.signing_in(key)? {
+                return Ok(None);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    fn sign_in_lock_path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!(".ssoenv-{key}.sign-in.lock"))
+    }
 }
 
 #[cfg(test)]

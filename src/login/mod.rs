@@ -15,9 +15,7 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
-use crate::cache::{
-    CacheDirs, CacheError, ClientRegistration, SsoToken, registration_key, token_key,
-};
+use crate::cache::{CacheDirs, CacheError, ClientRegistration, SsoToken};
 use crate::config::SsoSession;
 use crate::sso::{RegisteredClient, SsoClient, SsoError, TokenGrant};
 
@@ -176,9 +174,9 @@ pub fn sign_in(
     rejected: Option<&str>,
 ) -> Result<SsoToken, LoginError> {
     let tokens = dirs.tokens();
-    let key = token_key(session.name.as_deref(), &session.start_url);
+    let key = session.token_key();
     let label = session_label(session);
-    let _lock = tokens.lock_with(&key, || {
+    let _locks = tokens.lock_for_sign_in(&key, || {
         eprintln!("ssoenv: another ssoenv is signing in to {label}; waiting for it…");
     })?;
     if let Some(token) = tokens.load(&key)?
@@ -209,7 +207,7 @@ pub fn sign_in(
     {
         // A registration the service rejects would fail every later sign-in until it expires
         // (90 days): forget it, so the next sign-in registers anew.
-        dirs.registrations().remove(&registration_key_of(session))?;
+        dirs.registrations().remove(&session.registration_key())?;
     }
     let (registration, grant) = outcome?;
     crate::debug::register_secret(&grant.access_token);
@@ -316,7 +314,7 @@ fn registration(
     pkce: bool,
 ) -> Result<RegisteredClient, LoginError> {
     let cache = dirs.registrations();
-    let key = registration_key_of(session);
+    let key = session.registration_key();
     if let Some(cached) = cache.load(&key)?
         && cached.is_usable(OffsetDateTime::now_utc(), pkce)
     {
@@ -363,16 +361,6 @@ fn registration(
         },
     )?;
     Ok(registered)
-}
-
-/// The cache key of `session`'s client registration (the CLI's).
-fn registration_key_of(session: &SsoSession) -> String {
-    registration_key(
-        &session.start_url,
-        &session.region,
-        session.registration_scopes.as_deref(),
-        session.name.as_deref(),
-    )
 }
 
 /// The token as the AWS CLI writes it after a sign-in: legacy profiles get only the four fields
