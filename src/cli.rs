@@ -443,7 +443,7 @@ pub struct PopulateArgs {
     pub prune: bool,
 
     /// How many account role lists to ask for at once (1: one request at a time)
-    #[arg(long, value_name = "N", default_value_t = crate::sso::DEFAULT_CONCURRENCY,
+    #[arg(long, value_name = "N", default_value_t = crate::aws::DEFAULT_CONCURRENCY,
           value_parser = clap::value_parser!(usize))]
     pub concurrency: usize,
 

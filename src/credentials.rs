@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use crate::aws::SsoError;
 use crate::cache::{CacheDirs, CacheError, RoleCredentialCache, RoleCredentials};
 use crate::config::SsoProfile;
-use crate::sso::SsoError;
 use crate::token_source::{TokenError, TokenSource};
 
 #[derive(Debug, thiserror::Error)]

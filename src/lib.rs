@@ -1,10 +1,12 @@
 //! ssoenv: short-term AWS credentials from IAM Identity Center (SSO) in the shell.
 //!
 //! Data flows one way: `cli` → `commands` → [`credentials`] (the one place that decides: cached?
-//! refresh? sign in? fetch?) → [`cache`] and [`sso`] → [`shell`] rendering → stdout. A role
+//! refresh? sign in? fetch?) → [`cache`] and [`aws`] → [`shell`] rendering → stdout. A role
 //! chain goes through [`role_chain`], which uses the same pipeline for the SSO profile at its
-//! start and [`sts`] for the roles.
+//! start and STS for the roles. Every AWS call goes through [`aws`]; what it returns and the cache
+//! stores is plain data from [`role_credentials`].
 
+pub mod aws;
 pub mod cache;
 pub mod cli;
 pub mod commands;
@@ -15,11 +17,11 @@ pub mod debug;
 pub mod duration;
 pub mod environment;
 pub mod error;
+pub mod hardening;
 pub mod login;
 pub mod populate;
 pub mod profile_state;
 pub mod role_chain;
+pub mod role_credentials;
 pub mod shell;
-pub mod sso;
-pub mod sts;
 pub mod token_source;

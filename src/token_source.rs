@@ -13,10 +13,10 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use crate::aws::{Endpoints, SsoClient, SsoError, TokenGrant};
 use crate::cache::{CacheDirs, CacheError, CacheLock, SsoToken, TokenCache};
 use crate::config::{AwsConfig, SsoSession};
 use crate::login::{LoginError, SignIn, SignInNeeded, SignInReason, SignInSubject};
-use crate::sso::{Endpoints, SsoClient, SsoError, TokenGrant};
 
 /// Refresh the SSO token when fewer than this many minutes remain (the AWS CLI's window).
 pub const TOKEN_REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);

@@ -3,10 +3,12 @@
 //! emulator checks the signing key is one it issued), cached in the AWS CLI's assume-role cache.
 
 mod common;
+mod proof_support;
 mod support_chain;
 
 use common::*;
-use sso_emulator::Emulator;
+use proof_support::{secrets_in, snapshot};
+use sso_emulator::{Emulator, Failure};
 use support_chain::*;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -477,4 +479,67 @@ fn logout_of_a_chained_profile_signs_out_of_its_sso_session() {
     assert!(out.stderr.contains("'my-sso'"), "{}", out.stderr);
     assert!(!home.token_path().exists());
     assert_eq!(emulator.request_count("Logout"), 1);
+}
+
+/// `--debug` on a role chain traces each `AssumeRole` as it does every other AWS call (the call,
+/// each HTTP attempt with its status, the outcome) and shows none of the credentials involved:
+/// neither those that signed the call nor those it returned.
+#[test]
+fn debug_traces_every_assume_role_attempt_without_secrets() {
+    let emulator = start_emulator();
+    let home = chain_home();
+    let minted = home.seed_token(&emulator, 3600);
+    // The first AssumeRole (deploy's) is answered 503 once: the retry shows as a second attempt.
+    emulator.inject_failure(Failure::error("AssumeRole", 503, "ServiceUnavailable", 1));
+
+    let out = run(home
+        .ssoenv(&emulator.url())
+        .args(["--debug", "export", "admin", "--shell", "bash"]));
+    assert!(out.status.success(), "{}", out.stderr);
+    let trace: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("ssoenv[debug]: "))
+        .collect();
+    let calls: Vec<usize> = (0..trace.len())
+        .filter(|&i| trace[i] == format!("AssumeRole → {}", emulator.url()))
+        .collect();
+    assert_eq!(calls.len(), 2, "one traced call per hop:\n{}", out.stderr);
+    assert_eq!(
+        trace[calls[0] + 1..calls[0] + 3],
+        ["  attempt 1: HTTP 503", "  attempt 2: HTTP 200"],
+        "deploy's call, retried:\n{}",
+        out.stderr
+    );
+    assert_eq!(
+        trace[calls[1] + 1],
+        "  attempt 1: HTTP 200",
+        "admin's call:\n{}",
+        out.stderr
+    );
+    assert!(
+        trace[calls[1] + 2].starts_with("AssumeRole succeeded in "),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(emulator.request_count("AssumeRole"), 3);
+
+    // Every secret of the run: the SSO session's, the SSO role's and both hops' credentials (all
+    // in the cache files by now) and what was exported.
+    let mut secrets = secrets_in(&snapshot(home.path()));
+    secrets.insert(minted.access_token);
+    secrets.insert(minted.client_secret);
+    secrets.extend(minted.refresh_token);
+    let env = eval_in_shell("bash", &out.stdout, &[]);
+    secrets.insert(env["AWS_SECRET_ACCESS_KEY"].clone());
+    secrets.insert(env["AWS_SESSION_TOKEN"].clone());
+    assert!(secrets.len() >= 9, "{} secrets", secrets.len());
+    for secret in &secrets {
+        assert!(
+            !out.stderr.contains(secret.as_str()),
+            "a secret ({}…) appears in the trace:\n{}",
+            &secret[..secret.len().min(6)],
+            out.stderr
+        );
+    }
 }

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 use common::*;
 use proof_support::{GoDownProxy, json_only, run_parallel, secrets_in, snapshot, temp_files};
 use sso_emulator::{Emulator, EmulatorConfig, Failure};
+use ssoenv::aws::{Endpoints, SsoClient, SsoError};
 use ssoenv::cache::RoleCredentials;
-use ssoenv::sso::{Endpoints, SsoClient, SsoError};
 
 /// Each HTTP attempt's limit in the "slower than the timeout" cells; the reply comes later.
 const SHORT_TIMEOUT: &str = "1s";

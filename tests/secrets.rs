@@ -167,3 +167,59 @@ fn files_are_private() {
         assert_eq!(mode, 0o700, "{}", path.display());
     }
 }
+
+/// Core files found in `dir` after `command` (which is made to allow core dumps and then sent
+/// SIGQUIT once `ready` says so) ended.
+fn core_files_after_quit(dir: &std::path::Path, command: &str, ready: impl Fn() -> bool) -> usize {
+    let child = Command::new("bash")
+        .args(["-c", &format!("ulimit -c unlimited && exec {command}")])
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !ready() {
+        assert!(std::time::Instant::now() < deadline, "never got ready");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGQUIT).unwrap();
+    child.wait_with_output().unwrap();
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|entry| {
+            let name = entry.as_ref().unwrap().file_name();
+            name.to_string_lossy().starts_with("core")
+        })
+        .count()
+}
+
+#[test]
+fn a_quit_signal_during_a_refresh_leaves_no_core_file_with_tokens() {
+    // Whether this machine writes core files at all (core_pattern, limits): a plain process first.
+    let control = tempfile::tempdir().unwrap();
+    if core_files_after_quit(control.path(), "sleep 5", || true) == 0 {
+        eprintln!("skipped: this machine writes no core files (see /proc/sys/kernel/core_pattern)");
+        return;
+    }
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 8 * 3600);
+    emulator.inject_failure(sso_emulator::Failure::delay(
+        "GetRoleCredentials",
+        Duration::from_secs(5),
+        1,
+    ));
+    let command = format!(
+        "env HOME={} AWS_ENDPOINT_URL={} {} {PROFILE} --no-login",
+        home.path().display(),
+        emulator.url(),
+        env!("CARGO_BIN_EXE_ssoenv"),
+    );
+    let cores = core_files_after_quit(home.path(), &command, || {
+        emulator.request_count("GetRoleCredentials") > 0
+    });
+    assert_eq!(cores, 0, "a core file holding the access token was written");
+}

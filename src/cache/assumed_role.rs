@@ -7,27 +7,19 @@
 //! `2025-01-02T06:40:00UTC`. ssoenv writes the same bytes for the parts every reader uses
 //! (`Credentials`, then `AssumedRoleUser`) and leaves out the HTTP `ResponseMetadata`, which no
 //! reader looks at. Reading accepts any writer's timestamp form, as for the SSO role cache.
+//!
+//! [`AssumedRole`] itself is plain data shared with the client layer that assumes the role; the
+//! CLI's file format is added to it here.
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::python_json::to_python_json;
-use super::role_credentials::RoleCredentials;
 use super::timestamp::format_python_timestamp;
 use super::{CacheError, CacheLock, cache_file, ensure_dir, lock_file, read_if_exists};
 use super::{remove_if_exists, store_file};
-
-/// What one `AssumeRole` call gave: the credentials (with the account id taken from the assumed
-/// role's ARN, as botocore adds it) and who they are.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AssumedRole {
-    pub credentials: RoleCredentials,
-    /// `AROA…:SESSION`.
-    pub assumed_role_id: String,
-    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
-    pub arn: String,
-}
+use crate::role_credentials::{AssumedRole, RoleCredentials};
 
 #[derive(Serialize)]
 struct CliAssumeRoleFile<'a> {

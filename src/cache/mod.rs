@@ -27,7 +27,9 @@ use std::ffi::OsStr;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use assumed_role::{AssumedRole, AssumedRoleCache};
+/// The plain data the credential files hold, shared with the client layer that fetches it.
+pub use crate::role_credentials::{AssumedRole, RoleCredentials};
+pub use assumed_role::AssumedRoleCache;
 pub use files::{ensure_private_dir, write_atomic, write_atomic_with_permissions};
 pub use keys::{
     AssumeRoleArgs, assume_role_key, registration_key, role_credentials_key, token_key,
@@ -36,7 +38,7 @@ pub use lock::CacheLock;
 pub use permissions::writable_by_others;
 pub use python_json::{to_python_json, to_python_json_compact};
 pub use registration::{ClientRegistration, REGISTRATION_MIN_REMAINING, RegistrationCache};
-pub use role_credentials::{RoleCredentialCache, RoleCredentials};
+pub use role_credentials::RoleCredentialCache;
 pub use timestamp::{format_cli_timestamp, format_utc_minutes, parse_timestamp};
 pub use token::{SsoToken, TokenCache};
 

@@ -1,29 +1,20 @@
 //! Role credentials in `~/.aws/cli/cache/<key>.json`, the AWS CLI v2's credential cache, so that
 //! `aws`, botocore and ssoenv serve each other's credentials until they are about to expire.
+//!
+//! [`RoleCredentials`] itself is plain data shared with the client layer that fetches it; the
+//! CLI's file format is added to it here.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use time::{Duration, OffsetDateTime};
 
 use super::python_json::to_python_json;
 use super::timestamp::format_cli_timestamp;
 use super::{
-    CacheError, CacheLock, REDACTED, cache_file, ensure_dir, json_files, json_object, lock_file,
+    CacheError, CacheLock, cache_file, ensure_dir, json_files, json_object, lock_file,
     read_if_exists, remove_if_exists, store_file, string_field, timestamp_field,
 };
-
-/// Short-term credentials of one role. `Debug` never shows the secret key or session token.
-#[derive(Clone, PartialEq, Eq)]
-pub struct RoleCredentials {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
-    pub expiration: OffsetDateTime,
-    /// Absent in files written by older CLIs.
-    pub account_id: Option<String>,
-}
+use crate::role_credentials::RoleCredentials;
 
 #[derive(Serialize)]
 struct CliCacheFile<'a> {
@@ -72,23 +63,6 @@ impl RoleCredentials {
                 account_id: self.account_id.as_deref(),
             },
         })
-    }
-
-    /// Time left until `expiration` (negative once expired).
-    pub fn remaining(&self, now: OffsetDateTime) -> Duration {
-        self.expiration - now
-    }
-}
-
-impl fmt::Debug for RoleCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RoleCredentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &REDACTED)
-            .field("session_token", &REDACTED)
-            .field("expiration", &self.expiration)
-            .field("account_id", &self.account_id)
-            .finish()
     }
 }
 
@@ -179,6 +153,8 @@ fn is_sso_provider(bytes: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use time::Duration;
+
     use super::*;
     use crate::cache::timestamp::utc;
 

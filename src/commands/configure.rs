@@ -28,12 +28,12 @@ use dialoguer::theme::ColorfulTheme;
 use dialoguer::{FuzzySelect, Input};
 
 use super::sign_in::{SignInPolicy, token_source};
+use crate::aws::AccountInfo;
 use crate::cache::CacheDirs;
 use crate::cli::ConfigureArgs;
 use crate::config::{ConfigEditor, Section, SectionId, SsoSession};
 use crate::login::SignInSubject;
 use crate::shell::word_for_message;
-use crate::sso::AccountInfo;
 use crate::token_source::TokenSource;
 
 /// What the AWS CLI offers as the scope of a new session.

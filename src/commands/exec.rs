@@ -60,6 +60,7 @@ pub fn run(args: &ExecArgs) -> anyhow::Result<()> {
 #[cfg(unix)]
 fn run_in_place(mut command: Command, program: &OsString) -> anyhow::Result<()> {
     use std::os::unix::process::CommandExt;
+    crate::hardening::allow_core_dumps_for_exec();
     let error = command.exec();
     Err(cannot_run(program, &error))
 }

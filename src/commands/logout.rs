@@ -6,11 +6,11 @@ use anyhow::Context;
 
 use super::login::session_to_sign_in;
 use super::sign_in::token_source;
+use crate::aws::{SsoClient, resolve_endpoints};
 use crate::cache::{CacheDirs, SsoToken};
 use crate::cli::LogoutArgs;
 use crate::config::{AwsConfig, EndpointOverrides};
 use crate::login::{SignIn, SignInSubject};
-use crate::sso::{SsoClient, resolve_endpoints};
 
 pub fn run(args: &LogoutArgs) -> anyhow::Result<()> {
     let dirs = CacheDirs::from_env()?;

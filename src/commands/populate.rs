@@ -14,13 +14,13 @@ use anyhow::Context;
 
 use super::export::print_all;
 use super::sign_in::{SignInPolicy, token_source};
+use crate::aws::{RoleInfo, SsoError};
 use crate::cache::CacheDirs;
 use crate::cli::PopulateArgs;
 use crate::config::{ConfigEditor, EndpointOverrides};
 use crate::login::SignInSubject;
 use crate::populate::{Assignment, Change, Options, Plan, Template, plan};
 use crate::shell::word_for_message;
-use crate::sso::{RoleInfo, SsoError};
 
 pub fn run(args: &PopulateArgs) -> anyhow::Result<()> {
     let template = Template::parse(&args.template).context("--template")?;

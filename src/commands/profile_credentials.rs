@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::sign_in::{SignInPolicy, token_source};
+use crate::aws::resolve_sts_endpoint;
 use crate::cache::{CacheDirs, RoleCredentials};
 use crate::config::AwsConfig;
 use crate::credentials::{CredentialsError, CredentialsPipeline, ensure_lifetime};
@@ -11,7 +12,6 @@ use crate::environment::credential_changes;
 use crate::login::SignInSubject;
 use crate::role_chain::{ProfileKind, RoleChainPipeline, resolve_profile};
 use crate::shell::EnvChange;
-use crate::sts::resolve_sts_endpoint;
 
 /// A profile's credentials, with what the environment variables are made of.
 #[derive(Debug)]

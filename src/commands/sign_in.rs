@@ -4,11 +4,11 @@
 
 use std::io::IsTerminal;
 
+use crate::aws::resolve_endpoints;
 use crate::cache::CacheDirs;
 use crate::cli::SignInArgs;
 use crate::config::{AwsConfig, EndpointOverrides, SsoSession};
 use crate::login::{LoginError, SignIn, SignInOptions, SignInSubject};
-use crate::sso::resolve_endpoints;
 use crate::token_source::TokenSource;
 
 /// Whether getting a token may start a sign-in.

@@ -16,7 +16,7 @@ use super::callback::{CallbackListener, outcome_of, parse_pasted_address};
 use super::pkce::{PkceSecrets, authorize_url};
 use super::progress::Spinner;
 use super::{LoginError, SignInOptions, browser};
-use crate::sso::{RegisteredClient, SsoClient, TokenGrant};
+use crate::aws::{RegisteredClient, SsoClient, TokenGrant};
 
 /// A browser command that exits with an error this soon did not open the page.
 const BROWSER_FAILURE_WINDOW: Duration = Duration::from_secs(5);

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::progress::Spinner;
 use super::{LoginError, browser};
-use crate::sso::{RegisteredClient, SsoClient, SsoError, TokenGrant};
+use crate::aws::{RegisteredClient, SsoClient, SsoError, TokenGrant};
 
 /// RFC 8628 §3.5: on `slow_down` the interval grows by 5 seconds for the rest of the flow.
 const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);

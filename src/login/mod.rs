@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
+use crate::aws::{RegisteredClient, SsoClient, SsoError, TokenGrant};
 use crate::cache::{CacheDirs, CacheError, ClientRegistration, SsoToken};
 use crate::config::SsoSession;
-use crate::sso::{RegisteredClient, SsoClient, SsoError, TokenGrant};
 
 pub use seam::{SignIn, SignInNeeded, SignInReason, SignInSubject};
 

@@ -5,9 +5,9 @@
 //! [`SignInNeeded`] is the one error that means "only a sign-in helps": wherever it comes from, it
 //! names the command to run, and `main` exits with status 3 for it.
 
+use crate::aws::SsoClient;
 use crate::cache::{CacheDirs, SsoToken};
 use crate::config::SsoSession;
-use crate::sso::SsoClient;
 
 use super::{LoginError, SignInOptions, sign_in};
 

@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
+use crate::aws::StsError;
 use crate::cache::CacheError;
 use crate::config::ConfigError;
 use crate::credentials::CredentialsError;
-use crate::sts::StsError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChainError {

@@ -12,9 +12,10 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::{ChainError, RoleChain, RoleHop, SourceFailure};
-use crate::cache::{self, AssumedRoleCache, CacheDirs, RoleCredentials};
+use crate::aws::{AssumeRoleRequest, StsClient, StsError, TransportError};
+use crate::cache::{AssumedRoleCache, CacheDirs};
 use crate::credentials::CredentialsPipeline;
-use crate::sts::{AssumeRoleRequest, StsClient};
+use crate::role_credentials::{AssumedRole, RoleCredentials};
 use crate::token_source::TokenSource;
 
 /// What the credentials that sign an `AssumeRole` call must still have left: enough for the call
@@ -71,13 +72,23 @@ impl<'a> RoleChainPipeline<'a> {
         let hop = &self.chain.hops[index];
         let key = hop.cache_key();
         if let Some(cached) = self.fresh(&key, min_valid)? {
+            crate::debug!("profile '{}': assumed-role cache hit", hop.profile);
             return Ok(cached);
         }
+        crate::debug!(
+            "profile '{}': assumed-role cache miss; assuming {}",
+            hop.profile,
+            hop.role_arn
+        );
         // The source is got before this hop's lock is taken, so a process never holds two locks:
         // two chains may share roles in opposite orders, and nested locks could deadlock them.
         let source = self.source_credentials(index, false)?;
         let _lock = self.cache.lock(&key)?;
         if let Some(cached) = self.fresh(&key, min_valid)? {
+            crate::debug!(
+                "profile '{}': another process cached the role meanwhile",
+                hop.profile
+            );
             return Ok(cached);
         }
         let assumed = match self.assume(hop, &source) {
@@ -94,6 +105,7 @@ impl<'a> RoleChainPipeline<'a> {
             role_arn: hop.role_arn.clone(),
             source: Box::new(source),
         })?;
+        register_secrets(&assumed.credentials);
         let remaining = assumed.credentials.remaining(self.now);
         if remaining <= min_valid {
             eprintln!(
@@ -105,6 +117,11 @@ impl<'a> RoleChainPipeline<'a> {
             );
         }
         self.cache.store(&key, &assumed)?;
+        crate::debug!(
+            "profile '{}': assumed and cached, valid for {}",
+            hop.profile,
+            crate::duration::format_duration(remaining.try_into().unwrap_or_default())
+        );
         Ok(assumed.credentials)
     }
 
@@ -138,11 +155,7 @@ impl<'a> RoleChainPipeline<'a> {
             })
     }
 
-    fn assume(
-        &self,
-        hop: &RoleHop,
-        source: &RoleCredentials,
-    ) -> Result<cache::AssumedRole, crate::sts::StsError> {
+    fn assume(&self, hop: &RoleHop, source: &RoleCredentials) -> Result<AssumedRole, StsError> {
         let generated;
         let role_session_name = match &hop.role_session_name {
             Some(name) => name.as_str(),
@@ -159,7 +172,7 @@ impl<'a> RoleChainPipeline<'a> {
         };
         match self.sts() {
             Ok(sts) => sts.assume_role(source, &request),
-            Err(error) => Err(crate::sso::TransportError::Unreachable {
+            Err(error) => Err(TransportError::Unreachable {
                 operation: "AssumeRole",
                 endpoint: self.sts_endpoint.clone().unwrap_or_default(),
                 detail: format!("could not start the network client: {error}"),
@@ -179,11 +192,21 @@ impl<'a> RoleChainPipeline<'a> {
     }
 
     fn fresh(&self, key: &str, min_valid: Duration) -> Result<Option<RoleCredentials>, ChainError> {
-        Ok(self
+        let fresh = self
             .cache
             .load(key)?
-            .filter(|c| c.remaining(self.now) > min_valid))
+            .filter(|c| c.remaining(self.now) > min_valid);
+        if let Some(credentials) = &fresh {
+            register_secrets(credentials);
+        }
+        Ok(fresh)
     }
+}
+
+/// Lets the `--debug` trace blank these credentials wherever a message might quote them.
+fn register_secrets(credentials: &RoleCredentials) {
+    crate::debug::register_secret(&credentials.secret_access_key);
+    crate::debug::register_secret(&credentials.session_token);
 }
 
 /// The session name sent when the profile sets no `role_session_name`: names the tool and the

@@ -1,5 +1,11 @@
-//! One error type for both services, sorted by what the caller has to do about it.
+//! What a failed AWS call means, read once for every service: [`CallFailure`] is how the SDK's
+//! error is read (service answer, or no usable answer), and each service's error type then sorts
+//! it by what its caller has to do (sign in again, retry, fix the endpoint or the role).
 
+use std::fmt::Display;
+
+// The same smithy types in every SDK crate; named through the SSO crate only because one path is
+// needed.
 use aws_sdk_sso::config::http::HttpResponse as Response;
 use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
 
@@ -29,7 +35,26 @@ pub enum SsoError {
     Transport(#[from] TransportError),
 }
 
-/// A call that got no usable answer, the same for every service ssoenv calls (SSO, STS).
+/// A failed call to STS. Never carries a credential.
+#[derive(Debug, thiserror::Error)]
+pub enum StsError {
+    /// STS answered with an error: `AccessDenied` (trust policy, external id), `ValidationError`
+    /// (e.g. a `duration_seconds` the role does not allow), `InvalidClientTokenId` /
+    /// `ExpiredToken` (the source credentials were refused), throttling after retries.
+    /// `code` is `UnknownError` when the answer named none (a gateway's bare 503).
+    #[error("{operation} failed with {}{}", status_and_code(*.status, .code), detail_suffix(.message))]
+    Service {
+        operation: &'static str,
+        code: String,
+        message: String,
+        status: u16,
+    },
+    /// No usable answer: nothing answered in time, or not the protocol.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+}
+
+/// A call that got no usable answer, the same for every service ssoenv calls.
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
     /// Nothing answered, or the connection broke before a response came.
@@ -56,45 +81,12 @@ pub enum TransportError {
 
 impl TransportError {
     /// An answer that lacks a field the API promises.
-    pub(crate) fn missing(operation: &'static str, endpoint: &str, what: &str) -> TransportError {
+    pub(super) fn missing(operation: &'static str, endpoint: &str, what: &str) -> TransportError {
         TransportError::BadResponse {
             operation,
             endpoint: endpoint.to_string(),
             detail: format!("no {what} in the answer"),
         }
-    }
-}
-
-/// `TooManyRequestsException (HTTP 429)`, or `HTTP 503 (Service Unavailable)` without a code.
-fn status_and_code(status: u16, code: &str) -> String {
-    if code == UNKNOWN_CODE {
-        let reason = reason_phrase(status);
-        format!("HTTP {status}{reason}")
-    } else {
-        format!("{code} (HTTP {status})")
-    }
-}
-
-/// The standard reason phrase in parentheses, for the statuses a gateway sends without a body.
-fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        500 => " (Internal Server Error)",
-        502 => " (Bad Gateway)",
-        503 => " (Service Unavailable)",
-        504 => " (Gateway Timeout)",
-        429 => " (Too Many Requests)",
-        _ => "",
-    }
-}
-
-/// What [`SsoError::Service::code`] holds when the answer named no error code.
-const UNKNOWN_CODE: &str = "UnknownError";
-
-fn detail_suffix(message: &str) -> String {
-    if message.is_empty() {
-        String::new()
-    } else {
-        format!(": {message}")
     }
 }
 
@@ -111,17 +103,35 @@ impl SsoError {
     pub fn is_session_ended(&self) -> bool {
         matches!(self, SsoError::SessionEnded { .. })
     }
+}
 
-    /// Turns an SDK error into an [`SsoError`]. `endpoint` names where the call went, for messages.
-    pub(crate) fn from_sdk<E>(
-        operation: &'static str,
-        endpoint: &str,
-        error: SdkError<E, Response>,
-    ) -> SsoError
-    where
-        E: ProvideErrorMetadata + std::error::Error + 'static,
-    {
-        match CallFailure::of(operation, endpoint, error) {
+impl StsError {
+    /// The error code STS sent, if it sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            StsError::Service { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// STS refused the credentials the request was signed with (unknown, revoked or expired),
+    /// although the cache said they were valid: fresh source credentials may succeed.
+    pub fn source_credentials_refused(&self) -> bool {
+        matches!(
+            self.code(),
+            Some("InvalidClientTokenId" | "ExpiredToken" | "ExpiredTokenException")
+        )
+    }
+}
+
+/// A service's error type, made from a [`CallFailure`] by what the failure means to its callers.
+pub(super) trait FromCallFailure: Sized + Display {
+    fn from_call_failure(operation: &'static str, failure: CallFailure) -> Self;
+}
+
+impl FromCallFailure for SsoError {
+    fn from_call_failure(operation: &'static str, failure: CallFailure) -> SsoError {
+        match failure {
             CallFailure::Service {
                 code,
                 message,
@@ -146,9 +156,26 @@ impl SsoError {
     }
 }
 
-/// How an AWS SDK call failed, read the same way for every service ssoenv calls (STS too); each
-/// service's error type then says what the failure means for its caller.
-pub(crate) enum CallFailure {
+impl FromCallFailure for StsError {
+    fn from_call_failure(operation: &'static str, failure: CallFailure) -> StsError {
+        match failure {
+            CallFailure::Service {
+                code,
+                message,
+                status,
+            } => StsError::Service {
+                operation,
+                code,
+                message,
+                status,
+            },
+            CallFailure::Transport(error) => error.into(),
+        }
+    }
+}
+
+/// How an AWS SDK call failed, read the same way for every service.
+pub(super) enum CallFailure {
     /// The service answered with an error (`code` is `UnknownError` when it named none).
     Service {
         code: String,
@@ -159,7 +186,8 @@ pub(crate) enum CallFailure {
 }
 
 impl CallFailure {
-    pub(crate) fn of<E>(
+    /// Reads the SDK's error of `operation`, which went to `endpoint`.
+    pub(super) fn of<E>(
         operation: &'static str,
         endpoint: &str,
         error: SdkError<E, Response>,
@@ -171,7 +199,7 @@ impl CallFailure {
         let detail = innermost_cause(&error);
         match error {
             // A success status with an error means the body was not what the API promises
-            // (truncated or malformed JSON): a bad answer, not a service error.
+            // (truncated or malformed): a bad answer, not a service error.
             SdkError::ServiceError(service_error)
                 if service_error.raw().status().is_success()
                     && service_error.err().code().is_none() =>
@@ -237,6 +265,40 @@ fn ends_session(code: &str, status: u16) -> bool {
         )
 }
 
+/// What a service error's `code` holds when the answer named no error code.
+const UNKNOWN_CODE: &str = "UnknownError";
+
+/// `TooManyRequestsException (HTTP 429)`, or `HTTP 503 (Service Unavailable)` without a code.
+fn status_and_code(status: u16, code: &str) -> String {
+    if code == UNKNOWN_CODE {
+        let reason = reason_phrase(status);
+        format!("HTTP {status}{reason}")
+    } else {
+        format!("{code} (HTTP {status})")
+    }
+}
+
+/// The standard reason phrase in parentheses, for the statuses a gateway sends without a body.
+fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        500 => " (Internal Server Error)",
+        502 => " (Bad Gateway)",
+        503 => " (Service Unavailable)",
+        504 => " (Gateway Timeout)",
+        429 => " (Too Many Requests)",
+        _ => "",
+    }
+}
+
+/// `: message`, or nothing when the service sent no text.
+fn detail_suffix(message: &str) -> String {
+    if message.is_empty() {
+        String::new()
+    } else {
+        format!(": {message}")
+    }
+}
+
 /// The human-readable text of a service error. The Rust SDK finds no `message` in OIDC errors,
 /// which put it in `error_description`, so fall back to reading the body.
 fn service_message(sdk_message: Option<&str>, body: Option<&[u8]>) -> String {
@@ -254,7 +316,7 @@ fn service_message(sdk_message: Option<&str>, body: Option<&[u8]>) -> String {
 
 /// The deepest `source()` of an error chain: for a refused connection that is the OS's
 /// "Connection refused", which tells the user more than "dispatch failure".
-fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
+pub(super) fn innermost_cause(error: &dyn std::error::Error) -> String {
     let mut current = error;
     while let Some(next) = current.source() {
         current = next;
@@ -299,5 +361,27 @@ mod tests {
         assert!(ends_session("ExpiredTokenException", 400));
         assert!(!ends_session("TooManyRequestsException", 429));
         assert!(!ends_session("AuthorizationPendingException", 400));
+    }
+
+    #[test]
+    fn refused_source_credentials_are_recognised_by_code() {
+        let service = |code: &str| StsError::Service {
+            operation: "AssumeRole",
+            code: code.into(),
+            message: String::new(),
+            status: 403,
+        };
+        assert!(service("InvalidClientTokenId").source_credentials_refused());
+        assert!(service("ExpiredToken").source_credentials_refused());
+        assert!(!service("AccessDenied").source_credentials_refused());
+        let timed_out = StsError::from(TransportError::TimedOut {
+            operation: "AssumeRole",
+            endpoint: "http://x".into(),
+        });
+        assert!(!timed_out.source_credentials_refused());
+        assert_eq!(
+            service("AccessDenied").to_string(),
+            "AssumeRole failed with AccessDenied (HTTP 403)"
+        );
     }
 }

@@ -1,11 +1,14 @@
-//! `AssumeRole`, one SDK call with ssoenv's timeouts, retries and error mapping.
+//! STS for role chaining: `AssumeRole`, signed with a source profile's credentials, made like
+//! every other call of the layer (same timeouts, retries, `--debug` trace and error reading).
 
-use aws_sdk_sts::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_sts::config::Credentials;
 use time::OffsetDateTime;
 
-use super::StsError;
-use crate::cache::{AssumedRole, RoleCredentials};
-use crate::sso::TransportError;
+use super::arn::account_of_arn;
+use super::endpoints::default_sts_endpoint;
+use super::runtime::{Runtime, attempt_timeout_from_env, sdk_config};
+use super::{StsError, TransportError};
+use crate::role_credentials::{AssumedRole, RoleCredentials};
 
 /// What one hop of a chain asks STS for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,9 +23,9 @@ pub struct AssumeRoleRequest<'a> {
 /// STS in one region, with the small runtime that drives it. Each call signs with the source
 /// credentials it is given, so one client serves every hop of a chain.
 pub struct StsClient {
-    runtime: tokio::runtime::Runtime,
-    region: String,
+    runtime: Runtime<StsError>,
     endpoint_override: Option<String>,
+    /// Where STS is reached, for messages.
     endpoint: String,
 }
 
@@ -30,18 +33,15 @@ pub struct StsClient {
 const PROVIDER_NAME: &str = "ssoenv-role-chain";
 
 impl StsClient {
-    /// STS in `region`, at `endpoint` when overridden.
+    /// STS in `region`, at `endpoint` when overridden, with the attempt timeout of
+    /// `SSOENV_HTTP_TIMEOUT` (default 10 s).
     pub fn new(region: &str, endpoint: Option<&str>) -> std::io::Result<StsClient> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
         Ok(StsClient {
-            runtime,
-            region: region.to_string(),
+            runtime: Runtime::new(region, attempt_timeout_from_env())?,
             endpoint_override: endpoint.map(str::to_string),
             endpoint: endpoint
                 .map(str::to_string)
-                .unwrap_or_else(|| format!("https://sts.{region}.amazonaws.com")),
+                .unwrap_or_else(|| default_sts_endpoint(region)),
         })
     }
 
@@ -56,7 +56,6 @@ impl StsClient {
         source: &RoleCredentials,
         request: &AssumeRoleRequest<'_>,
     ) -> Result<AssumedRole, StsError> {
-        let (timeouts, retries) = crate::sso::http_policy();
         // No expiry is given: the chain only passes credentials it checked are valid, and the
         // SDK's own expiry check would only add a second opinion with a different margin.
         let credentials = Credentials::new(
@@ -66,27 +65,19 @@ impl StsClient {
             None,
             PROVIDER_NAME,
         );
-        let mut config = aws_sdk_sts::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(self.region.clone()))
+        // The signing credentials are part of the SDK client's config, so each call builds its
+        // own (cheap: the runtime, which is the costly part, is shared).
+        let config = sdk_config!(aws_sdk_sts, self.runtime, self.endpoint_override.clone())
             .credentials_provider(credentials)
-            .timeout_config(timeouts)
-            .retry_config(retries);
-        if let Some(url) = &self.endpoint_override {
-            config = config.endpoint_url(url);
-        }
-        let client = aws_sdk_sts::Client::from_conf(config.build());
-        let call = client
+            .build();
+        let call = aws_sdk_sts::Client::from_conf(config)
             .assume_role()
             .role_arn(request.role_arn)
             .role_session_name(request.role_session_name)
             .set_external_id(request.external_id.map(str::to_string))
             .set_duration_seconds(request.duration_seconds.map(|s| s as i32))
             .send();
-        let output = self
-            .runtime
-            .block_on(call)
-            .map_err(|e| StsError::from_sdk("AssumeRole", &self.endpoint, e))?;
+        let output = self.runtime.send("AssumeRole", &self.endpoint, call)?;
         let bad = |what: &str| {
             StsError::from(TransportError::missing("AssumeRole", &self.endpoint, what))
         };
@@ -115,31 +106,5 @@ impl StsClient {
             assumed_role_id: user.assumed_role_id().to_string(),
             arn: user.arn().to_string(),
         })
-    }
-}
-
-/// The account of an ARN (`arn:aws:sts::123456789012:assumed-role/…`), as botocore's
-/// `ArnParser` reads it; `None` for anything that is not an ARN.
-fn account_of_arn(arn: &str) -> Option<&str> {
-    let mut fields = arn.splitn(6, ':');
-    let prefix = fields.next()?;
-    let account = fields.nth(3)?;
-    fields.next()?;
-    (prefix == "arn" && !account.is_empty()).then_some(account)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_account_comes_from_the_assumed_role_arn() {
-        assert_eq!(
-            account_of_arn("arn:aws:sts::123456789012:assumed-role/Deploy/s"),
-            Some("123456789012")
-        );
-        assert_eq!(account_of_arn("arn:aws:sts:::x"), None);
-        assert_eq!(account_of_arn("not-an-arn"), None);
-        assert_eq!(account_of_arn("arn:aws:sts::123"), None);
     }
 }

@@ -1,0 +1,53 @@
+//! Short-term role credentials as plain data: what the AWS client layer hands out (from the SSO
+//! portal's `GetRoleCredentials` or from STS's `AssumeRole`) and what the cache files hold.
+//!
+//! This module sits below both of them and imports neither, so the network layer does not depend
+//! on the cache's file formats and the cache does not depend on the network. Each side adds what
+//! it needs in its own module: the cache reads and writes these types in the AWS CLI's formats
+//! (inherent methods in its `role_credentials` and `assumed_role` files), the client layer fills
+//! them from the SDK's answers.
+
+use std::fmt;
+
+use time::{Duration, OffsetDateTime};
+
+/// Short-term credentials of one role. `Debug` never shows the secret key or session token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RoleCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    pub expiration: OffsetDateTime,
+    /// The account the role is in. Absent in files written by older CLIs.
+    pub account_id: Option<String>,
+}
+
+impl RoleCredentials {
+    /// Time left until `expiration` (negative once expired).
+    pub fn remaining(&self, now: OffsetDateTime) -> Duration {
+        self.expiration - now
+    }
+}
+
+impl fmt::Debug for RoleCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RoleCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &crate::debug::REDACTED)
+            .field("session_token", &crate::debug::REDACTED)
+            .field("expiration", &self.expiration)
+            .field("account_id", &self.account_id)
+            .finish()
+    }
+}
+
+/// What one `AssumeRole` call gave: the credentials (with the account id taken from the assumed
+/// role's ARN, as botocore adds it) and who they are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssumedRole {
+    pub credentials: RoleCredentials,
+    /// `AROA…:SESSION`.
+    pub assumed_role_id: String,
+    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
+    pub arn: String,
+}
