@@ -27,11 +27,12 @@ const MAX_ATTEMPTS: u32 = 3;
 
 /// `SSOENV_HTTP_TIMEOUT` (e.g. `5s`), else [`DEFAULT_ATTEMPT_TIMEOUT`].
 pub(super) fn attempt_timeout_from_env() -> Duration {
-    std::env::var("SSOENV_HTTP_TIMEOUT")
-        .ok()
-        .and_then(|text| crate::duration::parse_duration(&text).ok())
-        .filter(|d| !d.is_zero())
-        .unwrap_or(DEFAULT_ATTEMPT_TIMEOUT)
+    Some(crate::duration::from_env(
+        "SSOENV_HTTP_TIMEOUT",
+        DEFAULT_ATTEMPT_TIMEOUT,
+    ))
+    .filter(|d| !d.is_zero())
+    .unwrap_or(DEFAULT_ATTEMPT_TIMEOUT)
 }
 
 /// The SDK's timeouts for one attempt time limit: connecting gets at most 5 s, the whole call

@@ -133,7 +133,8 @@ pub const MAX_CACHE_FILE_BYTES: u64 = 1024 * 1024;
 
 /// The file's bytes, or `None` if it does not exist. Any other failure (permissions, a directory
 /// in its place) is an error the user has to see, not a silent "not cached". A file larger than
-/// [`MAX_CACHE_FILE_BYTES`] reads as empty, which every parser takes as "no usable entry".
+/// [`MAX_CACHE_FILE_BYTES`], or anything but a regular file (a FIFO), reads as empty, which every
+/// parser takes as "no usable entry".
 ///
 /// Symbolic links are followed, as every AWS tool follows them (people link `~/.aws` into a
 /// dotfiles checkout); writes replace a link rather than writing through it ([`write_atomic`]).
@@ -147,11 +148,19 @@ fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, CacheError> {
         path: path.to_owned(),
         source,
     };
-    let file = match std::fs::File::open(path) {
+    let file = match open_without_blocking(path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(read_error(source)),
     };
+    // A FIFO (or a device, a socket) where a cache file should be would block every run, the
+    // prompt hook's included, until someone writes to it: only a regular file is a cache file.
+    // (A directory goes on to fail the read with an error that says so.)
+    let kind = file.metadata().map_err(read_error)?.file_type();
+    if !kind.is_file() && !kind.is_dir() {
+        crate::debug!("{} is not a regular file: ignored", path.display());
+        return Ok(Some(Vec::new()));
+    }
     let mut bytes = Vec::new();
     file.take(MAX_CACHE_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
@@ -164,6 +173,18 @@ fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, CacheError> {
         return Ok(Some(Vec::new()));
     }
     Ok(Some(bytes))
+}
+
+/// Opens `path` for reading without waiting for a writer, should it be a FIFO (Unix).
+fn open_without_blocking(path: &Path) -> io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 /// Creates `dir` if needed (0700) and replaces `<dir>/<key>.json` atomically (0600).

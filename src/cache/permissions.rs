@@ -1,8 +1,11 @@
 //! Cache directories other users can write to. Whoever can write to `~/.aws/sso/cache` can plant
 //! a token (ssoenv would then fetch credentials as *their* user) or replace a file ssoenv is
 //! about to read; whoever can write to `~/.aws/cli/cache` can plant credentials that ssoenv
-//! exports into the shell. ssoenv keeps working (the AWS CLI creates these directories 0755 and
-//! does not check either), but says so on stderr, once per directory and run, with the fix.
+//! exports into the shell. The same holds for every directory above them up to `~/.aws` (whoever
+//! can write `~/.aws` can rename `sso` away and put their own in its place), and for a directory
+//! another user owns (its owner can always change it). ssoenv keeps working (the AWS CLI creates
+//! these directories 0755 and does not check either), but says so on stderr, once per directory
+//! and run, with the fix.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -12,9 +15,19 @@ use std::sync::Mutex;
 /// path pays for one `stat` per directory at most.
 static CHECKED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
 
-/// Warns on stderr if `dir` (followed if it is a symbolic link) is group- or world-writable.
+/// Warns on stderr about `dir` and each directory above it up to the one named `.aws` (followed
+/// if they are symbolic links) that other users can write to, or that another user owns.
 /// Missing directories and errors are silent: reading the files reports those.
 pub fn warn_if_writable_by_others(dir: &Path) {
+    for dir in dir.ancestors().take(3) {
+        warn_once(dir);
+        if dir.file_name().is_some_and(|name| name == ".aws") {
+            break;
+        }
+    }
+}
+
+fn warn_once(dir: &Path) {
     {
         let mut checked = CHECKED.lock().unwrap_or_else(|e| e.into_inner());
         if !checked
@@ -31,6 +44,27 @@ pub fn warn_if_writable_by_others(dir: &Path) {
             dir.display()
         );
     }
+    if let Some(owner) = owned_by_another_user(dir) {
+        eprintln!(
+            "ssoenv: warning: the cache directory {} belongs to another user (uid {owner}), who could plant tokens or credentials there; make it yours with: chown \"$(id -u)\" {}",
+            dir.display(),
+            dir.display()
+        );
+    }
+}
+
+/// The owner of `dir` when it is not the user ssoenv runs as.
+#[cfg(unix)]
+fn owned_by_another_user(dir: &Path) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let owner = std::fs::metadata(dir).ok()?.uid();
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    (owner != unsafe { libc::geteuid() }).then_some(owner)
+}
+
+#[cfg(not(unix))]
+fn owned_by_another_user(_dir: &Path) -> Option<u32> {
+    None
 }
 
 /// The permission bits of `dir` if they let the group or others write.

@@ -114,10 +114,7 @@ impl SignInOptions {
             open_browser: !no_browser,
             redirect_port: None,
             paste_back: false,
-            timeout: std::env::var("SSOENV_SIGN_IN_TIMEOUT")
-                .ok()
-                .and_then(|text| crate::duration::parse_duration(&text).ok())
-                .unwrap_or(DEFAULT_TIMEOUT),
+            timeout: crate::duration::from_env("SSOENV_SIGN_IN_TIMEOUT", DEFAULT_TIMEOUT),
         }
     }
 

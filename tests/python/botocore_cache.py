@@ -1,10 +1,9 @@
 """botocore as an independent reader and writer of the cache files ssoenv shares with it.
 
-Driven by tests/cache_compat.rs. Each subcommand uses botocore's own classes, so the tests compare
-ssoenv against what botocore really does, not against our reading of its source. Results are
-printed as one line of JSON on stdout.
+Driven by tests/suite/cache_compat.rs. Each subcommand uses botocore's own classes, so the tests
+compare ssoenv against what botocore really does, not against our reading of its source. Results
+are printed as one line of JSON on stdout.
 
-  check                                           exit 0 if botocore imports
   read-token DIR START_URL SESSION|-              SSOTokenLoader over JSONFileCache(DIR)
   refresh-token DIR PROFILE REGION                SSOTokenProvider refreshes the cached token
                                                   (CreateToken stubbed), which rewrites the file;
@@ -122,9 +121,6 @@ COMMANDS = {
 
 def main():
     command, args = sys.argv[1], sys.argv[2:]
-    if command == "check":
-        print(json.dumps(botocore.__version__))
-        return
     if command == "redump":
         value = json.loads(sys.stdin.read())
         compact = json.dumps(value, sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,277 @@
+//! `ssoenv list` and `ssoenv status` over a fixture of sessions whose tokens are valid,
+//! expiring, expired, refreshable or missing, and profiles with and without cached credentials:
+//! what they say, the exit statuses scripts rely on, and that they never touch the network.
+
+use crate::support::home::*;
+use time::{Duration, OffsetDateTime};
+
+const CONFIG: &str = "\
+[profile creds-valid]
+sso_session = s-expired
+sso_account_id = 111111111111
+sso_role_name = Admin
+
+[profile token-valid]
+sso_session = s-valid
+sso_account_id = 111111111111
+sso_role_name = Admin
+region = eu-west-1
+
+[profile expiring]
+sso_session = s-expiring
+sso_account_id = 111111111111
+sso_role_name = Admin
+
+[profile expired]
+sso_session = s-expired
+sso_account_id = 222222222222
+sso_role_name = ReadOnly
+
+[profile refreshable]
+sso_session = s-refreshable
+sso_account_id = 111111111111
+sso_role_name = Admin
+
+[profile missing]
+sso_session = s-missing
+sso_account_id = 111111111111
+sso_role_name = Admin
+
+[profile static]
+aws_access_key_id = AKIAEXAMPLE
+region = us-east-2
+
+[sso-session s-valid]
+sso_region = us-east-1
+sso_start_url = https://valid.awsapps.com/start
+
+[sso-session s-expiring]
+sso_region = us-east-1
+sso_start_url = https://expiring.awsapps.com/start
+
+[sso-session s-expired]
+sso_region = us-east-1
+sso_start_url = https://expired.awsapps.com/start
+
+[sso-session s-refreshable]
+sso_region = us-east-1
+sso_start_url = https://refreshable.awsapps.com/start
+
+[sso-session s-missing]
+sso_region = us-east-1
+sso_start_url = https://missing.awsapps.com/start
+";
+
+fn timestamp(seconds_from_now: i64) -> String {
+    ssoenv::cache::format_cli_timestamp(
+        OffsetDateTime::now_utc() + Duration::seconds(seconds_from_now),
+    )
+}
+
+/// A token in the AWS CLI's format; `refreshable` adds what a refresh needs.
+fn write_token(home: &TestHome, session: &str, lifetime: i64, refreshable: bool) {
+    let mut token = format!(
+        r#"{{"startUrl": "https://{session}.awsapps.com/start", "region": "us-east-1", "accessToken": "AT", "expiresAt": "{}""#,
+        timestamp(lifetime)
+    );
+    if refreshable {
+        token.push_str(&format!(
+            r#", "clientId": "CID", "clientSecret": "CS", "registrationExpiresAt": "{}", "refreshToken": "RT""#,
+            timestamp(86_400)
+        ));
+    }
+    token.push('}');
+    std::fs::create_dir_all(home.sso_cache()).unwrap();
+    std::fs::write(
+        home.sso_cache().join(format!("{}.json", sha1_hex(session))),
+        token,
+    )
+    .unwrap();
+}
+
+fn write_credentials(home: &TestHome, session: &str, account: &str, role: &str, lifetime: i64) {
+    let key =
+        format!(r#"{{"accountId":"{account}","roleName":"{role}","sessionName":"{session}"}}"#);
+    let body = format!(
+        r#"{{"ProviderType": "sso", "Credentials": {{"AccessKeyId": "ASIA", "SecretAccessKey": "S", "SessionToken": "T", "Expiration": "{}", "AccountId": "{account}"}}}}"#,
+        timestamp(lifetime)
+    );
+    std::fs::create_dir_all(home.cli_cache()).unwrap();
+    std::fs::write(
+        home.cli_cache().join(format!("{}.json", sha1_hex(&key))),
+        body,
+    )
+    .unwrap();
+}
+
+/// The fixture; lifetimes end half a minute past a whole minute so that the minutes shown do not
+/// depend on how long the test takes.
+fn fixture_home() -> TestHome {
+    let home = TestHome::with_config(CONFIG);
+    write_token(&home, "s-valid", 8 * 3600 + 30, false);
+    write_token(&home, "s-expiring", 10 * 60 + 30, false);
+    write_token(&home, "s-expired", -600, false);
+    write_token(&home, "s-refreshable", -600, true);
+    write_credentials(&home, "s-expired", "111111111111", "Admin", 50 * 60 + 30);
+    write_credentials(&home, "s-expired", "222222222222", "ReadOnly", -60);
+    home
+}
+
+#[test]
+fn list_shows_every_profile_and_its_state_without_network() {
+    let emulator = start_emulator();
+    let home = fixture_home();
+    let out = run(home.ssoenv(&emulator.url()).arg("list"));
+    assert!(out.status.success(), "{}", out.stderr);
+    let expected = "\
+PROFILE      SSO SESSION    ACCOUNT       ROLE      REGION     STATE
+creds-valid  s-expired      111111111111  Admin     -          credentials valid for 50m
+token-valid  s-valid        111111111111  Admin     eu-west-1  token valid for 8h
+expiring     s-expiring     111111111111  Admin     -          token valid for 10m
+expired      s-expired      222222222222  ReadOnly  -          expired
+refreshable  s-refreshable  111111111111  Admin     -          token refreshable
+missing      s-missing      111111111111  Admin     -          not signed in
+static       -              -             -         us-east-2  -
+";
+    assert_eq!(out.stdout, expected);
+
+    let out = run(home.ssoenv(&emulator.url()).args(["list", "--json"]));
+    assert!(out.status.success(), "{}", out.stderr);
+    let rows: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let states: Vec<(&str, &str)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["profile"].as_str().unwrap(),
+                row["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("creds-valid", "valid"),
+            ("token-valid", "valid"),
+            ("expiring", "expiring"),
+            ("expired", "expired"),
+            ("refreshable", "valid"),
+            ("missing", "not_signed_in"),
+            ("static", "not_sso"),
+        ]
+    );
+    assert_eq!(rows[1]["sso_start_url"], "https://valid.awsapps.com/start");
+    assert_eq!(rows[1]["region"], "eu-west-1");
+    assert!(
+        rows[0]["credentials_expires_at"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+    assert!(rows[5]["token_expires_at"].is_null());
+
+    assert!(
+        emulator.request_counts().values().all(|&n| n == 0),
+        "list never calls the service: {:?}",
+        emulator.request_counts()
+    );
+}
+
+#[test]
+fn status_exit_statuses_tell_valid_expiring_expired_and_not_signed_in() {
+    let emulator = start_emulator();
+    let home = fixture_home();
+    let status = |args: &[&str]| run(home.ssoenv(&emulator.url()).arg("status").args(args));
+    for (profile, code, state) in [
+        ("creds-valid", 0, "State        valid"),
+        ("token-valid", 0, "State        valid"),
+        ("refreshable", 0, "State        valid"),
+        ("expiring", 4, "State        expiring"),
+        ("expired", 3, "State        expired"),
+        ("missing", 3, "State        not signed in"),
+    ] {
+        let out = status(&[profile]);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{profile}: {}{}",
+            out.stdout,
+            out.stderr
+        );
+        assert!(out.stdout.contains(state), "{profile}: {}", out.stdout);
+        assert_eq!(out.stderr, "", "{profile}");
+    }
+    let out = status(&["creds-valid"]);
+    assert!(
+        out.stdout.contains("Credentials  valid for 50m (until "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("Token        expired 10m ago ("),
+        "{}",
+        out.stdout
+    );
+    let out = status(&["missing"]);
+    assert!(
+        out.stdout.contains("Token        none (not signed in)"),
+        "{}",
+        out.stdout
+    );
+
+    // A smaller margin: ten minutes left is then plenty.
+    assert_eq!(
+        status(&["expiring", "--margin", "5m"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        status(&["creds-valid", "--margin", "1h"]).status.code(),
+        Some(4)
+    );
+
+    let out = status(&["expiring", "--json"]);
+    assert_eq!(out.status.code(), Some(4));
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["state"], "expiring");
+    assert_eq!(json["sso_session"], "s-expiring");
+    assert_eq!(json["token"]["refreshable"], false);
+    let left = json["token"]["seconds_left"].as_i64().unwrap();
+    assert!((500..=630).contains(&left), "{left}");
+    assert!(json["credentials"].is_null());
+
+    let out = status(&["static"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.contains("not an SSO profile"), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+
+    assert!(emulator.request_counts().values().all(|&n| n == 0));
+}
+
+#[test]
+fn status_follows_the_profile_this_shell_holds() {
+    let emulator = start_emulator();
+    let home = fixture_home();
+    let out = run(home
+        .ssoenv(&emulator.url())
+        .arg("status")
+        .env("SSOENV_PROFILE", "expiring")
+        .env("AWS_PROFILE", "token-valid"));
+    assert_eq!(out.status.code(), Some(4), "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with("Profile      expiring "),
+        "{}",
+        out.stdout
+    );
+
+    let out = run(home
+        .ssoenv(&emulator.url())
+        .arg("status")
+        .env("AWS_PROFILE", "token-valid"));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stdout.starts_with("Profile      token-valid "),
+        "{}",
+        out.stdout
+    );
+}

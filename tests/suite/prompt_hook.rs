@@ -1,0 +1,374 @@
+//! The prompt hook of `ssoenv init`, driven the way a user drives it: real bash, zsh and fish on
+//! a pseudo-terminal, the real binary (behind a wrapper that records its runs), and the emulator
+//! issuing short-lived credentials. No assertion is about timing; the waits only make
+//! credentials due.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use crate::support::home::*;
+use crate::support::hook_shell::*;
+use crate::support::shells::optional_program;
+
+/// Credentials that live 20 s with a 15 s margin are due 5 s after each refresh.
+const SHORT_LIFETIME: Duration = Duration::from_secs(20);
+const MARGIN: &str = "15s";
+
+struct Observation {
+    key: String,
+    expires_at: u64,
+    now: u64,
+}
+
+fn observe(terminal: &mut InteractiveShell, shell: HookShell) -> Observation {
+    let answer = terminal.query(shell.observation_words());
+    let words: Vec<&str> = answer.split(' ').collect();
+    assert_eq!(words.len(), 3, "unexpected answer {answer:?}");
+    Observation {
+        key: words[0].to_string(),
+        expires_at: words[1].parse().expect("SSOENV_EXPIRES_AT is a number"),
+        now: words[2].parse().expect("the clock is a number"),
+    }
+}
+
+/// While the credentials are far from expiry the hook starts no process (bash and zsh compare
+/// with their own clock; fish asks the binary, which exits at once); once they are short-lived,
+/// every prompt finds valid credentials, replaced before they expire, and in bash and zsh the
+/// binary ran exactly once per replacement.
+fn credentials_stay_valid_across_prompts(shell: HookShell) {
+    let emulator = start_emulator();
+    let env = HookEnv::new(&emulator.url());
+    env.home.seed_token(&emulator, 8 * 3600);
+    let mut terminal = env.start(shell, &["--refresh-before", MARGIN], "", "");
+
+    terminal.run(&format!("ssoenv use {PROFILE}"));
+    let first = observe(&mut terminal, shell);
+    assert_eq!(
+        emulator.credentials_owner(&first.key),
+        Some((ACCOUNT.to_string(), ROLE.to_string())),
+        "{shell:?}: `ssoenv use` put the profile's credentials into the shell"
+    );
+    for _ in 0..10 {
+        terminal.run("true");
+    }
+    let fetched = emulator.request_count("GetRoleCredentials");
+    if shell.has_clock() {
+        assert_eq!(
+            env.hook_runs(),
+            Vec::<String>::new(),
+            "{shell:?}: no process while nothing is due"
+        );
+    }
+    assert_eq!(observe(&mut terminal, shell).key, first.key);
+
+    emulator.update_config(|config| config.credential_lifetime = SHORT_LIFETIME);
+    // The user's --min-valid overrides the function's own, so this fetches 20 s credentials.
+    terminal.run(&format!("ssoenv use {PROFILE} --min-valid 1h"));
+    assert_eq!(emulator.request_count("GetRoleCredentials"), fetched + 1);
+    let runs_before = env.hook_runs().len();
+    let mut seen = Vec::new();
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(13) {
+        seen.push(observe(&mut terminal, shell));
+        std::thread::sleep(Duration::from_millis(700));
+    }
+
+    for observation in &seen {
+        assert!(
+            observation.now < observation.expires_at,
+            "{shell:?}: a prompt found expired credentials ({} >= {})\n{}",
+            observation.now,
+            observation.expires_at,
+            terminal.screen()
+        );
+        assert_eq!(
+            emulator.credentials_owner(&observation.key),
+            Some((ACCOUNT.to_string(), ROLE.to_string())),
+            "{shell:?}: every key is one the emulator issued for the profile"
+        );
+    }
+    let keys: BTreeSet<&str> = seen.iter().map(|o| o.key.as_str()).collect();
+    assert!(
+        keys.len() >= 3,
+        "{shell:?}: the credentials were replaced at least twice in 13 s, saw {keys:?}\n{}",
+        terminal.screen()
+    );
+    if shell.has_clock() {
+        let runs = env.hook_runs().len() - runs_before;
+        assert_eq!(
+            runs,
+            keys.len() - 1,
+            "{shell:?}: one run of the binary per replacement, none in between: {:?}",
+            env.hook_runs()
+        );
+    }
+}
+
+#[test]
+fn bash_keeps_credentials_valid_across_prompts() {
+    credentials_stay_valid_across_prompts(HookShell::Bash);
+}
+
+#[test]
+fn zsh_keeps_credentials_valid_across_prompts() {
+    credentials_stay_valid_across_prompts(HookShell::Zsh);
+}
+
+#[test]
+fn fish_keeps_credentials_valid_across_prompts() {
+    credentials_stay_valid_across_prompts(HookShell::Fish);
+}
+
+#[test]
+fn elvish_keeps_credentials_valid_across_prompts() {
+    credentials_stay_valid_across_prompts(HookShell::Elvish);
+}
+
+#[test]
+fn xonsh_keeps_credentials_valid_across_prompts() {
+    credentials_stay_valid_across_prompts(HookShell::Xonsh);
+}
+
+#[test]
+fn nushell_keeps_credentials_valid_across_prompts() {
+    if optional_program("nu", "nushell_keeps_credentials_valid_across_prompts").is_none() {
+        return;
+    }
+    credentials_stay_valid_across_prompts(HookShell::Nushell);
+}
+
+/// Starts `shell` with 20 s credentials for the profile in it, then ends the SSO session and
+/// waits until the credentials are due. Returns what the shell held before.
+fn shell_with_due_credentials_of_an_ended_session(
+    env: &HookEnv,
+    emulator: &sso_emulator::Emulator,
+    shell: HookShell,
+    init_options: &[&str],
+    before: &str,
+    while_valid: impl FnOnce(&mut InteractiveShell),
+) -> (InteractiveShell, Observation) {
+    emulator.update_config(|config| config.credential_lifetime = SHORT_LIFETIME);
+    let mut terminal = env.start(shell, init_options, before, "");
+    terminal.run(&format!("ssoenv use {PROFILE}"));
+    let held = observe(&mut terminal, shell);
+    while_valid(&mut terminal);
+    emulator.revoke_all_sessions();
+    sleep_until_epoch(held.expires_at - 15);
+    (terminal, held)
+}
+
+/// The SSO session ended: the next prompt signs in (the browser is automated with curl) and
+/// exports fresh credentials; later prompts sign in no more.
+#[test]
+fn an_ended_session_leads_to_exactly_one_sign_in() {
+    let emulator = start_emulator();
+    let env = HookEnv::new(&emulator.url());
+    env.home.seed_token(&emulator, 8 * 3600);
+    let (mut terminal, held) = shell_with_due_credentials_of_an_ended_session(
+        &env,
+        &emulator,
+        HookShell::Bash,
+        &["--refresh-before", MARGIN],
+        "",
+        |_| {},
+    );
+
+    let shown = terminal.run("true");
+    assert!(shown.contains("Signed in"), "{shown}");
+    let fresh = observe(&mut terminal, HookShell::Bash);
+    assert_ne!(fresh.key, held.key);
+    assert!(fresh.now < fresh.expires_at);
+    assert_eq!(
+        emulator.credentials_owner(&fresh.key),
+        Some((ACCOUNT.to_string(), ROLE.to_string()))
+    );
+    for _ in 0..5 {
+        terminal.run("true");
+    }
+    assert_eq!(emulator.request_count("Authorize"), 1, "one sign-in");
+    assert_eq!(observe(&mut terminal, HookShell::Bash).key, fresh.key);
+}
+
+/// Three shells (bash, zsh, fish) whose credentials expire together after the session ended:
+/// one sign-in serves all three.
+#[test]
+fn three_shells_expiring_together_sign_in_once() {
+    let emulator = start_emulator();
+    emulator.update_config(|config| config.credential_lifetime = Duration::from_secs(30));
+    let env = HookEnv::new(&emulator.url());
+    env.home.seed_token(&emulator, 8 * 3600);
+    let shells = [HookShell::Bash, HookShell::Zsh, HookShell::Fish];
+    let mut terminals: Vec<InteractiveShell> = shells
+        .iter()
+        .map(|&shell| env.start(shell, &["--refresh-before", MARGIN], "", ""))
+        .collect();
+    let mut held = Vec::new();
+    for (terminal, &shell) in terminals.iter_mut().zip(&shells) {
+        // --min-valid 1s: all three take the credentials the first one fetched.
+        terminal.run(&format!("ssoenv use {PROFILE} --min-valid 1s"));
+        held.push(observe(terminal, shell));
+    }
+    assert!(
+        held.iter().all(|o| o.key == held[0].key),
+        "one set of credentials"
+    );
+    emulator.revoke_all_sessions();
+    sleep_until_epoch(held[0].expires_at - 15);
+
+    // Enter in all three at once.
+    for terminal in &mut terminals {
+        terminal.send("true\r");
+    }
+    for terminal in &mut terminals {
+        terminal.expect("\n");
+        terminal.expect(PROMPT);
+    }
+    for (terminal, &shell) in terminals.iter_mut().zip(&shells) {
+        let fresh = observe(terminal, shell);
+        assert_ne!(fresh.key, held[0].key, "{shell:?}: new credentials");
+        assert!(fresh.now < fresh.expires_at, "{shell:?}");
+        assert_eq!(
+            emulator.credentials_owner(&fresh.key),
+            Some((ACCOUNT.to_string(), ROLE.to_string())),
+            "{shell:?}"
+        );
+    }
+    assert_eq!(
+        emulator.request_count("Authorize"),
+        1,
+        "one sign-in for three shells"
+    );
+}
+
+/// Ctrl-C while the hook waits for a sign-in (the browser never comes back): the shell stays
+/// usable with its previous credentials and the user's own INT trap, says once that it backs
+/// off, and the next prompts start no second sign-in.
+fn ctrl_c_during_a_sign_in(shell: HookShell, user_trap: Option<&str>) {
+    let emulator = start_emulator();
+    let mut env = HookEnv::new(&emulator.url());
+    env.browser = "true".to_string();
+    env.home.seed_token(&emulator, 8 * 3600);
+    let trap = user_trap.unwrap_or_default();
+    let mut trap_before = None;
+    let (mut terminal, held) = shell_with_due_credentials_of_an_ended_session(
+        &env,
+        &emulator,
+        shell,
+        &["--refresh-before", MARGIN],
+        trap,
+        |terminal| {
+            if shell != HookShell::Fish {
+                trap_before = Some(terminal.run("trap"));
+            }
+        },
+    );
+
+    terminal.send("true\r");
+    terminal.expect("Waiting for the sign-in");
+    terminal.send("\x03");
+    terminal.expect("was interrupted");
+    terminal.expect(PROMPT);
+    let runs = env.hook_runs();
+    assert_eq!(
+        runs.iter()
+            .filter(|run| run.contains("--interrupted"))
+            .count(),
+        1,
+        "{shell:?}: one run backs off: {runs:?}"
+    );
+    let after = observe(&mut terminal, shell);
+    assert_eq!(
+        after.key, held.key,
+        "{shell:?}: the previous credentials stay"
+    );
+    if let Some(before) = trap_before {
+        let now = terminal.run("trap");
+        let strip = |text: &str| text.split_once('\n').map(|(_, rest)| rest.to_string());
+        assert_eq!(strip(&now), strip(&before), "{shell:?}: the user's traps");
+    }
+    let mut later = String::new();
+    for _ in 0..4 {
+        later.push_str(&terminal.run("true"));
+    }
+    assert!(!later.contains("ssoenv"), "{shell:?}: said once: {later}");
+    assert!(
+        !later.contains("Signing in"),
+        "{shell:?}: no second sign-in: {later}"
+    );
+    let runs_after: Vec<String> = env.hook_runs().into_iter().skip(runs.len()).collect();
+    if shell == HookShell::Fish {
+        // fish asks the binary at every prompt; the back-off deadline goes with it.
+        assert!(
+            runs_after
+                .iter()
+                .all(|run| !run.ends_with("--backoff-until ")),
+            "{runs_after:?}"
+        );
+    } else {
+        assert!(
+            runs_after.is_empty(),
+            "{shell:?}: no process while backing off: {runs_after:?}"
+        );
+    }
+
+    // Still usable: a sign-in on request works.
+    let assign = match shell {
+        HookShell::Fish => "set -gx BROWSER 'curl -sfL -o /dev/null'",
+        _ => "export BROWSER='curl -sfL -o /dev/null'",
+    };
+    terminal.run(assign);
+    let shown = terminal.run(&format!("ssoenv use {PROFILE}"));
+    assert!(shown.contains("Signed in"), "{shown}");
+    let fresh = observe(&mut terminal, shell);
+    assert_ne!(fresh.key, held.key);
+    assert_eq!(
+        emulator.credentials_owner(&fresh.key),
+        Some((ACCOUNT.to_string(), ROLE.to_string()))
+    );
+}
+
+#[test]
+fn ctrl_c_during_a_sign_in_in_bash_with_a_user_trap() {
+    ctrl_c_during_a_sign_in(HookShell::Bash, Some("trap 'echo user-int-trap' INT"));
+}
+
+#[test]
+fn ctrl_c_during_a_sign_in_in_zsh() {
+    ctrl_c_during_a_sign_in(HookShell::Zsh, None);
+}
+
+#[test]
+fn ctrl_c_during_a_sign_in_in_fish() {
+    ctrl_c_during_a_sign_in(HookShell::Fish, None);
+}
+
+/// With `--no-login` the hook only says how to sign in, once, and backs off.
+#[test]
+fn no_login_warns_once_and_backs_off() {
+    let emulator = start_emulator();
+    let env = HookEnv::new(&emulator.url());
+    env.home.seed_token(&emulator, 8 * 3600);
+    let (mut terminal, held) = shell_with_due_credentials_of_an_ended_session(
+        &env,
+        &emulator,
+        HookShell::Bash,
+        &["--refresh-before", MARGIN, "--no-login"],
+        "",
+        |_| {},
+    );
+    let shown = terminal.run("true");
+    assert!(shown.contains("could not refresh"), "{shown}");
+    assert!(
+        shown.contains(&format!("ssoenv login {PROFILE}")),
+        "{shown}"
+    );
+    assert!(shown.contains("tries again in 5m"), "{shown}");
+    let mut later = String::new();
+    for _ in 0..4 {
+        later.push_str(&terminal.run("true"));
+    }
+    assert!(!later.contains("ssoenv"), "said once: {later}");
+    assert_eq!(env.hook_runs().len(), 1, "{:?}", env.hook_runs());
+    assert_eq!(emulator.request_count("Authorize"), 0);
+    assert_eq!(observe(&mut terminal, HookShell::Bash).key, held.key);
+}
