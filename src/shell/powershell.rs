@@ -3,23 +3,48 @@
 //! In a single-quoted (verbatim) string nothing is expanded. PowerShell's tokenizer treats the
 //! typographic quotes U+2018, U+2019, U+201A and U+201B exactly like `'`: any of the five ends the
 //! string unless the next character is also one of the five, in which case the pair stands for
-//! the second one. Doubling each of them therefore keeps every character as it is.
+//! the second one.
+//!
+//! The output is plain ASCII. A console that decodes it with a legacy code page would otherwise
+//! turn the UTF-8 bytes of a character such as `ё` (0xD1 0x91) into characters that include
+//! 0x91, which that code page maps to `‘`, a single quote to PowerShell: the value could end the
+//! string early. So a value with non-ASCII characters is written as
+//! `(-join ('ASCII part', [char]0x0451, 'more'))`: verbatim strings for the ASCII runs, and one
+//! `[char]` per UTF-16 code unit for the rest (a surrogate pair for characters beyond U+FFFF),
+//! which Windows PowerShell 5.1 and PowerShell 7 read alike.
 
-/// The characters PowerShell accepts as a single quote.
-const SINGLE_QUOTES: [char; 5] = ['\'', '\u{2018}', '\u{2019}', '\u{201A}', '\u{201B}'];
-
-/// `text` as a PowerShell verbatim string literal.
+/// `text` as a PowerShell expression in plain ASCII: a verbatim string literal when `text` is
+/// ASCII, else the `-join` of its ASCII runs and `[char]` code units (see the module's notes).
 pub(super) fn quote(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('\'');
-    for ch in text.chars() {
-        if SINGLE_QUOTES.contains(&ch) {
-            quoted.push(ch);
-        }
-        quoted.push(ch);
+    if text.is_ascii() {
+        return verbatim(text);
     }
-    quoted.push('\'');
-    quoted
+    let mut parts = Vec::new();
+    let mut run = String::new();
+    for ch in text.chars() {
+        if ch.is_ascii() {
+            run.push(ch);
+            continue;
+        }
+        if !run.is_empty() {
+            parts.push(verbatim(&run));
+            run.clear();
+        }
+        let mut units = [0u16; 2];
+        for unit in ch.encode_utf16(&mut units) {
+            parts.push(format!("[char]0x{unit:04X}"));
+        }
+    }
+    if !run.is_empty() {
+        parts.push(verbatim(&run));
+    }
+    format!("(-join ({}))", parts.join(", "))
+}
+
+/// ASCII `text` as a verbatim string literal: `'` doubled (the typographic quotes, which
+/// PowerShell also takes as `'`, are not ASCII and never reach here).
+fn verbatim(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// An empty value sets an empty variable in PowerShell 7.5 and later; older versions remove the
@@ -45,13 +70,19 @@ mod tests {
     use super::quote;
 
     #[test]
-    fn every_kind_of_single_quote_is_doubled() {
+    fn ascii_is_one_verbatim_string() {
         assert_eq!(quote(""), "''");
         assert_eq!(quote("it's"), "'it''s'");
+        assert_eq!(quote("$(x) `n \""), "'$(x) `n \"'");
+    }
+
+    #[test]
+    fn other_characters_are_char_code_units_so_the_output_is_ascii() {
+        assert_eq!(quote("\u{451}"), "(-join ([char]0x0451))");
         assert_eq!(
-            quote("\u{2018}a\u{2019}b\u{201A}c\u{201B}"),
-            "'\u{2018}\u{2018}a\u{2019}\u{2019}b\u{201A}\u{201A}c\u{201B}\u{201B}'"
+            quote("a\u{2019}b'c\u{1F600}"),
+            "(-join ('a', [char]0x2019, 'b''c', [char]0xD83D, [char]0xDE00))"
         );
-        assert_eq!(quote("$(x) `n \"\u{201C}"), "'$(x) `n \"\u{201C}'");
+        assert!(quote("\u{2018}x\u{201B}\u{feff}").is_ascii());
     }
 }

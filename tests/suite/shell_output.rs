@@ -487,6 +487,10 @@ fn read_powershell_verbatim_string(literal: &str) -> Option<(String, usize)> {
 /// What each statement of rendered PowerShell does: `Some(value)` for `$Env:NAME = '…'`,
 /// `None` for `$Env:NAME = $null`. Panics when the code does not parse cleanly.
 fn powershell_effects(code: &str) -> Vec<(String, Option<String>)> {
+    assert!(
+        code.is_ascii(),
+        "PowerShell output must be ASCII (a legacy code page could read a quote in UTF-8 bytes)"
+    );
     let mut parser = tree_sitter::Parser::new();
     parser
         .set_language(&tree_sitter_powershell::LANGUAGE.into())
@@ -526,32 +530,51 @@ fn powershell_effects(code: &str) -> Vec<(String, Option<String>)> {
             effects.push((name.to_owned(), None));
             continue;
         }
-        let mut strings = Vec::new();
+        // The parts in document order: verbatim strings, and `[char]0xNNNN` code units.
+        let mut units: Vec<u16> = Vec::new();
+        let mut parts = 0;
         let mut stack = vec![value];
         while let Some(node) = stack.pop() {
-            if node.kind() == "verbatim_string_characters" {
-                strings.push(node);
+            match node.kind() {
+                "verbatim_string_characters" => {
+                    let literal = text(node);
+                    let (decoded, length) = read_powershell_verbatim_string(literal)
+                        .unwrap_or_else(|| panic!("{name}: unterminated string {literal:?}"));
+                    assert_eq!(
+                        length,
+                        literal.len(),
+                        "{name}: PowerShell would end the string early (a quote not doubled?)"
+                    );
+                    units.extend(decoded.encode_utf16());
+                    parts += 1;
+                    continue;
+                }
+                "cast_expression" => {
+                    let cast = text(node);
+                    let hex = cast
+                        .strip_prefix("[char]0x")
+                        .unwrap_or_else(|| panic!("{name}: unexpected cast {cast:?}"));
+                    units.push(u16::from_str_radix(hex, 16).expect("a UTF-16 code unit"));
+                    parts += 1;
+                    continue;
+                }
+                _ => {}
             }
             let mut cursor = node.walk();
-            stack.extend(node.children(&mut cursor));
+            let mut children: Vec<_> = node.children(&mut cursor).collect();
+            children.reverse();
+            stack.extend(children);
         }
-        assert_eq!(
-            strings.len(),
-            1,
-            "{name}: expected one verbatim string in {value_text:?}"
-        );
-        let literal = text(strings[0]);
-        assert_eq!(
-            literal, value_text,
-            "{name}: the value is more than one string literal"
-        );
-        let (decoded, length) = read_powershell_verbatim_string(literal)
-            .unwrap_or_else(|| panic!("{name}: unterminated string {literal:?}"));
-        assert_eq!(
-            length,
-            literal.len(),
-            "{name}: PowerShell would end the string early (a typographic quote not doubled?)"
-        );
+        if parts > 1 || !value_text.starts_with('\'') {
+            assert!(
+                value_text.starts_with("(-join (") && value_text.ends_with("))"),
+                "{name}: several parts are joined with -join: {value_text:?}"
+            );
+        } else {
+            assert_eq!(parts, 1, "{name}: expected one string in {value_text:?}");
+        }
+        let decoded = String::from_utf16(&units)
+            .unwrap_or_else(|_| panic!("{name}: unpaired surrogates in {value_text:?}"));
         effects.push((name.to_owned(), Some(decoded)));
     }
     effects
@@ -898,4 +921,18 @@ fn snapshots_of_tricky_output() {
         let code = render(shell, &tricky_changes()).expect("tricky values render");
         insta::assert_snapshot!(format!("tricky_{}", shell.name()), code);
     }
+}
+
+#[test]
+fn powershell_output_is_ascii_so_no_code_page_can_end_a_string_early() {
+    // The UTF-8 bytes of `ё` are D1 91; in Windows-1252 0x91 is `‘`, a quote to PowerShell.
+    let value = "pass\u{451}word' $(whoami)\u{2019}\u{1F600}";
+    let changes = [EnvChange::set("SSOENV_T", value)];
+    let code = render(Shell::PowerShell, &changes).expect("render");
+    assert!(code.is_ascii(), "{code}");
+    assert!(!code.bytes().any(|b| b == 0x91), "{code}");
+    assert_eq!(
+        powershell_effects(&code),
+        vec![("SSOENV_T".to_string(), Some(value.to_string()))]
+    );
 }
