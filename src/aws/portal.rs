@@ -159,6 +159,7 @@ impl SsoClient {
     ) -> Result<Vec<AccountInfo>, SsoError> {
         let mut accounts = Vec::new();
         let mut next_token: Option<String> = None;
+        let mut pages = Pages::new("ListAccounts");
         loop {
             let page = throttle
                 .run(|| {
@@ -179,7 +180,7 @@ impl SsoClient {
                 email_address: a.email_address().unwrap_or_default().to_string(),
             }));
             match page.next_token() {
-                Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
+                Some(token) if !token.is_empty() => next_token = Some(pages.next(token)?),
                 _ => return Ok(accounts),
             }
         }
@@ -193,6 +194,7 @@ impl SsoClient {
     ) -> Result<Vec<RoleInfo>, SsoError> {
         let mut roles = Vec::new();
         let mut next_token: Option<String> = None;
+        let mut pages = Pages::new("ListAccountRoles");
         loop {
             let call = self
                 .portal
@@ -211,10 +213,48 @@ impl SsoClient {
                 role_name: r.role_name().unwrap_or_default().to_string(),
             }));
             match output.next_token() {
-                Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
+                Some(token) if !token.is_empty() => next_token = Some(pages.next(token)?),
                 _ => return Ok(roles),
             }
         }
+    }
+}
+
+/// The most pages one listing may take: 100,000 accounts (or roles of one account) at 100 a
+/// page, ten times the largest organization AWS allows.
+const MAX_PAGES: u32 = 1_000;
+
+/// Guards a paged listing against a service that never stops: a page token seen before, or more
+/// than [`MAX_PAGES`] pages, ends it with [`SsoError::EndlessPages`].
+struct Pages {
+    operation: &'static str,
+    seen: std::collections::HashSet<String>,
+}
+
+impl Pages {
+    fn new(operation: &'static str) -> Pages {
+        Pages {
+            operation,
+            seen: std::collections::HashSet::new(),
+        }
+    }
+
+    /// The token to ask the next page with, if it is one the listing may go on with.
+    fn next(&mut self, token: &str) -> Result<String, SsoError> {
+        let pages = self.seen.len() as u32 + 1;
+        let problem = if self.seen.contains(token) {
+            "the service sent a page token it had sent before"
+        } else if pages >= MAX_PAGES {
+            "the service kept sending more pages"
+        } else {
+            self.seen.insert(token.to_string());
+            return Ok(token.to_string());
+        };
+        Err(SsoError::EndlessPages {
+            operation: self.operation,
+            problem,
+            pages,
+        })
     }
 }
 
@@ -292,6 +332,30 @@ fn jittered(delay: Duration) -> Duration {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_repeated_page_token_ends_the_listing() {
+        let mut pages = super::Pages::new("ListAccounts");
+        assert_eq!(pages.next("a").unwrap(), "a");
+        assert_eq!(pages.next("b").unwrap(), "b");
+        let error = pages.next("a").unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "ListAccounts: the service sent a page token it had sent before; stopped after 3 pages (the listing would never end)"
+        );
+    }
+
+    #[test]
+    fn a_listing_ends_after_the_most_pages_any_organization_has() {
+        let mut pages = super::Pages::new("ListAccountRoles");
+        let error = (0..)
+            .find_map(|n| pages.next(&n.to_string()).err())
+            .unwrap();
+        assert!(
+            error.to_string().contains("stopped after 1000 pages"),
+            "{error}"
+        );
+    }
+
     use super::*;
 
     #[test]
