@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Utc};
+use time::{Duration, OffsetDateTime};
 
 /// Short-term credentials of one role. `Debug` never shows the secret key or session token.
 #[derive(Clone, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub struct RoleCredentials {
     pub access_key_id: String,
     pub secret_access_key: String,
     pub session_token: String,
-    pub expiration: DateTime<Utc>,
+    pub expiration: OffsetDateTime,
     /// The account the role is in. Absent in files written by older CLIs.
     pub account_id: Option<String>,
 }
@@ -52,7 +52,7 @@ impl RoleCredentials {
     }
 
     /// Time left until `expiration` (negative once expired).
-    pub fn remaining(&self, now: DateTime<Utc>) -> chrono::Duration {
+    pub fn remaining(&self, now: OffsetDateTime) -> Duration {
         self.expiration - now
     }
 }

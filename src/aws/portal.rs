@@ -13,8 +13,8 @@ use std::cell::Cell;
 use std::future::Future;
 use std::time::Duration;
 
-use chrono::DateTime;
 use futures_util::stream::{self, StreamExt};
+use time::OffsetDateTime;
 use tokio::time::Instant;
 
 use super::{SsoClient, SsoError, TransportError};
@@ -79,9 +79,12 @@ impl SsoClient {
                 .session_token()
                 .ok_or_else(|| bad("sessionToken"))?
                 .into(),
-            expiration: DateTime::from_timestamp_millis(credentials.expiration())
-                .filter(|t| t.timestamp() > 0)
-                .ok_or_else(|| bad("valid expiration"))?,
+            expiration: OffsetDateTime::from_unix_timestamp_nanos(
+                i128::from(credentials.expiration()) * 1_000_000,
+            )
+            .ok()
+            .filter(|t| t.unix_timestamp() > 0)
+            .ok_or_else(|| bad("valid expiration"))?,
             account_id: Some(account_id.to_string()),
         };
         credentials

@@ -89,7 +89,10 @@ fn a_valid_legacy_utc_timestamp_is_read() {
     let emulator = start_emulator();
     let home = TestHome::new();
     let minted = emulator.mint_session();
-    let expires = (chrono::Utc::now() + chrono::Duration::hours(2)).format("%Y-%m-%dT%H:%M:%SUTC");
+    let expires = ssoenv::cache::format_cli_timestamp(
+        time::OffsetDateTime::now_utc() + time::Duration::hours(2),
+    )
+    .replace('Z', "UTC");
     std::fs::create_dir_all(home.sso_cache()).unwrap();
     std::fs::write(
         home.token_path(),
