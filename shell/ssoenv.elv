@@ -60,7 +60,7 @@ fn __ssoenv_hook {
     }
     set __ssoenv_attempt = $true
     try {
-      set code = (@SSOENV@ hook elvish @HOOK_OPTIONS@ --backoff-until $__ssoenv_backoff_until | builtin:slurp)
+      set code = (@SSOENV@ hook elvish @HOOK_OPTIONS@ --backoff-until=(builtin:to-string $__ssoenv_backoff_until) | builtin:slurp)
     } catch {
       set code = (@SSOENV@ hook elvish @HOOK_OPTIONS@ --interrupted | builtin:slurp)
     }

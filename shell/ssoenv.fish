@@ -44,7 +44,7 @@ if status is-interactive
             end
             # Marked before the run, cleared when it comes back: a mark left over means Ctrl-C.
             set -g __ssoenv_attempt 1
-            @SSOENV@ hook fish @HOOK_OPTIONS@ --backoff-until "$__ssoenv_backoff_until" | source
+            @SSOENV@ hook fish @HOOK_OPTIONS@ --backoff-until="$__ssoenv_backoff_until" | source
             set __ssoenv_run $pipestatus[1]
         end
         # Above 128 the run was killed by a signal and this function went on: back off now.

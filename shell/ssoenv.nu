@@ -51,7 +51,7 @@ def --env __ssoenv_hook [] {
     # Marked before the run, cleared when it comes back: a mark left over means Ctrl-C.
     $env.__SSOENV_ATTEMPT = '1'
     let output = (try {
-        ^@SSOENV@ hook nushell @HOOK_OPTIONS@ --backoff-until ($until | into string)
+        ^@SSOENV@ hook nushell @HOOK_OPTIONS@ $"--backoff-until=($until)"
     } catch {
         # The hook entry exits 0 unless it was killed: back off now.
         try { ^@SSOENV@ hook nushell @HOOK_OPTIONS@ --interrupted } catch { null }

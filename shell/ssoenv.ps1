@@ -43,7 +43,7 @@ function global:__ssoenv_hook {
         if ([long]::TryParse([string]$Env:SSOENV_EXPIRES_AT, [ref]$expires) -and $now -lt $expires - @REFRESH_BEFORE@) { return }
         # Marked before the run, cleared when it comes back: a mark left over means Ctrl-C.
         $global:__ssoenv_attempt = $true
-        $code = & @SSOENV@ hook powershell @HOOK_OPTIONS@ --backoff-until "$global:__ssoenv_backoff_until" | Out-String
+        $code = & @SSOENV@ hook powershell @HOOK_OPTIONS@ "--backoff-until=$global:__ssoenv_backoff_until" | Out-String
     }
     $global:__ssoenv_attempt = $false
     if ($code) { Invoke-Expression $code }

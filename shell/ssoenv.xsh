@@ -75,7 +75,7 @@ def __ssoenv_install():
                 return
             state["attempt"] = True
             status, code = run(
-                ["hook", "xonsh", *state["hook_options"], "--backoff-until", str(until)]
+                ["hook", "xonsh", *state["hook_options"], "--backoff-until=" + str(until)]
             )
             if status < 0 or status >= 128:
                 # Killed by a signal: back off rather than sign in again at the next prompt.

@@ -60,7 +60,7 @@ __ssoenv_hook() {
     fi
     # Marked before the run, cleared when it comes back: a mark left over means Ctrl-C.
     __ssoenv_attempt=1
-    __ssoenv_code=$(@SSOENV@ hook zsh @HOOK_OPTIONS@ --backoff-until "${__ssoenv_backoff_until-}")
+    __ssoenv_code=$(@SSOENV@ hook zsh @HOOK_OPTIONS@ --backoff-until="${__ssoenv_backoff_until-}")
     __ssoenv_run=$?
   fi
   # Above 128 the run was killed by a signal, and this function went on (zsh does when the

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
+use time::OffsetDateTime;
 
 use crate::aws::SsoError;
 use crate::cache::{CacheDirs, CacheError, RoleCredentialCache, RoleCredentials};
@@ -39,7 +39,7 @@ pub struct CredentialsPipeline<'a> {
     profile: &'a SsoProfile,
     tokens: &'a TokenSource<'a>,
     roles: RoleCredentialCache,
-    now: chrono::DateTime<Utc>,
+    now: OffsetDateTime,
 }
 
 impl<'a> CredentialsPipeline<'a> {
@@ -50,7 +50,7 @@ impl<'a> CredentialsPipeline<'a> {
             profile,
             tokens,
             roles: dirs.role_credentials(),
-            now: Utc::now(),
+            now: OffsetDateTime::now_utc(),
         }
     }
 
@@ -102,7 +102,7 @@ impl<'a> CredentialsPipeline<'a> {
                     self.roles.store(&key, &credentials)?;
                     crate::debug!(
                         "role credentials: fetched and cached, valid for {}",
-                        describe_remaining(credentials.remaining(Utc::now()))
+                        describe_remaining(credentials.remaining(OffsetDateTime::now_utc()))
                     );
                     return Ok(credentials);
                 }
@@ -131,7 +131,9 @@ impl<'a> CredentialsPipeline<'a> {
             crate::debug::register_secret(&credentials.secret_access_key);
             crate::debug::register_secret(&credentials.session_token);
         }
-        let fresh = cached.filter(|c| c.remaining(self.now) > as_chrono(min_valid));
+        // Credentials no environment can carry (another tool cached them) are never served.
+        let fresh =
+            cached.filter(|c| c.remaining(self.now) > min_valid && c.check_carriable().is_ok());
         if crate::debug::enabled() && fresh.is_none() {
             match self.roles.load(key)? {
                 None => crate::debug!("role credentials: cache miss (no usable file)"),
@@ -147,12 +149,12 @@ impl<'a> CredentialsPipeline<'a> {
 }
 
 /// `42m10s`, or `expired 3m ago`, for the trace.
-fn describe_remaining(remaining: chrono::Duration) -> String {
-    match remaining.to_std() {
+fn describe_remaining(remaining: time::Duration) -> String {
+    match Duration::try_from(remaining) {
         Ok(left) => crate::duration::format_duration(left),
         Err(_) => format!(
             "none (expired {} ago)",
-            crate::duration::format_duration((-remaining).to_std().unwrap_or_default())
+            crate::duration::format_duration(remaining.unsigned_abs())
         ),
     }
 }
@@ -165,9 +167,9 @@ pub fn ensure_lifetime(
     credentials: &RoleCredentials,
     required: Duration,
 ) -> Result<(), CredentialsError> {
-    let available = credentials
-        .remaining(Utc::now())
-        .to_std()
+    let available: Duration = credentials
+        .remaining(OffsetDateTime::now_utc())
+        .try_into()
         .unwrap_or_default();
     if available >= required {
         return Ok(());
@@ -178,8 +180,4 @@ pub fn ensure_lifetime(
         available: crate::duration::format_duration(available),
         required: crate::duration::format_duration(required),
     })
-}
-
-fn as_chrono(duration: Duration) -> chrono::Duration {
-    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
 }

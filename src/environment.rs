@@ -61,7 +61,7 @@ pub fn credential_changes(
     changes.push(set(PROFILE_MARKER, profile));
     changes.push(set(
         EXPIRES_AT_MARKER,
-        &credentials.expiration.timestamp().to_string(),
+        &credentials.expiration.unix_timestamp().to_string(),
     ));
     changes.extend(PROFILE_SELECTORS.iter().map(|name| EnvChange::Unset {
         name: name.to_string(),

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use time::OffsetDateTime;
 
 use crate::cache::{self, CacheDirs, CacheError};
 use crate::config::SsoProfile;
@@ -17,7 +17,7 @@ use crate::config::SsoProfile;
 /// The cached SSO token of a profile's session.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenState {
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: OffsetDateTime,
     /// A refresh token and a client registration that has not expired: ssoenv can get a new
     /// access token without the user (until the Identity Center session itself ends).
     pub refreshable: bool,
@@ -26,7 +26,7 @@ pub struct TokenState {
 /// The cached role credentials of a profile.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CredentialsState {
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: OffsetDateTime,
 }
 
 /// What the cache files say about one profile.
@@ -68,7 +68,7 @@ impl ProfileState {
     /// garbled files count as absent, as they do for every AWS tool.
     pub fn read(profile: &SsoProfile, dirs: &CacheDirs) -> Result<ProfileState, CacheError> {
         let session = &profile.session;
-        let now = Utc::now();
+        let now = OffsetDateTime::now_utc();
         let token = dirs
             .tokens()
             .load(&cache::token_key(
@@ -95,7 +95,7 @@ impl ProfileState {
 
     /// Until when the profile is usable without a sign-in; `None` when a refresh can extend it
     /// (no end known from the files) or when nothing is usable at all (see [`Self::standing`]).
-    pub fn usable_until(&self) -> Option<DateTime<Utc>> {
+    pub fn usable_until(&self) -> Option<OffsetDateTime> {
         if self.token.as_ref().is_some_and(|token| token.refreshable) {
             return None;
         }
@@ -105,11 +105,10 @@ impl ProfileState {
     }
 
     /// Whether a sign-in is due within `margin` of `now`.
-    pub fn standing(&self, now: DateTime<Utc>, margin: Duration) -> Standing {
+    pub fn standing(&self, now: OffsetDateTime, margin: Duration) -> Standing {
         if self.token.as_ref().is_some_and(|token| token.refreshable) {
             return Standing::Valid;
         }
-        let margin = chrono::Duration::from_std(margin).unwrap_or(chrono::Duration::MAX);
         match self.usable_until() {
             Some(until) if until - now > margin => Standing::Valid,
             Some(until) if until > now => Standing::Expiring,
@@ -120,7 +119,7 @@ impl ProfileState {
 
     /// A few words for `list`: `credentials valid for 52m`, `token valid for 7h10m`,
     /// `token refreshable`, `expired`, `not signed in`.
-    pub fn summary(&self, now: DateTime<Utc>) -> String {
+    pub fn summary(&self, now: OffsetDateTime) -> String {
         if let Some(credentials) = &self.credentials
             && credentials.expires_at > now
         {
@@ -141,8 +140,8 @@ impl ProfileState {
 }
 
 /// `52m`, `7h10m`: minutes are enough for a listing; under a minute shows seconds.
-pub fn time_left(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let seconds = (until - now).num_seconds().max(0) as u64;
+pub fn time_left(until: OffsetDateTime, now: OffsetDateTime) -> String {
+    let seconds = (until - now).whole_seconds().max(0) as u64;
     let rounded = if seconds >= 60 {
         seconds - seconds % 60
     } else {
@@ -155,8 +154,8 @@ pub fn time_left(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
 mod tests {
     use super::*;
 
-    fn at(seconds: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_700_000_000 + seconds, 0).unwrap()
+    fn at(seconds: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(1_700_000_000 + seconds).unwrap()
     }
 
     fn state(token: Option<(i64, bool)>, credentials: Option<i64>) -> ProfileState {

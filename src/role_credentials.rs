@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Utc};
+use time::{Duration, OffsetDateTime};
 
 /// Short-term credentials of one role. `Debug` never shows the secret key or session token.
 #[derive(Clone, PartialEq, Eq)]
@@ -17,14 +17,42 @@ pub struct RoleCredentials {
     pub access_key_id: String,
     pub secret_access_key: String,
     pub session_token: String,
-    pub expiration: DateTime<Utc>,
+    pub expiration: OffsetDateTime,
     /// The account the role is in. Absent in files written by older CLIs.
     pub account_id: Option<String>,
 }
 
+/// The longest value ssoenv puts into one environment variable. Linux refuses to start any
+/// program whose environment holds a single variable over 128 KiB ("Argument list too long"), so
+/// a shell that took a larger one could run nothing more, `ssoenv off` included. Real session
+/// tokens are a few KiB.
+pub const MAX_ENV_VALUE_BYTES: usize = 64 * 1024;
+
 impl RoleCredentials {
+    /// Why these credentials cannot be put into an environment, if they cannot: an empty access
+    /// key id or secret, or a value over [`MAX_ENV_VALUE_BYTES`]. Such credentials are refused
+    /// where they come from, never cached, and never served from a cache.
+    pub fn check_carriable(&self) -> Result<(), String> {
+        for (name, value) in [
+            ("access key id", &self.access_key_id),
+            ("secret access key", &self.secret_access_key),
+            ("session token", &self.session_token),
+        ] {
+            if value.is_empty() && name != "session token" {
+                return Err(format!("an empty {name}"));
+            }
+            if value.len() > MAX_ENV_VALUE_BYTES {
+                return Err(format!(
+                    "a {name} of {} bytes, more than an environment variable can safely carry ({MAX_ENV_VALUE_BYTES})",
+                    value.len()
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Time left until `expiration` (negative once expired).
-    pub fn remaining(&self, now: DateTime<Utc>) -> chrono::Duration {
+    pub fn remaining(&self, now: OffsetDateTime) -> Duration {
         self.expiration - now
     }
 }

@@ -11,7 +11,7 @@
 use std::cell::{Cell, OnceCell, RefCell};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use time::OffsetDateTime;
 
 use crate::aws::{Endpoints, SsoClient, SsoError, TokenGrant};
 use crate::cache::{CacheDirs, CacheError, CacheLock, SsoToken, TokenCache};
@@ -61,7 +61,7 @@ pub struct TokenSource<'a> {
     dirs: CacheDirs,
     tokens: TokenCache,
     sign_in: &'a SignIn,
-    now: DateTime<Utc>,
+    now: OffsetDateTime,
     client: OnceCell<SsoClient>,
     /// The token [`TokenSource::call`] last used, so a run of calls reads the cache once.
     current: RefCell<Option<SsoToken>>,
@@ -91,7 +91,7 @@ impl<'a> TokenSource<'a> {
             dirs: dirs.clone(),
             tokens: dirs.tokens(),
             sign_in,
-            now: Utc::now(),
+            now: OffsetDateTime::now_utc(),
             client: OnceCell::new(),
             current: RefCell::new(None),
             rejections: Cell::new(0),
@@ -200,7 +200,7 @@ impl<'a> TokenSource<'a> {
             Some(cached) => cached,
             None => rejected.clone(),
         };
-        if current.is_refreshable(Utc::now()) {
+        if current.is_refreshable(OffsetDateTime::now_utc()) {
             crate::debug!("SSO token: rejected by the service; trying the refresh token first");
             match self.refresh_and_store(&current) {
                 Ok(refreshed) => return Ok(refreshed),
@@ -235,8 +235,8 @@ impl<'a> TokenSource<'a> {
         crate::debug!(
             "SSO token: refreshed and cached, {} left",
             crate::duration::format_duration(
-                (refreshed.expires_at - Utc::now())
-                    .to_std()
+                (refreshed.expires_at - OffsetDateTime::now_utc())
+                    .try_into()
                     .unwrap_or_default()
             )
         );
@@ -318,7 +318,7 @@ impl<'a> TokenSource<'a> {
         let grant = self
             .client()?
             .refresh_token(client_id, client_secret, refresh_token)?;
-        let refreshed = refreshed_token(token, grant, Utc::now());
+        let refreshed = refreshed_token(token, grant, OffsetDateTime::now_utc());
         register_token_secrets(&refreshed);
         Ok(refreshed)
     }
@@ -356,7 +356,7 @@ impl<'a> TokenSource<'a> {
     /// deleted), then deletes the token and the role credentials of the session's profiles.
     pub fn sign_out(&self) -> Result<(), CacheError> {
         if let Ok(Some(token)) = self.cached()
-            && token.expires_at > Utc::now()
+            && token.expires_at > OffsetDateTime::now_utc()
         {
             let outcome = self
                 .client()
@@ -388,7 +388,7 @@ impl<'a> TokenSource<'a> {
     }
 
     fn remaining(&self, token: &SsoToken) -> Duration {
-        (token.expires_at - self.now).to_std().unwrap_or_default()
+        (token.expires_at - self.now).try_into().unwrap_or_default()
     }
 }
 
@@ -405,11 +405,10 @@ fn register_token_secrets(token: &SsoToken) {
 
 /// The token after a refresh: new access token and expiry; the old refresh token is kept when the
 /// service sent none (botocore drops it, which forces a sign-in later).
-pub fn refreshed_token(old: &SsoToken, grant: TokenGrant, issued_at: DateTime<Utc>) -> SsoToken {
+pub fn refreshed_token(old: &SsoToken, grant: TokenGrant, issued_at: OffsetDateTime) -> SsoToken {
     SsoToken {
         access_token: grant.access_token,
-        expires_at: issued_at
-            + chrono::Duration::from_std(grant.expires_in).unwrap_or(chrono::Duration::MAX),
+        expires_at: issued_at + grant.expires_in,
         refresh_token: grant.refresh_token.or_else(|| old.refresh_token.clone()),
         ..old.clone()
     }
@@ -424,17 +423,17 @@ mod tests {
             start_url: "https://example.awsapps.com/start".into(),
             region: "us-east-1".into(),
             access_token: "old".into(),
-            expires_at: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            expires_at: OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap(),
             client_id: Some("cid".into()),
             client_secret: Some("cs".into()),
-            registration_expires_at: DateTime::from_timestamp(1_800_000_000, 0),
+            registration_expires_at: OffsetDateTime::from_unix_timestamp(1_800_000_000).ok(),
             refresh_token: refresh.map(str::to_string),
         }
     }
 
     #[test]
     fn a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
-        let issued = DateTime::from_timestamp(1_700_000_500, 0).unwrap();
+        let issued = OffsetDateTime::from_unix_timestamp(1_700_000_500).unwrap();
         let grant = TokenGrant {
             access_token: "new".into(),
             expires_in: Duration::from_secs(3600),
@@ -443,7 +442,7 @@ mod tests {
         let refreshed = refreshed_token(&token(Some("rt-1")), grant, issued);
         assert_eq!(refreshed.access_token, "new");
         assert_eq!(refreshed.refresh_token.as_deref(), Some("rt-1"));
-        assert_eq!(refreshed.expires_at.timestamp(), 1_700_004_100);
+        assert_eq!(refreshed.expires_at.unix_timestamp(), 1_700_004_100);
         assert_eq!(refreshed.client_id.as_deref(), Some("cid"));
     }
 
@@ -454,7 +453,7 @@ mod tests {
             expires_in: Duration::from_secs(60),
             refresh_token: Some("rt-2".into()),
         };
-        let refreshed = refreshed_token(&token(Some("rt-1")), grant, Utc::now());
+        let refreshed = refreshed_token(&token(Some("rt-1")), grant, OffsetDateTime::now_utc());
         assert_eq!(refreshed.refresh_token.as_deref(), Some("rt-2"));
     }
 }

@@ -6,7 +6,7 @@ use ssoenv::cache::ClientRegistration;
 
 fuzz_target!(|data: &[u8]| {
     if let Some(registration) = ClientRegistration::parse(data) {
-        let now = chrono::Utc::now();
+        let now = time::OffsetDateTime::now_utc();
         let _ = registration.is_usable(now, true);
         let _ = registration.is_usable(now, false);
         let written = registration.to_cli_json();

@@ -7,7 +7,7 @@ use ssoenv::cache::SsoToken;
 
 fuzz_target!(|data: &[u8]| {
     if let Some(token) = SsoToken::parse(data) {
-        let _ = token.is_refreshable(chrono::Utc::now());
+        let _ = token.is_refreshable(time::OffsetDateTime::now_utc());
         let written = token.to_cli_json();
         let again = SsoToken::parse(written.as_bytes()).expect("our own file parses");
         assert_eq!(again.access_token, token.access_token);

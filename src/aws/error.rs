@@ -30,6 +30,14 @@ pub enum SsoError {
         message: String,
         status: u16,
     },
+    /// A listing that would never end: the service sent back a page token it had sent before,
+    /// or more pages than any real listing has.
+    #[error("{operation}: {problem}; stopped after {pages} pages (the listing would never end)")]
+    EndlessPages {
+        operation: &'static str,
+        problem: &'static str,
+        pages: u32,
+    },
     /// No usable answer: nothing answered in time, or not the protocol.
     #[error(transparent)]
     Transport(#[from] TransportError),

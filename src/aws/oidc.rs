@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use time::OffsetDateTime;
 
 use super::{SsoClient, SsoError, TransportError};
 
@@ -35,7 +35,7 @@ impl std::fmt::Debug for TokenGrant {
 pub struct RegisteredClient {
     pub client_id: String,
     pub client_secret: String,
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: OffsetDateTime,
 }
 
 /// What `StartDeviceAuthorization` returned: the code the user confirms in a browser.
@@ -171,8 +171,8 @@ impl SsoClient {
                 .client_secret()
                 .ok_or_else(|| bad("clientSecret"))?
                 .to_string(),
-            expires_at: DateTime::from_timestamp(output.client_secret_expires_at(), 0)
-                .ok_or_else(|| bad("valid clientSecretExpiresAt"))?,
+            expires_at: OffsetDateTime::from_unix_timestamp(output.client_secret_expires_at())
+                .map_err(|_| bad("valid clientSecretExpiresAt"))?,
         })
     }
 

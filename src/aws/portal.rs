@@ -13,8 +13,8 @@ use std::cell::Cell;
 use std::future::Future;
 use std::time::Duration;
 
-use chrono::DateTime;
 use futures_util::stream::{self, StreamExt};
+use time::OffsetDateTime;
 use tokio::time::Instant;
 
 use super::{SsoClient, SsoError, TransportError};
@@ -66,7 +66,7 @@ impl SsoClient {
         let credentials = output
             .role_credentials()
             .ok_or_else(|| bad("roleCredentials"))?;
-        Ok(RoleCredentials {
+        let credentials = RoleCredentials {
             access_key_id: credentials
                 .access_key_id()
                 .ok_or_else(|| bad("accessKeyId"))?
@@ -79,11 +79,22 @@ impl SsoClient {
                 .session_token()
                 .ok_or_else(|| bad("sessionToken"))?
                 .into(),
-            expiration: DateTime::from_timestamp_millis(credentials.expiration())
-                .filter(|t| t.timestamp() > 0)
-                .ok_or_else(|| bad("valid expiration"))?,
+            expiration: OffsetDateTime::from_unix_timestamp_nanos(
+                i128::from(credentials.expiration()) * 1_000_000,
+            )
+            .ok()
+            .filter(|t| t.unix_timestamp() > 0)
+            .ok_or_else(|| bad("valid expiration"))?,
             account_id: Some(account_id.to_string()),
-        })
+        };
+        credentials
+            .check_carriable()
+            .map_err(|detail| TransportError::BadResponse {
+                operation: "GetRoleCredentials",
+                endpoint: self.portal_endpoint.clone(),
+                detail,
+            })?;
+        Ok(credentials)
     }
 
     /// `ListAccounts`, every page; a throttled call fails once the SDK's retries are spent.
@@ -156,6 +167,7 @@ impl SsoClient {
     ) -> Result<Vec<AccountInfo>, SsoError> {
         let mut accounts = Vec::new();
         let mut next_token: Option<String> = None;
+        let mut pages = Pages::new("ListAccounts");
         loop {
             let page = throttle
                 .run(|| {
@@ -176,7 +188,7 @@ impl SsoClient {
                 email_address: a.email_address().unwrap_or_default().to_string(),
             }));
             match page.next_token() {
-                Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
+                Some(token) if !token.is_empty() => next_token = Some(pages.next(token)?),
                 _ => return Ok(accounts),
             }
         }
@@ -190,6 +202,7 @@ impl SsoClient {
     ) -> Result<Vec<RoleInfo>, SsoError> {
         let mut roles = Vec::new();
         let mut next_token: Option<String> = None;
+        let mut pages = Pages::new("ListAccountRoles");
         loop {
             let call = self
                 .portal
@@ -208,10 +221,48 @@ impl SsoClient {
                 role_name: r.role_name().unwrap_or_default().to_string(),
             }));
             match output.next_token() {
-                Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
+                Some(token) if !token.is_empty() => next_token = Some(pages.next(token)?),
                 _ => return Ok(roles),
             }
         }
+    }
+}
+
+/// The most pages one listing may take: 100,000 accounts (or roles of one account) at 100 a
+/// page, ten times the largest organization AWS allows.
+const MAX_PAGES: u32 = 1_000;
+
+/// Guards a paged listing against a service that never stops: a page token seen before, or more
+/// than [`MAX_PAGES`] pages, ends it with [`SsoError::EndlessPages`].
+struct Pages {
+    operation: &'static str,
+    seen: std::collections::HashSet<String>,
+}
+
+impl Pages {
+    fn new(operation: &'static str) -> Pages {
+        Pages {
+            operation,
+            seen: std::collections::HashSet::new(),
+        }
+    }
+
+    /// The token to ask the next page with, if it is one the listing may go on with.
+    fn next(&mut self, token: &str) -> Result<String, SsoError> {
+        let pages = self.seen.len() as u32 + 1;
+        let problem = if self.seen.contains(token) {
+            "the service sent a page token it had sent before"
+        } else if pages >= MAX_PAGES {
+            "the service kept sending more pages"
+        } else {
+            self.seen.insert(token.to_string());
+            return Ok(token.to_string());
+        };
+        Err(SsoError::EndlessPages {
+            operation: self.operation,
+            problem,
+            pages,
+        })
     }
 }
 
@@ -289,6 +340,30 @@ fn jittered(delay: Duration) -> Duration {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_repeated_page_token_ends_the_listing() {
+        let mut pages = super::Pages::new("ListAccounts");
+        assert_eq!(pages.next("a").unwrap(), "a");
+        assert_eq!(pages.next("b").unwrap(), "b");
+        let error = pages.next("a").unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "ListAccounts: the service sent a page token it had sent before; stopped after 3 pages (the listing would never end)"
+        );
+    }
+
+    #[test]
+    fn a_listing_ends_after_the_most_pages_any_organization_has() {
+        let mut pages = super::Pages::new("ListAccountRoles");
+        let error = (0..)
+            .find_map(|n| pages.next(&n.to_string()).err())
+            .unwrap();
+        assert!(
+            error.to_string().contains("stopped after 1000 pages"),
+            "{error}"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -2,7 +2,7 @@
 //! every other call of the layer (same timeouts, retries, `--debug` trace and error reading).
 
 use aws_sdk_sts::config::Credentials;
-use chrono::DateTime;
+use time::OffsetDateTime;
 
 use super::arn::account_of_arn;
 use super::endpoints::default_sts_endpoint;
@@ -92,18 +92,28 @@ impl StsClient {
                 Ok(value.to_string())
             }
         };
-        Ok(AssumedRole {
+        let assumed = AssumedRole {
             credentials: RoleCredentials {
                 access_key_id: nonempty(credentials.access_key_id(), "AccessKeyId")?,
                 secret_access_key: nonempty(credentials.secret_access_key(), "SecretAccessKey")?,
                 session_token: nonempty(credentials.session_token(), "SessionToken")?,
-                expiration: DateTime::from_timestamp(credentials.expiration().secs(), 0)
-                    .filter(|t| t.timestamp() > 0)
+                expiration: OffsetDateTime::from_unix_timestamp(credentials.expiration().secs())
+                    .ok()
+                    .filter(|t| t.unix_timestamp() > 0)
                     .ok_or_else(|| bad("valid Expiration"))?,
                 account_id: account_of_arn(user.arn()).map(str::to_string),
             },
             assumed_role_id: user.assumed_role_id().to_string(),
             arn: user.arn().to_string(),
-        })
+        };
+        assumed
+            .credentials
+            .check_carriable()
+            .map_err(|detail| TransportError::BadResponse {
+                operation: "AssumeRole",
+                endpoint: self.endpoint.clone(),
+                detail,
+            })?;
+        Ok(assumed)
     }
 }

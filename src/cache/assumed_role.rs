@@ -13,10 +13,10 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::python_json::to_python_json;
+use super::timestamp::format_python_timestamp;
 use super::{CacheError, CacheLock, cache_file, ensure_dir, lock_file, read_if_exists};
 use super::{remove_if_exists, store_file};
 use crate::role_credentials::{AssumedRole, RoleCredentials};
@@ -56,7 +56,7 @@ impl AssumedRole {
                 access_key_id: &credentials.access_key_id,
                 secret_access_key: &credentials.secret_access_key,
                 session_token: &credentials.session_token,
-                expiration: python_strftime_utc(credentials.expiration),
+                expiration: format_python_timestamp(credentials.expiration),
                 account_id: credentials.account_id.as_deref(),
             },
             assumed_role_user: CliAssumedRoleUser {
@@ -65,11 +65,6 @@ impl AssumedRole {
             },
         })
     }
-}
-
-/// `datetime.strftime('%Y-%m-%dT%H:%M:%S%Z')` of a UTC datetime, as `JSONFileCache` writes it.
-fn python_strftime_utc(time: DateTime<Utc>) -> String {
-    time.format("%Y-%m-%dT%H:%M:%SUTC").to_string()
 }
 
 /// The assume-role credential files in one directory (normally `~/.aws/cli/cache`), keyed by
@@ -125,7 +120,7 @@ impl AssumedRoleCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use crate::cache::timestamp::utc;
 
     fn assumed() -> AssumedRole {
         AssumedRole {
@@ -133,7 +128,7 @@ mod tests {
                 access_key_id: "ASIAEXAMPLE".into(),
                 secret_access_key: "secret".into(),
                 session_token: "token".into(),
-                expiration: Utc.with_ymd_and_hms(2025, 1, 2, 6, 40, 0).unwrap(),
+                expiration: utc(2025, 1, 2, 6, 40, 0),
                 account_id: Some("123456789012".into()),
             },
             assumed_role_id: "AROAEXAMPLE:ssoenv-1".into(),

@@ -39,7 +39,7 @@ pub use permissions::writable_by_others;
 pub use python_json::{to_python_json, to_python_json_compact};
 pub use registration::{ClientRegistration, REGISTRATION_MIN_REMAINING, RegistrationCache};
 pub use role_credentials::RoleCredentialCache;
-pub use timestamp::{format_cli_timestamp, parse_timestamp};
+pub use timestamp::{format_cli_timestamp, format_utc_minutes, parse_timestamp};
 pub use token::{SsoToken, TokenCache};
 
 /// The two cache directories shared with the AWS CLI.
@@ -272,7 +272,7 @@ fn string_list_field(
 fn timestamp_field(
     object: &serde_json::Map<String, serde_json::Value>,
     name: &str,
-) -> Option<chrono::DateTime<chrono::Utc>> {
+) -> Option<time::OffsetDateTime> {
     parse_timestamp(object.get(name)?.as_str()?)
 }
 

@@ -4,8 +4,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
+use time::{Duration, OffsetDateTime};
 
 use super::python_json::to_python_json;
 use super::timestamp::format_cli_timestamp;
@@ -16,14 +16,14 @@ use super::{
 
 /// A registration is reused only while more than this remains, as the AWS CLI does: a login can
 /// take minutes, and the token it yields is refreshed with this registration afterwards.
-pub const REGISTRATION_MIN_REMAINING: TimeDelta = TimeDelta::minutes(15);
+pub const REGISTRATION_MIN_REMAINING: Duration = Duration::minutes(15);
 
 /// A registered OIDC client. `Debug` never shows the client secret.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ClientRegistration {
     pub client_id: String,
     pub client_secret: String,
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: OffsetDateTime,
     pub scopes: Option<Vec<String>>,
     pub grant_types: Option<Vec<String>>,
 }
@@ -77,7 +77,7 @@ impl ClientRegistration {
 
     /// More than 15 minutes left and the kind matches the flow. Both flows share one cache key,
     /// so switching flows means registering again, as the CLI does.
-    pub fn is_usable(&self, now: DateTime<Utc>, pkce: bool) -> bool {
+    pub fn is_usable(&self, now: OffsetDateTime, pkce: bool) -> bool {
         self.expires_at - now > REGISTRATION_MIN_REMAINING && self.is_for_pkce() == pkce
     }
 }
@@ -138,13 +138,13 @@ impl RegistrationCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use crate::cache::timestamp::utc;
 
     fn registration(grant_types: Option<&[&str]>) -> ClientRegistration {
         ClientRegistration {
             client_id: "CID".into(),
             client_secret: "the-client-secret".into(),
-            expires_at: Utc.with_ymd_and_hms(2025, 4, 2, 3, 0, 0).unwrap(),
+            expires_at: utc(2025, 4, 2, 3, 0, 0),
             scopes: None,
             grant_types: grant_types.map(|t| t.iter().map(|s| s.to_string()).collect()),
         }
@@ -168,8 +168,8 @@ mod tests {
         let pkce = registration(Some(&["authorization_code", "refresh_token"]));
         let device = registration(None);
         let device_with_types = registration(Some(&["refresh_token"]));
-        let early = pkce.expires_at - TimeDelta::minutes(16);
-        let late = pkce.expires_at - TimeDelta::minutes(15);
+        let early = pkce.expires_at - Duration::minutes(16);
+        let late = pkce.expires_at - Duration::minutes(15);
         assert!(pkce.is_for_pkce() && !device.is_for_pkce() && !device_with_types.is_for_pkce());
         assert!(pkce.is_usable(early, true));
         assert!(!pkce.is_usable(early, false));

@@ -153,8 +153,10 @@ fn is_sso_provider(bytes: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use time::Duration;
+
     use super::*;
-    use chrono::{TimeZone, Utc};
+    use crate::cache::timestamp::utc;
 
     const REFERENCE: &str = r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": "AKID", "SecretAccessKey": "SAK", "SessionToken": "ST", "Expiration": "2025-01-02T06:40:00Z", "AccountId": "123456789012"}}"#;
 
@@ -163,11 +165,11 @@ mod tests {
         let credentials = RoleCredentials::parse_cli_cache(REFERENCE.as_bytes()).unwrap();
         assert_eq!(credentials.access_key_id, "AKID");
         assert_eq!(credentials.account_id.as_deref(), Some("123456789012"));
-        let expiration = Utc.with_ymd_and_hms(2025, 1, 2, 6, 40, 0).unwrap();
+        let expiration = utc(2025, 1, 2, 6, 40, 0);
         assert_eq!(credentials.expiration, expiration);
         assert_eq!(credentials.to_cli_cache_json(), REFERENCE);
-        let now = Utc.with_ymd_and_hms(2025, 1, 2, 6, 0, 0).unwrap();
-        assert_eq!(credentials.remaining(now), chrono::Duration::minutes(40));
+        let now = utc(2025, 1, 2, 6, 0, 0);
+        assert_eq!(credentials.remaining(now), Duration::minutes(40));
     }
 
     #[test]

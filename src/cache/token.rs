@@ -3,8 +3,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
+use time::OffsetDateTime;
 
 use super::python_json::to_python_json;
 use super::timestamp::format_cli_timestamp;
@@ -21,10 +21,10 @@ pub struct SsoToken {
     pub start_url: String,
     pub region: String,
     pub access_token: String,
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: OffsetDateTime,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
-    pub registration_expires_at: Option<DateTime<Utc>>,
+    pub registration_expires_at: Option<OffsetDateTime>,
     pub refresh_token: Option<String>,
 }
 
@@ -87,7 +87,7 @@ impl SsoToken {
 
     /// Refresh token, client id/secret present and registration not expired at `now`: what
     /// `CreateToken(grantType="refresh_token")` needs (botocore checks the same).
-    pub fn is_refreshable(&self, now: DateTime<Utc>) -> bool {
+    pub fn is_refreshable(&self, now: OffsetDateTime) -> bool {
         let present = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.is_empty());
         present(&self.refresh_token)
             && present(&self.client_id)
@@ -229,7 +229,7 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use crate::cache::timestamp::utc;
 
     const CLI_EXAMPLE: &str = r#"{"startUrl": "https://d-92671207e4.awsapps.com/start", "region": "us-east-1", "accessToken": "AT", "expiresAt": "2025-01-02T11:04:05Z", "clientId": "CID", "clientSecret": "CS", "registrationExpiresAt": "2025-04-02T03:00:00Z", "refreshToken": "RT"}"#;
 
@@ -242,10 +242,7 @@ mod tests {
         let token = example();
         assert_eq!(token.start_url, "https://d-92671207e4.awsapps.com/start");
         assert_eq!(token.access_token, "AT");
-        assert_eq!(
-            token.expires_at,
-            Utc.with_ymd_and_hms(2025, 1, 2, 11, 4, 5).unwrap()
-        );
+        assert_eq!(token.expires_at, utc(2025, 1, 2, 11, 4, 5));
         assert_eq!(token.refresh_token.as_deref(), Some("RT"));
         assert_eq!(token.to_cli_json(), CLI_EXAMPLE);
     }
@@ -270,8 +267,8 @@ mod tests {
         let pretty = "{\n  \"expiresAt\": \"2025-01-02T11:04:05.123+00:00\",\n  \"unknown\": [1, {\"x\": null}],\n  \"accessToken\": \"AT\",\n  \"region\": \"us-east-1\",\n  \"startUrl\": \"https://d-92671207e4.awsapps.com/start\",\n  \"refreshToken\": null,\n  \"clientId\": 7,\n  \"registrationExpiresAt\": \"2025-04-02T03:00:00UTC\"\n}\n";
         let token = SsoToken::parse(pretty.as_bytes()).expect("pretty-printed token parses");
         assert_eq!(
-            token.expires_at.timestamp_millis(),
-            example().expires_at.timestamp_millis() + 123
+            token.expires_at,
+            example().expires_at + time::Duration::milliseconds(123)
         );
         assert_eq!(
             token.registration_expires_at,
@@ -315,8 +312,8 @@ mod tests {
     #[test]
     fn refreshable_needs_everything_and_a_live_registration() {
         let token = example();
-        let before = Utc.with_ymd_and_hms(2025, 4, 2, 2, 59, 59).unwrap();
-        let at = Utc.with_ymd_and_hms(2025, 4, 2, 3, 0, 0).unwrap();
+        let before = utc(2025, 4, 2, 2, 59, 59);
+        let at = utc(2025, 4, 2, 3, 0, 0);
         assert!(token.is_refreshable(before));
         assert!(
             !token.is_refreshable(at),
@@ -372,9 +369,9 @@ mod tests {
         use super::*;
         use proptest::prelude::*;
 
-        fn timestamp() -> impl Strategy<Value = DateTime<Utc>> {
+        fn timestamp() -> impl Strategy<Value = OffsetDateTime> {
             // 1970..2300, whole seconds: the CLI format has no fraction.
-            (0i64..10_400_000_000).prop_map(|s| Utc.timestamp_opt(s, 0).unwrap())
+            (0i64..10_400_000_000).prop_map(|s| OffsetDateTime::from_unix_timestamp(s).unwrap())
         }
 
         fn token() -> impl Strategy<Value = SsoToken> {

@@ -73,7 +73,7 @@ fn refresh(args: &HookArgs, profile: &str) -> anyhow::Result<()> {
     .map(|resolved| {
         (
             resolved.env_changes(),
-            resolved.credentials.expiration.timestamp(),
+            resolved.credentials.expiration.unix_timestamp(),
         )
     });
     let now = epoch_seconds(SystemTime::now());

@@ -10,8 +10,8 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
 use serde_json::{Value, json};
+use time::OffsetDateTime;
 
 use super::output::print_all;
 use crate::cache::{CacheDirs, format_cli_timestamp};
@@ -65,7 +65,7 @@ fn row(config: &AwsConfig, dirs: &CacheDirs, name: &str) -> Row {
         summary: String::new(),
         json: Value::Null,
     };
-    let now = Utc::now();
+    let now = OffsetDateTime::now_utc();
     let (state, summary, token, credentials, error) = match config.sso_profile(name) {
         Err(ConfigError::NotSsoProfile { .. }) => ("not_sso", "-".to_string(), None, None, None),
         Err(error) => (

@@ -62,7 +62,7 @@ fn logout_all(dirs: &CacheDirs) -> anyhow::Result<()> {
 /// Best effort, like the CLI: a session that already ended, or an unreachable service, must not
 /// keep the local files from being deleted.
 fn end_session_at_service(token: &SsoToken) {
-    if token.expires_at <= chrono::Utc::now() {
+    if token.expires_at <= time::OffsetDateTime::now_utc() {
         return;
     }
     let endpoints = resolve_endpoints(&EndpointOverrides::default(), |name| {

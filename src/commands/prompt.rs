@@ -37,7 +37,7 @@ fn expires_at() -> Option<i64> {
     std::env::var("AWS_CREDENTIAL_EXPIRATION")
         .ok()
         .and_then(|text| crate::cache::parse_timestamp(&text))
-        .map(|time| time.timestamp())
+        .map(|time| time.unix_timestamp())
 }
 
 /// `2h05m`, `42m`, `<1m`, or `expired`: minutes are what a person reads in a prompt.

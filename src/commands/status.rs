@@ -16,8 +16,8 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Utc};
 use serde_json::json;
+use time::OffsetDateTime;
 
 use super::output::print_all;
 use crate::cache::{CacheDirs, format_cli_timestamp};
@@ -36,7 +36,7 @@ pub fn run(args: &StatusArgs) -> anyhow::Result<()> {
     let profile = config.sso_profile(&name)?;
     let dirs = CacheDirs::from_env()?;
     let state = ProfileState::read(&profile, &dirs)?;
-    let now = Utc::now();
+    let now = OffsetDateTime::now_utc();
     let standing = state.standing(now, args.margin);
 
     let session_name = profile.session.name.as_deref();
@@ -44,14 +44,14 @@ pub fn run(args: &StatusArgs) -> anyhow::Result<()> {
         let token = state.token.as_ref().map(|token| {
             json!({
                 "expires_at": format_cli_timestamp(token.expires_at),
-                "seconds_left": (token.expires_at - now).num_seconds(),
+                "seconds_left": (token.expires_at - now).whole_seconds(),
                 "refreshable": token.refreshable,
             })
         });
         let credentials = state.credentials.as_ref().map(|credentials| {
             json!({
                 "expires_at": format_cli_timestamp(credentials.expires_at),
-                "seconds_left": (credentials.expires_at - now).num_seconds(),
+                "seconds_left": (credentials.expires_at - now).whole_seconds(),
             })
         });
         let document = json!({
@@ -113,8 +113,8 @@ pub fn run(args: &StatusArgs) -> anyhow::Result<()> {
 }
 
 /// `valid for 52m (until 2025-01-02 11:04 UTC)` or `expired 5m ago (2025-01-02 11:04 UTC)`.
-fn lifetime(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let when = until.format("%Y-%m-%d %H:%M UTC");
+fn lifetime(until: OffsetDateTime, now: OffsetDateTime) -> String {
+    let when = crate::cache::format_utc_minutes(until);
     if until > now {
         format!("valid for {} (until {when})", time_left(until, now))
     } else {

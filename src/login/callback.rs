@@ -136,44 +136,13 @@ fn parse_target(target: &str) -> Callback {
     }
 }
 
-/// `a=1&b=x%20y` into pairs, percent-decoded (`+` is a space, as browsers encode forms).
-/// Malformed escapes are kept as written; invalid UTF-8 is replaced.
+/// `a=1&b=x%20y` into pairs, percent-decoded, as the AWS CLI's `parse_qs` reads the callback:
+/// `+` is a space (a literal plus arrives as `%2B`), malformed escapes are kept as written,
+/// invalid UTF-8 is replaced, a key without `=` has an empty value.
 pub fn parse_query(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(key), percent_decode(value))
-        })
+    form_urlencoded::parse(query.as_bytes())
+        .into_owned()
         .collect()
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match (hex_value(bytes[i + 1]), hex_value(bytes[i + 2])) {
-                    (Some(high), Some(low)) => {
-                        out.push(high << 4 | low);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex_value(byte: u8) -> Option<u8> {
-    (byte as char).to_digit(16).map(|d| d as u8)
 }
 
 /// Answers one connection. `Some` ends the wait (code, or an error the user must see); `None`
@@ -352,10 +321,32 @@ mod tests {
 
     #[test]
     fn percent_decoding_survives_malformed_input() {
-        assert_eq!(percent_decode("%41%4a%"), "AJ%");
-        assert_eq!(percent_decode("%zz%4"), "%zz%4");
-        assert_eq!(percent_decode("%C3%A9"), "é");
-        assert_eq!(percent_decode("%FF"), "\u{FFFD}");
+        let value = |query: &str| parse_query(query).remove(0).1;
+        assert_eq!(value("v=%41%4a%"), "AJ%");
+        assert_eq!(value("v=%zz%4"), "%zz%4");
+        assert_eq!(value("v=%%41"), "%A");
+        assert_eq!(value("v=%C3%A9"), "é");
+        assert_eq!(value("v=%FF"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn reads_the_query_as_the_cli_does() {
+        let pairs = |query: &str| {
+            parse_query(query)
+                .into_iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+        };
+        // A browser or the service may encode a space either way; a plus is `%2B`.
+        assert_eq!(
+            pairs("code=a%2Bb&state=x+y%20z&error_description=User+declined"),
+            ["code=a+b", "state=x y z", "error_description=User declined"]
+        );
+        // Empty pieces are skipped, a bare key has an empty value, the first `=` splits.
+        assert_eq!(
+            pairs("&code&&state=a=b&%73tate=s"),
+            ["code=", "state=a=b", "state=s"]
+        );
     }
 
     #[test]

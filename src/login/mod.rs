@@ -13,7 +13,7 @@ mod seam;
 
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use time::OffsetDateTime;
 
 use crate::aws::{RegisteredClient, SsoClient, SsoError, TokenGrant};
 use crate::cache::{CacheDirs, CacheError, ClientRegistration, SsoToken};
@@ -28,7 +28,7 @@ const DEFAULT_PKCE_SCOPE: &str = "sso:account:access";
 /// How long a sign-in may wait for the user (the CLI's 600 s); `SSOENV_SIGN_IN_TIMEOUT` overrides.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 /// A token with less than this left is no result of a sign-in worth sharing.
-const MIN_SHARED_TOKEN_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+const MIN_SHARED_TOKEN_LIFETIME: time::Duration = time::Duration::seconds(60);
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
@@ -177,7 +177,7 @@ pub fn sign_in(
         eprintln!("ssoenv: another ssoenv is signing in to {label}; waiting for it…");
     })?;
     if let Some(token) = tokens.load(&key)?
-        && token.expires_at - Utc::now() >= MIN_SHARED_TOKEN_LIFETIME
+        && token.expires_at - OffsetDateTime::now_utc() >= MIN_SHARED_TOKEN_LIFETIME
         && Some(token.access_token.as_str()) != rejected
     {
         crate::debug!("sign-in: another process signed in meanwhile; using its token");
@@ -215,7 +215,7 @@ pub fn sign_in(
     tokens.store(&key, &token)?;
     eprintln!(
         "Signed in to {label}; the session is valid until {}.",
-        token.expires_at.format("%Y-%m-%d %H:%M UTC")
+        crate::cache::format_utc_minutes(token.expires_at)
     );
     Ok(token)
 }
@@ -313,7 +313,7 @@ fn registration(
     let cache = dirs.registrations();
     let key = session.registration_key();
     if let Some(cached) = cache.load(&key)?
-        && cached.is_usable(Utc::now(), pkce)
+        && cached.is_usable(OffsetDateTime::now_utc(), pkce)
     {
         crate::debug!(
             "client registration: cached at {}",
@@ -328,7 +328,7 @@ fn registration(
     }
     let client_name = match &session.name {
         Some(name) => format!("ssoenv-{name}"),
-        None => format!("ssoenv-{}", Utc::now().timestamp()),
+        None => format!("ssoenv-{}", OffsetDateTime::now_utc().unix_timestamp()),
     };
     let scopes = if pkce {
         Some(pkce_scopes(session))
@@ -364,9 +364,7 @@ fn registration(
 /// the CLI writes for them (they cannot refresh); sso-session profiles also get what a refresh
 /// needs.
 fn new_token(session: &SsoSession, registration: &RegisteredClient, grant: TokenGrant) -> SsoToken {
-    let issued = Utc::now();
-    let expires_at =
-        issued + chrono::TimeDelta::from_std(grant.expires_in).unwrap_or(chrono::TimeDelta::zero());
+    let expires_at = OffsetDateTime::now_utc() + grant.expires_in;
     let mut token = SsoToken {
         start_url: session.start_url.clone(),
         region: session.region.clone(),

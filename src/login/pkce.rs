@@ -3,12 +3,20 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
 /// RFC 7636 §4.1: the verifier uses the unreserved characters only.
 const VERIFIER_ALPHABET: &[u8] =
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 const VERIFIER_LENGTH: usize = 64;
+/// What a query value may hold unencoded: RFC 3986's unreserved characters, nothing else (not the
+/// `*` that form encoding keeps, and a space is `%20`, never `+`).
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// A fresh PKCE verifier and `state` for one sign-in. Never logged.
 pub struct PkceSecrets {
@@ -65,15 +73,7 @@ pub fn authorize_url(
 /// RFC 3986 percent-encoding of everything but the unreserved characters (`:`→`%3A`, `/`→`%2F`,
 /// space→`%20`), as the CLI encodes the query.
 pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(text, UNRESERVED).to_string()
 }
 
 #[cfg(test)]
@@ -114,5 +114,23 @@ mod tests {
             "https://oidc.us-east-1.amazonaws.com/authorize?response_type=code&client_id=cid&redirect_uri=http%3A%2F%2F127.0.0.1%3A34463%2Foauth%2Fcallback&state=77211220-3402-43a6-8e92-76252bcaada4&code_challenge_method=S256&scopes=sso%3Aaccount%3Aaccess&code_challenge=chal"
         );
         assert_eq!(percent_encode("a b/c"), "a%20b%2Fc");
+    }
+
+    #[test]
+    fn only_unreserved_characters_stay_as_they_are() {
+        let unreserved = "ABCXYZabcxyz0189-._~";
+        assert_eq!(percent_encode(unreserved), unreserved);
+        // Form encoding would leave `*` and turn the space into `+`; RFC 3986 encodes both.
+        assert_eq!(percent_encode("a+b c*"), "a%2Bb%20c%2A");
+        assert_eq!(percent_encode("%?&=#é"), "%25%3F%26%3D%23%C3%A9");
+        for byte in 0..=0x7fu8 {
+            let text = char::from(byte).to_string();
+            let expected = if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+                text.clone()
+            } else {
+                format!("%{byte:02X}")
+            };
+            assert_eq!(percent_encode(&text), expected, "{byte:#04x}");
+        }
     }
 }

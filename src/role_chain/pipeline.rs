@@ -9,7 +9,7 @@
 use std::cell::OnceCell;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use time::OffsetDateTime;
 
 use super::{ChainError, RoleChain, RoleHop, SourceFailure};
 use crate::aws::{AssumeRoleRequest, StsClient, StsError, TransportError};
@@ -35,7 +35,7 @@ pub struct RoleChainPipeline<'a> {
     tokens: &'a TokenSource<'a>,
     sts_endpoint: Option<String>,
     cache: AssumedRoleCache,
-    now: DateTime<Utc>,
+    now: OffsetDateTime,
     sts: OnceCell<StsClient>,
 }
 
@@ -54,7 +54,7 @@ impl<'a> RoleChainPipeline<'a> {
             tokens,
             sts_endpoint,
             cache: dirs.assumed_roles(),
-            now: Utc::now(),
+            now: OffsetDateTime::now_utc(),
             sts: OnceCell::new(),
         }
     }
@@ -107,12 +107,12 @@ impl<'a> RoleChainPipeline<'a> {
         })?;
         register_secrets(&assumed.credentials);
         let remaining = assumed.credentials.remaining(self.now);
-        if remaining <= as_chrono(min_valid) {
+        if remaining <= min_valid {
             eprintln!(
                 "ssoenv: warning: role {} gives credentials valid for only {} (asked for more than \
                  {}); they will be fetched again each time",
                 hop.role_arn,
-                crate::duration::format_duration(remaining.to_std().unwrap_or_default()),
+                crate::duration::format_duration(remaining.try_into().unwrap_or_default()),
                 crate::duration::format_duration(min_valid),
             );
         }
@@ -120,7 +120,7 @@ impl<'a> RoleChainPipeline<'a> {
         crate::debug!(
             "profile '{}': assumed and cached, valid for {}",
             hop.profile,
-            crate::duration::format_duration(remaining.to_std().unwrap_or_default())
+            crate::duration::format_duration(remaining.try_into().unwrap_or_default())
         );
         Ok(assumed.credentials)
     }
@@ -195,7 +195,7 @@ impl<'a> RoleChainPipeline<'a> {
         let fresh = self
             .cache
             .load(key)?
-            .filter(|c| c.remaining(self.now) > as_chrono(min_valid));
+            .filter(|c| c.remaining(self.now) > min_valid && c.check_carriable().is_ok());
         if let Some(credentials) = &fresh {
             register_secrets(credentials);
         }
@@ -211,12 +211,8 @@ fn register_secrets(credentials: &RoleCredentials) {
 
 /// The session name sent when the profile sets no `role_session_name`: names the tool and the
 /// time, as botocore's `botocore-session-<epoch>` does, so CloudTrail shows where it came from.
-fn default_session_name(now: DateTime<Utc>) -> String {
-    format!("ssoenv-{}", now.timestamp())
-}
-
-fn as_chrono(duration: Duration) -> chrono::Duration {
-    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
+fn default_session_name(now: OffsetDateTime) -> String {
+    format!("ssoenv-{}", now.unix_timestamp())
 }
 
 #[cfg(test)]
@@ -225,7 +221,8 @@ mod tests {
 
     #[test]
     fn generated_session_names_are_valid_for_sts() {
-        let name = default_session_name(DateTime::from_timestamp(1_700_000_000, 0).unwrap());
+        let name =
+            default_session_name(OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap());
         assert_eq!(name, "ssoenv-1700000000");
         assert!((2..=64).contains(&name.len()));
     }

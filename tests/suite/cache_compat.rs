@@ -19,13 +19,14 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use serde_json::Value;
 use ssoenv::cache::{
     CacheDirs, CacheLock, ClientRegistration, RoleCredentialCache, RoleCredentials, SsoToken,
     TokenCache, format_cli_timestamp, registration_key, role_credentials_key, to_python_json,
     to_python_json_compact, token_key,
 };
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use crate::support::botocore::Botocore;
 use crate::support::home::{ACCOUNT, ROLE, SESSION, START_URL};
@@ -47,8 +48,8 @@ fn fixture(name: &str) -> Vec<u8> {
 // constants of `support::home`, and this region.
 const SSO_REGION: &str = "us-east-1";
 
-fn ts(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+fn ts(s: &str) -> OffsetDateTime {
+    OffsetDateTime::parse(s, &Rfc3339).unwrap()
 }
 
 fn mode(path: &Path) -> u32 {
@@ -65,7 +66,7 @@ fn file_names(dir: &Path) -> Vec<String> {
 }
 
 /// A token as `aws sso login` leaves it, expiring at `expires_at`.
-fn full_token(expires_at: DateTime<Utc>) -> SsoToken {
+fn full_token(expires_at: OffsetDateTime) -> SsoToken {
     SsoToken {
         start_url: START_URL.into(),
         region: SSO_REGION.into(),
@@ -73,14 +74,14 @@ fn full_token(expires_at: DateTime<Utc>) -> SsoToken {
         expires_at,
         client_id: Some("our-client-id".into()),
         client_secret: Some("our-client-secret".into()),
-        registration_expires_at: Some(expires_at + TimeDelta::days(90)),
+        registration_expires_at: Some(expires_at + time::Duration::days(90)),
         refresh_token: Some("our-refresh-token".into()),
     }
 }
 
 /// Now, without the fraction the cache files drop.
-fn now_secs() -> DateTime<Utc> {
-    Utc.timestamp_opt(Utc::now().timestamp(), 0).unwrap()
+fn now_secs() -> OffsetDateTime {
+    OffsetDateTime::now_utc().truncate_to_second()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -329,7 +330,7 @@ fn we_read_the_token_botocore_wrote_when_it_refreshed_ours() {
     let cache = TokenCache::new(home.path().join("sso-cache"));
     let key = token_key(Some(SESSION), START_URL);
     // Five minutes left: inside botocore's refresh window.
-    let ours = full_token(now_secs() + TimeDelta::minutes(5));
+    let ours = full_token(now_secs() + time::Duration::minutes(5));
     cache.store(&key, &ours).unwrap();
 
     let before = now_secs();
@@ -344,7 +345,7 @@ fn we_read_the_token_botocore_wrote_when_it_refreshed_ours() {
             ])
             .env("AWS_CONFIG_FILE", &config),
     );
-    let after = now_secs() + TimeDelta::seconds(1);
+    let after = now_secs() + time::Duration::seconds(1);
     assert_eq!(frozen["token"], "botocore-refreshed-access-token");
 
     let written = fs::read(cache.path(&key)).unwrap();
@@ -361,7 +362,7 @@ fn we_read_the_token_botocore_wrote_when_it_refreshed_ours() {
         (theirs.start_url.as_str(), theirs.region.as_str()),
         (START_URL, SSO_REGION)
     );
-    let lifetime = TimeDelta::seconds(28800);
+    let lifetime = time::Duration::seconds(28800);
     assert!(
         before + lifetime <= theirs.expires_at && theirs.expires_at <= after + lifetime,
         "expiresAt {} is the refresh time + 8 h",
@@ -440,7 +441,7 @@ fn botocore_serves_role_credentials_we_cached() {
         access_key_id: "ASIAOURS".into(),
         secret_access_key: "our/secret+key".into(),
         session_token: "our-session-token".into(),
-        expiration: now_secs() + TimeDelta::hours(1),
+        expiration: now_secs() + time::Duration::hours(1),
         account_id: Some(ACCOUNT.into()),
     };
     let legacy_url = "https://d-92671207e4.awsapps.com/start";

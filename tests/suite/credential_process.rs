@@ -4,7 +4,8 @@
 use crate::support::botocore::Botocore;
 use crate::support::home::*;
 use crate::support::terminal::{Attach, Terminal};
-use chrono::{DateTime, Utc};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 /// A profile `via-process` whose credential_process is ssoenv, for `profile`.
 fn process_home(profile: &str) -> TestHome {
@@ -44,8 +45,8 @@ fn prints_the_credential_process_document() {
     );
     assert_eq!(document["AccountId"], ACCOUNT);
     let expiration = document["Expiration"].as_str().unwrap();
-    let expires = DateTime::parse_from_rfc3339(expiration).expect("RFC 3339");
-    assert!(expires.with_timezone(&Utc) > Utc::now() + chrono::Duration::minutes(15));
+    let expires = OffsetDateTime::parse(expiration, &Rfc3339).expect("RFC 3339");
+    assert!(expires > OffsetDateTime::now_utc() + time::Duration::minutes(15));
 }
 
 #[test]

@@ -89,7 +89,10 @@ fn a_valid_legacy_utc_timestamp_is_read() {
     let emulator = start_emulator();
     let home = TestHome::new();
     let minted = emulator.mint_session();
-    let expires = (chrono::Utc::now() + chrono::Duration::hours(2)).format("%Y-%m-%dT%H:%M:%SUTC");
+    let expires = ssoenv::cache::format_cli_timestamp(
+        time::OffsetDateTime::now_utc() + time::Duration::hours(2),
+    )
+    .replace('Z', "UTC");
     std::fs::create_dir_all(home.sso_cache()).unwrap();
     std::fs::write(
         home.token_path(),
@@ -318,4 +321,37 @@ fn a_bare_number_is_refused_with_the_units_to_write() {
     assert_eq!(out.status.code(), Some(2), "{}", out.stderr);
     assert!(out.stderr.contains("write 15m or 15s"), "{}", out.stderr);
     assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn credentials_no_environment_can_carry_are_refused_and_not_cached() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 3600);
+    let expiration = (std::time::SystemTime::now() + std::time::Duration::from_secs(3600))
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let answer = |key: &str, token: &str| {
+        format!(
+            r#"{{"roleCredentials": {{"accessKeyId": "{key}", "secretAccessKey": "secret", "sessionToken": "{token}", "expiration": {expiration}}}}}"#
+        )
+    };
+    for (body, problem) in [
+        (
+            answer("ASIAEXAMPLE", &"x".repeat(200_000)),
+            "a session token of 200000 bytes",
+        ),
+        (answer("", "token"), "an empty access key id"),
+    ] {
+        emulator.inject_failure(Failure::raw_body("GetRoleCredentials", 200, &body, 1));
+        let out = run(home
+            .ssoenv(&emulator.url())
+            .args([PROFILE, "--no-login", "--shell", "sh"]));
+        assert_failed_cleanly(&out, 1, &["GetRoleCredentials", problem]);
+        assert!(
+            !home.role_cache_path(ACCOUNT, ROLE).exists(),
+            "refused credentials must not be cached"
+        );
+    }
 }

@@ -38,12 +38,15 @@ fn each_shell_ends_up_with_the_profiles_credentials() {
         assert_eq!(env["AWS_REGION"], "us-west-2", "{shell}");
         assert_eq!(env["AWS_DEFAULT_REGION"], "us-west-2", "{shell}");
         assert_eq!(env["SSOENV_PROFILE"], PROFILE, "{shell}");
-        let expiration = chrono::DateTime::parse_from_rfc3339(&env["AWS_CREDENTIAL_EXPIRATION"])
-            .expect("RFC 3339");
+        let expiration = time::OffsetDateTime::parse(
+            &env["AWS_CREDENTIAL_EXPIRATION"],
+            &time::format_description::well_known::Rfc3339,
+        )
+        .expect("RFC 3339");
         assert!(env["AWS_CREDENTIAL_EXPIRATION"].ends_with('Z'), "{shell}");
         assert_eq!(
             env["SSOENV_EXPIRES_AT"],
-            expiration.timestamp().to_string(),
+            expiration.unix_timestamp().to_string(),
             "{shell}"
         );
         assert!(
@@ -162,15 +165,15 @@ fn age_role_credentials(home: &TestHome, seconds: i64) {
     let path = home.role_cache_path(ACCOUNT, ROLE);
     let mut json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).expect("role cache file")).unwrap();
-    let expiry = chrono::Utc::now() + chrono::Duration::seconds(seconds);
-    json["Credentials"]["Expiration"] = expiry.format("%Y-%m-%dT%H:%M:%SZ").to_string().into();
+    let expiry = time::OffsetDateTime::now_utc() + time::Duration::seconds(seconds);
+    json["Credentials"]["Expiration"] = ssoenv::cache::format_cli_timestamp(expiry).into();
     std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
 }
 
 fn rewrite_token_expiry(home: &TestHome, seconds: i64) {
     let mut json = home.read_token_json();
-    let expiry = chrono::Utc::now() + chrono::Duration::seconds(seconds);
-    json["expiresAt"] = expiry.format("%Y-%m-%dT%H:%M:%SZ").to_string().into();
+    let expiry = time::OffsetDateTime::now_utc() + time::Duration::seconds(seconds);
+    json["expiresAt"] = ssoenv::cache::format_cli_timestamp(expiry).into();
     std::fs::write(home.token_path(), serde_json::to_vec(&json).unwrap()).unwrap();
 }
 
@@ -274,9 +277,12 @@ fn twenty_processes_share_one_refresh() {
     assert_eq!(emulator.request_count("GetRoleCredentials"), 1, "one fetch");
     assert_eq!(key_ids.len(), 1, "everyone got the cached credentials");
     let token = home.read_token_json();
-    let expires =
-        chrono::DateTime::parse_from_rfc3339(token["expiresAt"].as_str().unwrap()).unwrap();
-    assert!(expires > chrono::Utc::now() + chrono::Duration::hours(1));
+    let expires = time::OffsetDateTime::parse(
+        token["expiresAt"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert!(expires > time::OffsetDateTime::now_utc() + time::Duration::hours(1));
 }
 
 #[test]

@@ -428,7 +428,7 @@ fn seed_credentials(home: &TestHome, account: &str, role: &str) {
         access_key_id: format!("ASIASEEDED{account}"),
         secret_access_key: format!("seeded-secret-{account}-{role}"),
         session_token: format!("seeded-session-token-{account}-{role}"),
-        expiration: chrono::Utc::now() + chrono::Duration::hours(1),
+        expiration: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
         account_id: Some(account.to_string()),
     };
     home.write_role_credentials(account, role, &credentials);

@@ -17,7 +17,7 @@ fn seed_credentials(home: &TestHome, account: &str, role: &str) -> RoleCredentia
         access_key_id: "ASIAHOSTILE".into(),
         secret_access_key: "secret'\"$(touch pwned)`x`\\".into(),
         session_token: "token;$HOME|&<>!*?~#".into(),
-        expiration: chrono::Utc::now() + chrono::Duration::hours(1),
+        expiration: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
         account_id: Some(account.to_string()),
     };
     home.write_role_credentials(account, role, &credentials);

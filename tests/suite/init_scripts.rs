@@ -232,9 +232,9 @@ fn shells_without_a_prompt_hook_are_refused() {
 #[test]
 fn hook_entry_says_nothing_when_nothing_is_due() {
     let home = TestHome::with_config("");
-    let far = (chrono::Utc::now().timestamp() + 3600).to_string();
-    let soon = (chrono::Utc::now().timestamp() + 60).to_string();
-    let later = (chrono::Utc::now().timestamp() + 600).to_string();
+    let far = (time::OffsetDateTime::now_utc().unix_timestamp() + 3600).to_string();
+    let soon = (time::OffsetDateTime::now_utc().unix_timestamp() + 60).to_string();
+    let later = (time::OffsetDateTime::now_utc().unix_timestamp() + 600).to_string();
     type Environment<'a> = Vec<(&'a str, &'a str)>;
     let cases: Vec<(Environment, Vec<&str>)> = vec![
         // No profile in the shell.
@@ -273,7 +273,7 @@ fn hook_entry_says_nothing_when_nothing_is_due() {
 fn hook_entry_backs_off_after_a_failure_or_an_interruption() {
     let home = TestHome::new();
     let emulator = start_emulator();
-    let now = chrono::Utc::now().timestamp();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
     for (shell, pattern) in [
         ("bash", "__ssoenv_backoff_until="),
         ("zsh", "__ssoenv_backoff_until="),

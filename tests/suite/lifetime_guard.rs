@@ -37,7 +37,7 @@ fn the_lifetime_guard_fetches_fresh_credentials_for_a_long_job() {
     );
     let env = RealShell::Bash.eval(&guarded.stdout, &[]);
     let expires: i64 = env["SSOENV_EXPIRES_AT"].parse().unwrap();
-    assert!(expires - chrono::Utc::now().timestamp() > 30 * 60);
+    assert!(expires - time::OffsetDateTime::now_utc().unix_timestamp() > 30 * 60);
 }
 
 /// When even fresh credentials cannot cover the job, say so before it starts.

@@ -3,7 +3,7 @@
 //! what they say, the exit statuses scripts rely on, and that they never touch the network.
 
 use crate::support::home::*;
-use chrono::{Duration, Utc};
+use time::{Duration, OffsetDateTime};
 
 const CONFIG: &str = "\
 [profile creds-valid]
@@ -63,9 +63,9 @@ sso_start_url = https://missing.awsapps.com/start
 ";
 
 fn timestamp(seconds_from_now: i64) -> String {
-    (Utc::now() + Duration::seconds(seconds_from_now))
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
+    ssoenv::cache::format_cli_timestamp(
+        OffsetDateTime::now_utc() + Duration::seconds(seconds_from_now),
+    )
 }
 
 /// A token in the AWS CLI's format; `refreshable` adds what a refresh needs.

@@ -277,3 +277,33 @@ fn without_a_sign_in_populate_says_how_to_sign_in() {
     assert_eq!(unknown.status.code(), Some(1));
     assert!(unknown.stderr.contains("nope"), "{}", unknown.stderr);
 }
+
+#[test]
+fn a_service_that_repeats_its_page_token_stops_the_listing() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 3600);
+    // Every page says "there is more, ask with `again`", forever (here: 500 times).
+    emulator.inject_failure(Failure::raw_body(
+        "ListAccounts",
+        200,
+        r#"{"accountList": [{"accountId": "111122223333", "accountName": "Loop", "emailAddress": "l@example.com"}], "nextToken": "again"}"#,
+        500,
+    ));
+    let out = run(home.ssoenv(&emulator.url()).args([
+        "populate",
+        "--sso-session",
+        SESSION,
+        "--dry-run",
+        "--no-login",
+    ]));
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("ListAccounts: the service sent a page token it had sent before"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert_eq!(emulator.request_count("ListAccounts"), 2);
+}

@@ -372,3 +372,27 @@ fn no_login_warns_once_and_backs_off() {
     assert_eq!(emulator.request_count("Authorize"), 0);
     assert_eq!(observe(&mut terminal, HookShell::Bash).key, held.key);
 }
+
+/// A back-off value that is not a number (inherited, or set by hand) must not turn each due
+/// prompt into a usage error: the hook passes it as `--backoff-until=VALUE` and ignores garbage.
+#[test]
+fn a_garbage_backoff_value_does_not_break_the_hook() {
+    let emulator = start_emulator();
+    let env = HookEnv::new(&emulator.url());
+    env.home.seed_token(&emulator, 8 * 3600);
+    emulator.update_config(|config| config.credential_lifetime = SHORT_LIFETIME);
+    for shell in [HookShell::Bash, HookShell::Zsh] {
+        let mut terminal = env.start(shell, &["--refresh-before", MARGIN], "", "");
+        terminal.run(&format!("ssoenv use {PROFILE}"));
+        let held = observe(&mut terminal, shell);
+        terminal.run("__ssoenv_backoff_until=-1");
+        sleep_until_epoch(held.expires_at - 15);
+        let shown = terminal.run("true");
+        assert!(
+            !shown.contains("error") && !shown.contains("Usage"),
+            "{shell:?}: {shown}"
+        );
+        let fresh = observe(&mut terminal, shell);
+        assert_ne!(fresh.key, held.key, "{shell:?}: refreshed: {shown}");
+    }
+}

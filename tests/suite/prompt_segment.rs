@@ -16,7 +16,8 @@ fn prompt(env: &[(&str, &str)], args: &[&str]) -> Run {
 
 #[test]
 fn the_prompt_segment_shows_profile_and_time_left() {
-    let in_42_minutes = (chrono::Utc::now().timestamp() + 42 * 60 + 30).to_string();
+    let in_42_minutes =
+        (time::OffsetDateTime::now_utc().unix_timestamp() + 42 * 60 + 30).to_string();
     let out = prompt(
         &[
             ("SSOENV_PROFILE", "my-dev-profile"),
@@ -34,7 +35,8 @@ fn the_prompt_segment_shows_profile_and_time_left() {
     assert_eq!(custom.stdout, "aws:prod (expired)\n");
 
     // Credentials exported by another tool: the expiry comes from AWS_CREDENTIAL_EXPIRATION.
-    let expiration = (chrono::Utc::now() + chrono::Duration::minutes(90)).to_rfc3339();
+    let in_90_minutes = time::OffsetDateTime::now_utc() + time::Duration::minutes(90);
+    let expiration = ssoenv::cache::format_cli_timestamp(in_90_minutes).replace('Z', "+00:00");
     let other = prompt(
         &[
             ("SSOENV_PROFILE", "p"),

@@ -6,8 +6,9 @@ use crate::support::botocore::Botocore;
 use crate::support::cache_files::{secrets_in, snapshot};
 use crate::support::home::*;
 use crate::support::shells::RealShell;
-use chrono::{DateTime, Utc};
 use sso_emulator::{Emulator, Failure};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 /// `ssoenv export PROFILE --shell bash` evaluated in bash: the resulting environment.
 fn export(
@@ -22,10 +23,8 @@ fn export(
     RealShell::Bash.eval(&out.stdout, &[("AWS_PROFILE", profile)])
 }
 
-fn expiration(env: &std::collections::BTreeMap<String, String>) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(&env["AWS_CREDENTIAL_EXPIRATION"])
-        .expect("RFC 3339")
-        .with_timezone(&Utc)
+fn expiration(env: &std::collections::BTreeMap<String, String>) -> OffsetDateTime {
+    OffsetDateTime::parse(&env["AWS_CREDENTIAL_EXPIRATION"], &Rfc3339).expect("RFC 3339")
 }
 
 #[test]
@@ -61,7 +60,7 @@ fn one_hop_is_assumed_with_the_sso_profiles_credentials() {
     assert!(!env.contains_key("AWS_PROFILE"));
     assert_eq!(
         env["SSOENV_EXPIRES_AT"],
-        expiration(&env).timestamp().to_string()
+        expiration(&env).unix_timestamp().to_string()
     );
 
     // Cached the way the AWS CLI caches it.
@@ -87,7 +86,7 @@ fn two_hops_chain_through_the_first_role_with_every_argument() {
     let emulator = start_emulator();
     let home = TestHome::with_chains();
     home.seed_token(&emulator, 3600);
-    let before = Utc::now();
+    let before = OffsetDateTime::now_utc();
 
     let env = export(&home, &emulator, "admin");
     let admin = emulator
@@ -108,7 +107,7 @@ fn two_hops_chain_through_the_first_role_with_every_argument() {
 
     let lifetime = expiration(&env) - before;
     assert!(
-        (1190..=1260).contains(&lifetime.num_seconds()),
+        (1190..=1260).contains(&lifetime.whole_seconds()),
         "duration_seconds = 1200 gave {lifetime}"
     );
     assert!(
@@ -206,7 +205,8 @@ fn source_credentials_sts_refuses_are_fetched_again() {
     let home = TestHome::with_chains();
     home.seed_token(&emulator, 3600);
     // Credentials the cache says are valid for hours, but which STS never issued.
-    let expires = (Utc::now() + chrono::Duration::hours(5)).format("%Y-%m-%dT%H:%M:%SZ");
+    let expires =
+        ssoenv::cache::format_cli_timestamp(OffsetDateTime::now_utc() + time::Duration::hours(5));
     std::fs::create_dir_all(home.cli_cache()).unwrap();
     std::fs::write(
         home.role_cache_path(ACCOUNT, ROLE),

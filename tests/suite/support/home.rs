@@ -152,16 +152,17 @@ impl TestHome {
     }
 
     pub fn write_token(&self, minted: &MintedSession, lifetime_seconds: i64) {
-        let expires = chrono::Utc::now() + chrono::Duration::seconds(lifetime_seconds);
+        let expires = time::OffsetDateTime::now_utc() + time::Duration::seconds(lifetime_seconds);
         let registration_expires =
-            chrono::DateTime::from_timestamp(minted.client_secret_expires_at as i64, 0).unwrap();
+            time::OffsetDateTime::from_unix_timestamp(minted.client_secret_expires_at as i64)
+                .unwrap();
         let text = format!(
             r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "{}", "expiresAt": "{}", "clientId": "{}", "clientSecret": "{}", "registrationExpiresAt": "{}", "refreshToken": "{}"}}"#,
             minted.access_token,
-            expires.format("%Y-%m-%dT%H:%M:%SZ"),
+            ssoenv::cache::format_cli_timestamp(expires),
             minted.client_id,
             minted.client_secret,
-            registration_expires.format("%Y-%m-%dT%H:%M:%SZ"),
+            ssoenv::cache::format_cli_timestamp(registration_expires),
             minted
                 .refresh_token
                 .as_deref()
