@@ -234,7 +234,10 @@ pub enum OutputFormat {
 /// Whether a command may sign in, and how: `--no-login` and the sign-in options. Shared by the
 /// commands that sign in only when they must (`export`, `use`, `exec`, `populate`, the prompt
 /// hook); resolved by `SignInPolicy::from_args`.
+///
+/// No argument group: nothing refers to one, and the fast path would build it on every `eval`.
 #[derive(Clone, Debug, Default, Args)]
+#[group(skip)]
 pub struct SignInPolicyArgs {
     /// Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv
     /// never signs in either.
@@ -246,8 +249,10 @@ pub struct SignInPolicyArgs {
 }
 
 /// Which profile's credentials, how fresh, and whether a sign-in may get them: what `export`,
-/// `use` and `exec` take, resolved by `commands::profile_credentials::resolve`.
+/// `use` and `exec` take, resolved by `commands::profile_credentials::resolve`. No argument group,
+/// as for [`SignInPolicyArgs`].
 #[derive(Clone, Debug, Args)]
+#[group(skip)]
 pub struct CredentialArgs {
     /// The profile [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
     #[arg(add = ArgValueCandidates::new(profile_names))]
