@@ -212,7 +212,13 @@ pub fn sign_in(
         crate::debug::register_secret(refresh_token);
     }
     let token = new_token(session, &registration, grant);
-    tokens.store(&key, &token)?;
+    if let Err(error) = tokens.store(&key, &token) {
+        crate::cache::warn_not_saved(
+            "the SSO token of this sign-in",
+            &error,
+            "the next ssoenv run and the AWS CLI will not find it and will ask you to sign in again",
+        );
+    }
     eprintln!(
         "Signed in to {label}; the session is valid until {}.",
         crate::cache::format_utc_minutes(token.expires_at)
@@ -342,7 +348,7 @@ fn registration(
         pkce.then_some((REGISTERED_REDIRECT_URI, session.start_url.as_str())),
     )?;
     crate::debug::register_secret(&registered.client_secret);
-    cache.store(
+    let stored = cache.store(
         &key,
         &ClientRegistration {
             client_id: registered.client_id.clone(),
@@ -356,7 +362,14 @@ fn registration(
                 ]
             }),
         },
-    )?;
+    );
+    if let Err(error) = stored {
+        crate::cache::warn_not_saved(
+            "the client registration",
+            &error,
+            "the next sign-in will register a new client",
+        );
+    }
     Ok(registered)
 }
 
