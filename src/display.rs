@@ -42,7 +42,10 @@ mod tests {
             printable("Prod\u{1b}]0;pwned\u{7}\u{1b}[2J"),
             "Prod\\e]0;pwned\\x07\\e[2J"
         );
-        assert_eq!(printable("Admin\nRole\t\u{7f}\u{9b}"), "Admin\\nRole\\t\\x7f\\u{9b}");
+        assert_eq!(
+            printable("Admin\nRole\t\u{7f}\u{9b}"),
+            "Admin\\nRole\\t\\x7f\\u{9b}"
+        );
         assert_eq!(printable("Zoë’s"), "Zoë’s");
     }
 }

@@ -246,8 +246,8 @@ pub fn plan(config: &AwsConfig, assignments: &[Assignment], options: &Options<'_
             assignment.account_id.as_str(),
             assignment.role_name.as_str(),
         );
-        if let Some(why) = value_problem(&assignment.account_id)
-            .or_else(|| value_problem(&assignment.role_name))
+        if let Some(why) =
+            value_problem(&assignment.account_id).or_else(|| value_problem(&assignment.role_name))
         {
             plan.changes.push(Change::Unwritable {
                 assignment: assignment.clone(),
