@@ -99,7 +99,13 @@ impl<'a> CredentialsPipeline<'a> {
                 Ok(credentials) => {
                     crate::debug::register_secret(&credentials.secret_access_key);
                     crate::debug::register_secret(&credentials.session_token);
-                    self.roles.store(&key, &credentials)?;
+                    if let Err(error) = self.roles.store(&key, &credentials) {
+                        crate::cache::warn_not_saved(
+                            "the role credentials",
+                            &error,
+                            "the next run will fetch them again",
+                        );
+                    }
                     crate::debug!(
                         "role credentials: fetched and cached, valid for {}",
                         describe_remaining(credentials.remaining(OffsetDateTime::now_utc()))

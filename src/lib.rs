@@ -14,6 +14,7 @@ pub mod config;
 pub mod configure;
 pub mod credentials;
 pub mod debug;
+pub mod display;
 pub mod duration;
 pub mod environment;
 pub mod error;
