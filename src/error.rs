@@ -21,11 +21,21 @@ pub mod exit_code {
 #[error("exit status {0}")]
 pub struct SilentExit(pub u8);
 
-/// The exit status for `error`: its own for a [`SilentExit`], 3 when only a sign-in helps
+/// A mistake in how ssoenv was called that only the command can tell (a word that is neither a
+/// profile nor a subcommand, an option the shell integration cannot use): said like any error,
+/// with clap's usage status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The exit status for `error`: its own for a [`SilentExit`], 2 for a [`UsageError`], 3 when only a sign-in helps
 /// ([`SignInNeeded`] anywhere in the chain), else 1.
 pub fn exit_status(error: &anyhow::Error) -> u8 {
     if let Some(SilentExit(code)) = error.downcast_ref::<SilentExit>() {
         return *code;
+    }
+    if error.downcast_ref::<UsageError>().is_some() {
+        return exit_code::USAGE;
     }
     if error
         .chain()

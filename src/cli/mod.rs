@@ -89,11 +89,90 @@ pub fn parse_command_line_from(args: Vec<OsString>) -> CommandLine {
     if let Some(line) = fast_path::read(&args) {
         return line;
     }
-    let cli = Cli::parse_from(args);
+    let cli = Cli::try_parse_from(&args).unwrap_or_else(|error| {
+        if let Some(message) = explain_a_second_word(&args, &error) {
+            eprintln!("ssoenv: {message}");
+            std::process::exit(crate::error::exit_code::USAGE.into());
+        }
+        error.exit()
+    });
     CommandLine {
         debug: cli.debug,
         command: cli.into_command(),
     }
+}
+
+/// The subcommand `word` is a likely typo of (`stauts`: `status`), for "did you mean …?": one
+/// edit (a transposition counts as one) for words of up to four letters, two for longer ones, so
+/// a short profile name such as `dev` is not taken for `direnv`. Hidden subcommands are never
+/// suggested.
+pub fn close_subcommand(word: &str) -> Option<String> {
+    let allowed = if word.chars().count() <= 4 { 1 } else { 2 };
+    let definition = Command::augment_subcommands(clap::Command::new("ssoenv"));
+    definition
+        .get_subcommands()
+        .filter(|subcommand| !subcommand.is_hide_set())
+        .map(|subcommand| {
+            let name = subcommand.get_name();
+            (strsim::osa_distance(word, name), name.to_string())
+        })
+        .filter(|(distance, _)| *distance <= allowed)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| name)
+}
+
+/// `ssoenv WORD OTHER…` that clap rejects because OTHER cannot follow the profile WORD (clap says
+/// "the subcommand 'OTHER' cannot be used with '[PROFILE]'", calling a profile a subcommand).
+/// Said instead: a mistyped subcommand when WORD is no profile but close to a subcommand (`ssoenv
+/// lgoin my-dev-profile`: "did you mean `ssoenv login my-dev-profile`?"), else OTHER as an extra
+/// argument. The profile list is checked first, so a profile named like a typo keeps working.
+fn explain_a_second_word(args: &[OsString], error: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !matches!(
+        error.kind(),
+        ErrorKind::ArgumentConflict | ErrorKind::UnknownArgument
+    ) {
+        return None;
+    }
+    let word = args.get(1)?.to_str()?;
+    if word.starts_with('-') || Command::has_subcommand(word) || word == "help" {
+        return None;
+    }
+    let extra = match error
+        .get(ContextKind::InvalidSubcommand)
+        .or_else(|| error.get(ContextKind::InvalidArg))
+    {
+        Some(ContextValue::String(extra)) => extra.clone(),
+        _ => return None,
+    };
+    if extra.starts_with('-') {
+        return None;
+    }
+    let is_profile =
+        crate::config::AwsConfig::load_default().is_ok_and(|config| config.profile(word).is_some());
+    Some(match close_subcommand(word).filter(|_| !is_profile) {
+        Some(subcommand) => {
+            let corrected: Vec<String> = std::iter::once(format!("ssoenv {subcommand}"))
+                .chain(
+                    args[2..]
+                        .iter()
+                        .map(|arg| arg.to_string_lossy().into_owned()),
+                )
+                .collect();
+            format!(
+                "'{word}' is neither a profile nor a subcommand. Did you mean `{}`?",
+                corrected.join(" ")
+            )
+        }
+        None if is_profile => format!(
+            "unexpected extra argument '{extra}' after the profile '{word}': `ssoenv PROFILE` \
+             takes one profile (options go after it; see `ssoenv --help`)"
+        ),
+        None => format!(
+            "unexpected extra argument '{extra}': `ssoenv PROFILE` takes one profile, and \
+             '{word}' is not a subcommand (see `ssoenv --help`)"
+        ),
+    })
 }
 
 #[derive(Debug, Subcommand)]

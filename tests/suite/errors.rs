@@ -393,3 +393,52 @@ fn a_full_disk_during_a_refresh_still_gives_credentials_and_says_what_was_not_sa
     );
     assert_eq!(std::fs::read(home.token_path()).unwrap(), before);
 }
+
+/// A mistyped subcommand is said to be one (exit 2), never read as a profile nor a profile as a
+/// subcommand; a profile named like a typo still works, and an extra word is named as such.
+#[test]
+fn a_mistyped_subcommand_is_suggested_and_an_extra_word_named() {
+    let emulator = start_emulator();
+    let home = TestHome::with_config(&format!(
+        "{CONFIG}\n[profile lgoin]\nsso_session = {SESSION}\nsso_account_id = {ACCOUNT}\nsso_role_name = {ROLE}\n"
+    ));
+    let url = emulator.url();
+
+    let status = run(home.ssoenv(&url).arg("stauts"));
+    assert_failed_cleanly(
+        &status,
+        2,
+        &["'stauts' is neither a profile nor a subcommand. Did you mean `ssoenv status`?"],
+    );
+    let login = run(home.ssoenv(&url).args(["logni", PROFILE]));
+    assert_failed_cleanly(
+        &login,
+        2,
+        &[
+            "'logni' is neither a profile nor a subcommand. Did you mean `ssoenv login my-dev-profile`?",
+        ],
+    );
+    assert!(
+        !login.stderr.contains("subcommand 'my-dev-profile'"),
+        "{}",
+        login.stderr
+    );
+
+    let extra = run(home.ssoenv(&url).args([PROFILE, "env"]));
+    assert_failed_cleanly(
+        &extra,
+        2,
+        &["unexpected extra argument 'env' after the profile 'my-dev-profile'"],
+    );
+
+    // `lgoin` is a profile here: it is used, not corrected.
+    let profile = run(home.ssoenv(&url).args(["lgoin", "--no-login"]));
+    assert_failed_cleanly(&profile, 3, &["ssoenv login lgoin"]);
+    let profile_and_extra = run(home.ssoenv(&url).args(["lgoin", PROFILE]));
+    assert_failed_cleanly(
+        &profile_and_extra,
+        2,
+        &["unexpected extra argument 'my-dev-profile' after the profile 'lgoin'"],
+    );
+    assert_eq!(emulator.request_counts().values().sum::<u64>(), 0);
+}
