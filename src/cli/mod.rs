@@ -356,9 +356,14 @@ pub struct ExportArgs {
     #[arg(long, value_enum)]
     pub shell: Option<Shell>,
 
-    /// Print shell statements, a dotenv file, or credential_process JSON
-    #[arg(long, value_enum, default_value_t = OutputFormat::Shell)]
-    pub format: OutputFormat,
+    /// Print shell statements, a dotenv file, or credential_process JSON [default: shell]
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+
+    /// Print the credentials even when stdout is a terminal (without this, `--format` or
+    /// `--shell`, ssoenv then explains `eval` instead of showing the secrets)
+    #[arg(long)]
+    pub show: bool,
 
     // After `--shell` and `--format`, so `--help` lists the options in the order it always did.
     #[command(flatten)]

@@ -2,14 +2,23 @@
 //! profile's, or a role chain's) into the calling shell. stdout carries only those statements,
 //! written in one piece after everything succeeded, so a failed run leaves `eval` nothing to
 //! change.
+//!
+//! Typed without `eval` (stdout a terminal, and none of `--show`, `--format` or `--shell` given),
+//! it prints no secret: it says how to evaluate the output instead and exits with status 2 (the
+//! command was used in a way that cannot work). This is decided before anything is fetched or
+//! signed in to, once the config file shows the profile exists, so a typo is still said as one.
 
-use super::output::{print_all, render_credentials};
+use std::io::IsTerminal;
+
+use super::output::{evaluate_in, print_all, render_credentials};
 use super::profile_credentials::resolve;
 use crate::cli::{ExportArgs, close_subcommand};
-use crate::config::AwsConfig;
+use crate::config::{AwsConfig, select_profile_name};
 use crate::error::UsageError;
+use crate::shell::Shell;
 
 pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
+    refuse_to_show_secrets(args)?;
     let resolved = resolve(&args.credentials).map_err(|error| mistyped_subcommand(args, error))?;
     print_all(&render_credentials(&resolved, args.format, args.shell)?)
 }
@@ -31,4 +40,38 @@ fn mistyped_subcommand(args: &ExportArgs, error: anyhow::Error) -> anyhow::Error
         .into(),
         None => error,
     }
+}
+
+/// `ssoenv my-dev-profile` typed at a prompt would show the secret key on the screen and change
+/// nothing: say what to type instead. Nothing is fetched before this, so nothing is signed in to
+/// for output nobody evaluates.
+fn refuse_to_show_secrets(args: &ExportArgs) -> anyhow::Result<()> {
+    if args.show
+        || args.format.is_some()
+        || args.shell.is_some()
+        || !std::io::stdout().is_terminal()
+    {
+        return Ok(());
+    }
+    let profile = select_profile_name(args.credentials.profile.as_deref());
+    // An undefined profile is said by the usual path (with its suggestions), which fails before
+    // any request.
+    if AwsConfig::load_default().is_ok_and(|config| config.profile(&profile).is_none()) {
+        return Ok(());
+    }
+    let mut message = format!(
+        "not showing the credentials of '{profile}' on the terminal: printed here they change \
+         nothing in your shell. "
+    );
+    match evaluate_in(Shell::detect(), &profile) {
+        Some(line) => message.push_str(&format!(
+            "Put them into this shell with `{line}`, or with the shell integration \
+             `ssoenv use {profile}`."
+        )),
+        None => message.push_str(&format!(
+            "Put them into this shell with the shell integration: `ssoenv use {profile}`."
+        )),
+    }
+    message.push_str(" To see them anyway, add --show.");
+    Err(UsageError(message).into())
 }

@@ -4,16 +4,21 @@
 
 use std::io::IsTerminal;
 
-use super::output::{print_all, render_credentials};
+use super::output::{evaluate_in, print_all, render_credentials};
 use super::profile_credentials::resolve;
 use crate::cli::{ExportArgs, UnsetArgs};
+use crate::config::select_profile_name;
 use crate::environment::unset_changes;
 use crate::shell::{Backoff, Shell, integration_output};
 
 /// What `export` prints, except in nushell, whose integration applies data, not code (see
 /// `integration_output`).
 pub fn run_use(args: &ExportArgs) -> anyhow::Result<()> {
-    refuse_a_terminal("use", "eval \"$(ssoenv PROFILE)\"")?;
+    let profile = select_profile_name(args.credentials.profile.as_deref());
+    let shell = args.shell.unwrap_or_else(Shell::detect);
+    let instead = evaluate_in(shell, &profile)
+        .unwrap_or_else(|| format!("ssoenv {profile} --shell {}", shell.name()));
+    refuse_a_terminal("use", &instead)?;
     let resolved = resolve(&args.credentials)?;
     let output = if args.shell == Some(Shell::Nushell) {
         integration_output(Shell::Nushell, &resolved.env_changes(), Backoff::Keep)?
@@ -24,8 +29,9 @@ pub fn run_use(args: &ExportArgs) -> anyhow::Result<()> {
 }
 
 pub fn run_off(args: &UnsetArgs) -> anyhow::Result<()> {
-    refuse_a_terminal("off", "eval \"$(ssoenv unset)\"")?;
     let shell = args.shell.unwrap_or_else(Shell::detect);
+    let instead = evaluate_in(shell, "unset").unwrap_or_else(|| "ssoenv unset".to_string());
+    refuse_a_terminal("off", &instead)?;
     print_all(&integration_output(shell, &unset_changes(), Backoff::Keep)?)
 }
 
@@ -36,7 +42,7 @@ fn refuse_a_terminal(command: &str, instead: &str) -> anyhow::Result<()> {
         anyhow::bail!(
             "`ssoenv {command}` changes the current shell, which needs the shell integration: add \
              `eval \"$(ssoenv init bash)\"` (or zsh, fish, …; see `ssoenv init --help`) to your \
-             shell's startup file and open a new shell. Without it: {instead}"
+             shell's startup file and open a new shell. Without it: `{instead}`"
         );
     }
     Ok(())

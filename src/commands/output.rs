@@ -24,14 +24,29 @@ pub fn print_all(text: &str) -> anyhow::Result<()> {
 /// none is given), a dotenv file, or the credential_process document.
 pub fn render_credentials(
     resolved: &ProfileCredentials,
-    format: OutputFormat,
+    format: Option<OutputFormat>,
     shell: Option<Shell>,
 ) -> anyhow::Result<String> {
-    Ok(match format {
+    Ok(match format.unwrap_or_default() {
         OutputFormat::Json => credential_process_json(&resolved.account_id, &resolved.credentials),
         OutputFormat::Dotenv => shell::render_dotenv(&resolved.env_changes())?,
         OutputFormat::Shell => {
             shell::render(shell.unwrap_or_else(Shell::detect), &resolved.env_changes())?
         }
+    })
+}
+
+/// How `shell` puts the output of `ssoenv ARGS` into itself (`eval "$(ssoenv ARGS)"`, in fish
+/// `ssoenv ARGS | source`, …), for the messages that tell it; `None` where only the shell
+/// integration's `ssoenv use` does it (nushell cannot evaluate code) or no line fits (cmd.exe).
+pub fn evaluate_in(shell: Shell, args: &str) -> Option<String> {
+    Some(match shell {
+        Shell::Fish => format!("ssoenv {args} | source"),
+        Shell::PowerShell => format!("ssoenv {args} | Out-String | Invoke-Expression"),
+        Shell::Elvish => format!("eval (ssoenv {args} | slurp)"),
+        Shell::Xonsh => format!("execx($(ssoenv {args}))"),
+        Shell::Tcsh => format!("eval \"`ssoenv {args} --shell tcsh`\""),
+        Shell::Bash | Shell::Zsh | Shell::Posix => format!("eval \"$(ssoenv {args})\""),
+        Shell::Nushell | Shell::Cmd => return None,
     })
 }

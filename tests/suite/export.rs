@@ -359,3 +359,78 @@ fn the_calling_shell_is_detected() {
         "parent beats $SHELL"
     );
 }
+
+/// `ssoenv my-dev-profile` typed without `eval` (stdout a terminal): no secret on the screen,
+/// the lines to type instead (fish's when the shell is fish), exit 2, and nothing fetched or
+/// signed in to. `--show` prints them anyway; `use` names the real profile too.
+#[test]
+fn without_eval_the_secrets_are_not_shown_on_the_terminal() {
+    use crate::support::terminal::{Attach, Terminal};
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    let minted = home.seed_token(&emulator, 8 * 3600);
+
+    let refused = Terminal::spawn(
+        home.ssoenv(&emulator.url()).arg(PROFILE),
+        Attach::Interactive,
+    )
+    .finish();
+    assert_eq!(refused.code, Some(2), "{}", refused.raw);
+    assert!(
+        !refused.raw.contains("AWS_SECRET_ACCESS_KEY"),
+        "{}",
+        refused.raw
+    );
+    let screen = refused
+        .screen
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        screen.contains(
+            "ssoenv: not showing the credentials of 'my-dev-profile' on the terminal: printed \
+             here they change nothing in your shell. Put them into this shell with \
+             `eval \"$(ssoenv my-dev-profile)\"`, or with the shell integration `ssoenv use \
+             my-dev-profile`. To see them anyway, add --show."
+        ),
+        "{screen}"
+    );
+    assert_eq!(emulator.request_counts().values().sum::<u64>(), 0);
+
+    let fish = Terminal::spawn(
+        home.ssoenv(&emulator.url())
+            .arg(PROFILE)
+            .env("SHELL", "/usr/bin/fish"),
+        Attach::Interactive,
+    )
+    .finish();
+    assert_eq!(fish.code, Some(2), "{}", fish.raw);
+    assert!(
+        fish.raw.contains("`ssoenv my-dev-profile | source`"),
+        "{}",
+        fish.raw
+    );
+
+    let used = Terminal::spawn(
+        home.ssoenv(&emulator.url()).args(["use", PROFILE]),
+        Attach::Interactive,
+    )
+    .finish();
+    assert_ne!(used.code, Some(0), "{}", used.raw);
+    assert!(
+        used.raw.contains("`eval \"$(ssoenv my-dev-profile)\"`"),
+        "{}",
+        used.raw
+    );
+    assert!(!used.raw.contains("PROFILE"), "{}", used.raw);
+    assert_eq!(emulator.request_counts().values().sum::<u64>(), 0);
+
+    let shown = Terminal::spawn(
+        home.ssoenv(&emulator.url()).args([PROFILE, "--show"]),
+        Attach::Interactive,
+    )
+    .finish();
+    assert_eq!(shown.code, Some(0), "{}", shown.raw);
+    assert!(shown.raw.contains("AWS_SECRET_ACCESS_KEY"), "{}", shown.raw);
+    drop(minted);
+}
