@@ -212,9 +212,9 @@ pub enum Command {
     /// Takes the options of `export`; later options override earlier ones, so the shell function
     /// can put its defaults first.
     #[command(args_override_self = true)]
-    Use(ExportArgs),
+    Use(UseArgs),
     /// Remove the credentials from the current shell (needs the shell integration)
-    Off(UnsetArgs),
+    Off(OffArgs),
     /// Print the statements that remove every variable ssoenv sets
     Unset(UnsetArgs),
     /// What the prompt hook runs: refresh the credentials of $SSOENV_PROFILE when they are due
@@ -368,6 +368,32 @@ pub struct ExportArgs {
     // After `--shell` and `--format`, so `--help` lists the options in the order it always did.
     #[command(flatten)]
     pub credentials: CredentialArgs,
+}
+
+/// `ssoenv use PROFILE`: the options of `export`, but only those that make sense for the shell
+/// the integration runs in. The integration passes `--shell SHELL` itself, so every `--shell` is
+/// kept (`commands::integration` refuses a second, different one, and `--format` other than
+/// `shell`: the integration would evaluate code of another syntax).
+#[derive(Clone, Debug, Args)]
+pub struct UseArgs {
+    /// The shell the integration runs in (passed by the integration; another one is refused)
+    #[arg(long, value_enum, action = clap::ArgAction::Append)]
+    pub shell: Vec<Shell>,
+
+    /// Only `shell`: the integration evaluates what `use` prints
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+}
+
+/// `ssoenv off`: `--shell` as for [`UseArgs`].
+#[derive(Clone, Debug, Args)]
+pub struct OffArgs {
+    /// The shell the integration runs in (passed by the integration; another one is refused)
+    #[arg(long, value_enum, action = clap::ArgAction::Append)]
+    pub shell: Vec<Shell>,
 }
 
 /// `ssoenv exec [PROFILE] -- COMMAND [ARGS…]`.

@@ -396,3 +396,42 @@ fn a_garbage_backoff_value_does_not_break_the_hook() {
         assert_ne!(fresh.key, held.key, "{shell:?}: refreshed: {shown}");
     }
 }
+
+/// `ssoenv use` and `ssoenv off` in bash take only what bash can evaluate: `--format json` and
+/// `--shell fish` are refused with exit 2, and the shell is left as it was.
+#[test]
+fn use_and_off_refuse_a_format_or_shell_the_integration_cannot_evaluate() {
+    let emulator = start_emulator();
+    let env = HookEnv::new(&emulator.url());
+    env.home.seed_token(&emulator, 8 * 3600);
+    let mut terminal = env.start(HookShell::Bash, &[], "", "");
+
+    let shown = terminal.run(&format!("ssoenv use {PROFILE} --shell fish"));
+    assert!(
+        shown.contains(
+            "ssoenv: `ssoenv use` runs in bash (the shell integration's) and can print only its \
+             code, not --shell fish"
+        ),
+        "{shown}"
+    );
+    assert_eq!(terminal.query("$?"), "2");
+    let shown = terminal.run(&format!("ssoenv use {PROFILE} --format json"));
+    assert!(
+        shown.contains(
+            "ssoenv: `ssoenv use` puts the credentials into this shell, so it prints only shell \
+             code; for --format json run `ssoenv my-dev-profile --format json`"
+        ),
+        "{shown}"
+    );
+    assert_eq!(terminal.query("$?"), "2");
+    let shown = terminal.run("ssoenv off --shell zsh");
+    assert!(shown.contains("not --shell zsh"), "{shown}");
+    assert_eq!(terminal.query("$?"), "2");
+    assert_eq!(terminal.query("${AWS_ACCESS_KEY_ID-unset}"), "unset");
+    assert_eq!(emulator.request_count("GetRoleCredentials"), 0);
+
+    // The integration's own --shell repeated by the user is fine.
+    terminal.run(&format!("ssoenv use {PROFILE} --shell bash --format shell"));
+    assert_eq!(terminal.query("$?"), "0");
+    assert_ne!(terminal.query("${AWS_ACCESS_KEY_ID-unset}"), "unset");
+}
