@@ -64,6 +64,58 @@ pub fn with_debug_flag_moved(args: impl IntoIterator<Item = OsString>) -> Vec<Os
     args
 }
 
+/// `ssoenv exec PROFILE COMMAND [ARGS…]` read as `ssoenv exec PROFILE -- COMMAND [ARGS…]`, as
+/// `aws-vault exec` reads it: without a `--`, the first word after the profile starts the command,
+/// so exec's own options must come before it (after it they are the command's). A command line
+/// with a `--` is left as it is, and so is anything but `exec`.
+pub fn with_exec_separator(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    let Some(exec) = args
+        .iter()
+        .skip(1)
+        .position(|arg| arg != "--debug")
+        .map(|index| index + 1)
+        .filter(|index| args[*index] == "exec")
+    else {
+        return args;
+    };
+    if args.iter().any(|arg| arg == "--") {
+        return args;
+    }
+    let definition = Command::augment_subcommands(clap::Command::new("ssoenv"));
+    let Some(exec_definition) = definition.find_subcommand("exec") else {
+        return args;
+    };
+    let takes_a_value = |option: &str| {
+        exec_definition.get_arguments().any(|arg| {
+            arg.get_long() == Some(option)
+                && arg.get_action().takes_values()
+                && arg
+                    .get_num_args()
+                    .is_none_or(|range| range.min_values() > 0)
+        })
+    };
+    let mut index = exec + 1;
+    while index < args.len() {
+        let Some(word) = args[index].to_str() else {
+            break;
+        };
+        if let Some(option) = word.strip_prefix("--") {
+            if !option.contains('=') && takes_a_value(option) {
+                index += 1;
+            }
+        } else if !word.starts_with('-') || word == "-" {
+            // The profile: the command starts after it.
+            if index + 1 < args.len() {
+                args.insert(index + 1, OsString::from("--"));
+            }
+            break;
+        }
+        index += 1;
+    }
+    args
+}
+
 impl Cli {
     /// The command to run: a subcommand, or `export` when none is named.
     pub fn into_command(self) -> Command {
@@ -81,7 +133,9 @@ pub struct CommandLine {
 /// Reads the command line. What runs at every `eval` and every prompt is first read by the small
 /// definitions of `fast_path`; anything else goes to the full definition.
 pub fn parse_command_line() -> CommandLine {
-    parse_command_line_from(with_debug_flag_moved(std::env::args_os()))
+    parse_command_line_from(with_debug_flag_moved(with_exec_separator(
+        std::env::args_os(),
+    )))
 }
 
 /// [`parse_command_line`] on given arguments (the first one is the program name).
@@ -396,7 +450,8 @@ pub struct OffArgs {
     pub shell: Vec<Shell>,
 }
 
-/// `ssoenv exec [PROFILE] -- COMMAND [ARGS…]`.
+/// `ssoenv exec [PROFILE] -- COMMAND [ARGS…]`, or `ssoenv exec PROFILE COMMAND [ARGS…]` (see
+/// [`with_exec_separator`]).
 ///
 /// Two helps say what the options mean for a command that is about to start, rather than for an
 /// export.
@@ -414,7 +469,8 @@ pub struct ExecArgs {
     #[command(flatten)]
     pub credentials: CredentialArgs,
 
-    /// The command to run and its arguments, after `--`
+    /// The command to run and its arguments: after the profile, or after `--` (needed when the
+    /// profile is not named: `ssoenv exec -- COMMAND`)
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<OsString>,
 }
@@ -642,6 +698,72 @@ mod tests {
             ["ssoenv", "p", "--debug"]
         );
         assert_eq!(moved(&["ssoenv"]), ["ssoenv"]);
+    }
+
+    fn separated(args: &[&str]) -> Vec<String> {
+        with_exec_separator(args.iter().map(OsString::from))
+            .into_iter()
+            .map(|arg| arg.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn exec_reads_the_word_after_the_profile_as_the_command() {
+        assert_eq!(
+            separated(&["ssoenv", "exec", "p", "env", "-0"]),
+            ["ssoenv", "exec", "p", "--", "env", "-0"]
+        );
+        assert_eq!(
+            separated(&[
+                "ssoenv",
+                "--debug",
+                "exec",
+                "--min-valid",
+                "1h",
+                "p",
+                "aws",
+                "--min-valid"
+            ]),
+            [
+                "ssoenv",
+                "--debug",
+                "exec",
+                "--min-valid",
+                "1h",
+                "p",
+                "--",
+                "aws",
+                "--min-valid"
+            ]
+        );
+        assert_eq!(
+            separated(&[
+                "ssoenv",
+                "exec",
+                "--no-login",
+                "--min-remaining=2h",
+                "p",
+                "ls"
+            ]),
+            [
+                "ssoenv",
+                "exec",
+                "--no-login",
+                "--min-remaining=2h",
+                "p",
+                "--",
+                "ls"
+            ]
+        );
+        for unchanged in [
+            &["ssoenv", "exec", "p", "--", "env"][..],
+            &["ssoenv", "exec", "p"],
+            &["ssoenv", "exec", "p", "--", "a", "--"],
+            &["ssoenv", "p", "exec"],
+            &["ssoenv", "status", "exec", "x"],
+        ] {
+            assert_eq!(separated(unchanged), unchanged, "{unchanged:?}");
+        }
     }
 
     #[test]

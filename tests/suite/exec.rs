@@ -214,15 +214,30 @@ fn without_a_session_the_command_does_not_run() {
     assert!(!marker.exists());
 }
 
+/// `ssoenv exec PROFILE COMMAND` without `--`, as `aws-vault exec` takes it: the first word after
+/// the profile starts the command, and options after it are the command's.
 #[test]
-fn the_command_must_follow_a_double_dash() {
+fn the_command_may_follow_the_profile_without_a_double_dash() {
+    let emulator = start_emulator();
     let home = TestHome::new();
-    let out = run(home
-        .ssoenv("http://127.0.0.1:9")
-        .args(["exec", PROFILE, "env"]));
+    home.seed_token(&emulator, 3600);
+    let out = run(home.ssoenv(&emulator.url()).args([
+        "exec",
+        "--min-valid",
+        "20m",
+        PROFILE,
+        "printf",
+        "[%s]\\n",
+        "--min-valid",
+        "x",
+    ]));
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "[--min-valid]\n[x]\n");
+    assert_eq!(out.stderr, "");
+
+    let out = run(home.ssoenv(&emulator.url()).args(["exec", PROFILE]));
     assert_eq!(out.status.code(), Some(2), "{}", out.stderr);
-    let out = run(home.ssoenv("http://127.0.0.1:9").args(["exec", PROFILE]));
-    assert_eq!(out.status.code(), Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("<COMMAND>"), "{}", out.stderr);
 }
 
 #[test]
