@@ -435,3 +435,35 @@ fn use_and_off_refuse_a_format_or_shell_the_integration_cannot_evaluate() {
     assert_eq!(terminal.query("$?"), "0");
     assert_ne!(terminal.query("${AWS_ACCESS_KEY_ID-unset}"), "unset");
 }
+
+/// `ssoenv use` fails as the binary does: a mistyped profile gives 1 and no sign-in 3 as `$?`
+/// in bash, zsh and fish, with the message on the terminal and the shell unchanged.
+#[test]
+fn use_returns_the_status_of_a_failure() {
+    let emulator = start_emulator();
+    let env = HookEnv::new(&emulator.url());
+    for shell in [HookShell::Bash, HookShell::Zsh, HookShell::Fish] {
+        let mut terminal = env.start(shell, &[], "", "");
+        let shown = terminal.run("ssoenv use my-dev-profil");
+        assert!(
+            shown.contains("profile 'my-dev-profil' is not defined"),
+            "{shell:?}: {shown}"
+        );
+        assert_eq!(terminal.query(status_word(shell)), "1", "{shell:?}");
+        let shown = terminal.run(&format!("ssoenv use {PROFILE} --no-login"));
+        assert!(
+            shown.contains("ssoenv login my-dev-profile"),
+            "{shell:?}: {shown}"
+        );
+        assert_eq!(terminal.query(status_word(shell)), "3", "{shell:?}");
+        assert_eq!(terminal.query("$AWS_ACCESS_KEY_ID"), "", "{shell:?}");
+    }
+}
+
+fn status_word(shell: HookShell) -> &'static str {
+    if shell == HookShell::Fish {
+        "$status"
+    } else {
+        "$?"
+    }
+}
