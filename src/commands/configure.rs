@@ -35,6 +35,7 @@ use crate::cli::ConfigureArgs;
 use crate::config::{ConfigEditor, Section, SectionId};
 use crate::configure::{Answers, SessionAnswers, plan};
 use crate::display::printable;
+use crate::error::{SilentExit, UsageError};
 use crate::login::SignInSubject;
 use crate::shell::word_for_message;
 use crate::token_source::TokenSource;
@@ -218,11 +219,11 @@ fn session_answers(
     let start_url = answer("sso_start_url", &args.sso_start_url, &|| {
         asker.text("SSO start URL", None, "--sso-start-url", check_start_url)
     })?;
-    check_start_url(&start_url).map_err(anyhow::Error::msg)?;
+    check_start_url(&start_url).map_err(UsageError)?;
     let region = answer("sso_region", &args.sso_region, &|| {
         asker.text("SSO region", None, "--sso-region", check_sso_region)
     })?;
-    check_sso_region(&region).map_err(anyhow::Error::msg)?;
+    check_sso_region(&region).map_err(UsageError)?;
     let registration_scopes = if existing.is_some() && args.sso_registration_scopes.is_none() {
         existing_value("sso_registration_scopes")
     } else {
@@ -261,12 +262,67 @@ fn check_start_url(url: &str) -> Result<(), String> {
     }
 }
 
+/// The AWS regions, GovCloud and China included, that an SSO region is checked against (a
+/// mistyped region would only fail at sign-in, with a name-resolution error). A region newer than
+/// this table is refused too: write `sso_region` into the config file by hand until ssoenv knows it.
+const AWS_REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "us-west-1",
+    "us-west-2",
+];
+
 fn check_sso_region(region: &str) -> Result<(), String> {
     if region.is_empty() || region.chars().any(char::is_whitespace) {
-        Err("a region name such as us-east-1 is required".to_string())
-    } else {
-        Ok(())
+        return Err("a region name such as us-east-1 is required".to_string());
     }
+    if AWS_REGIONS.contains(&region) {
+        return Ok(());
+    }
+    let closest = AWS_REGIONS
+        .iter()
+        .map(|known| (strsim::levenshtein(region, known), *known))
+        .min_by_key(|(distance, _)| *distance)
+        .filter(|(distance, _)| *distance <= 2)
+        .map_or_else(String::new, |(_, known)| format!(" Did you mean {known}?"));
+    Err(format!(
+        "'{region}' is not an AWS region (the region of IAM Identity Center, such as \
+         us-east-1).{closest}"
+    ))
 }
 
 /// The AWS CLI's rule: comma-separated, no white space inside a scope.
@@ -385,7 +441,20 @@ fn listing(items: impl Iterator<Item = String>) -> String {
     format!(": {}{more}", shown.join("; "))
 }
 
-/// Asks on the terminal, or, without one, takes defaults and names the flag that is missing.
+/// A failed read from the terminal. Ctrl-C at a question interrupts the read before the Ctrl-C
+/// handler gets to exit: it ends the same way, quietly with status 130 and the cursor shown.
+fn read_failed(error: dialoguer::Error, doing: &'static str) -> anyhow::Error {
+    let dialoguer::Error::IO(io) = &error;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        let _ = Term::stderr().show_cursor();
+        eprintln!();
+        return SilentExit(130).into();
+    }
+    anyhow::Error::new(error).context(doing)
+}
+
+/// Asks on the terminal, or, without one, takes defaults and names the flag that is missing (a
+/// usage error, exit status 2).
 struct Asker {
     interactive: bool,
     theme: ColorfulTheme,
@@ -404,20 +473,35 @@ impl Asker {
         if !self.interactive {
             return match default {
                 Some(value) => Ok(value.to_string()),
-                None => bail!(
+                None => Err(UsageError(format!(
                     "{flag} is needed: there is no terminal to ask for the {} on",
                     prompt.to_lowercase()
-                ),
+                ))
+                .into()),
             };
         }
-        let mut input = Input::<String>::with_theme(&self.theme).with_prompt(prompt);
+        // Empty answers reach the check, so Enter on an empty line says what is needed rather
+        // than doing nothing.
+        let mut input = Input::<String>::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .allow_empty(true);
         if let Some(default) = default {
             input = input.default(default.to_string());
         }
         let answer = input
-            .validate_with(|text: &String| check(text.trim()))
+            .validate_with(|text: &String| {
+                let text = text.trim();
+                if text.is_empty() {
+                    Err(format!(
+                        "the {} is needed (Ctrl-C stops without writing anything)",
+                        prompt.to_lowercase()
+                    ))
+                } else {
+                    check(text)
+                }
+            })
             .interact_text_on(&self.term)
-            .context("reading the answer from the terminal")?;
+            .map_err(|error| read_failed(error, "reading the answer from the terminal"))?;
         Ok(answer.trim().to_string())
     }
 
@@ -443,7 +527,7 @@ impl Asker {
                 if text.is_empty() { Ok(()) } else { check(text) }
             })
             .interact_text_on(&self.term)
-            .context("reading the answer from the terminal")?;
+            .map_err(|error| read_failed(error, "reading the answer from the terminal"))?;
         let answer = answer.trim();
         Ok((!answer.is_empty()).then(|| answer.to_string()))
     }
@@ -457,17 +541,18 @@ impl Asker {
         flag: &str,
     ) -> anyhow::Result<usize> {
         if !self.interactive {
-            bail!(
+            return Err(UsageError(format!(
                 "{flag} is needed: there is no terminal to choose on{}",
                 listing(items.iter().cloned())
-            );
+            ))
+            .into());
         }
         let chosen = FuzzySelect::with_theme(&self.theme)
             .with_prompt(prompt)
             .items(items)
             .default(default.unwrap_or(0))
             .interact_on_opt(&self.term)
-            .context("reading the choice from the terminal")?;
+            .map_err(|error| read_failed(error, "reading the choice from the terminal"))?;
         chosen.ok_or_else(|| anyhow::anyhow!("cancelled; nothing was written"))
     }
 }

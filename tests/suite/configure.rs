@@ -202,6 +202,63 @@ fn ctrl_c_in_a_menu_gives_the_cursor_back() {
     assert_eq!(home.read_config(), CONFIG);
 }
 
+/// The edges of a question: Enter on an empty required answer says what is needed, a region
+/// that does not exist is refused with the closest one, and Ctrl-C at a question ends quietly
+/// with status 130, as in a menu.
+#[test]
+fn a_question_says_what_it_needs_and_ctrl_c_ends_quietly() {
+    let emulator = start_emulator();
+    let url = emulator.url();
+    let home = TestHome::new();
+    let before = home.read_config();
+    let mut wizard = on_terminal(
+        home.ssoenv(&url)
+            .args(["configure", "--sso-session", "new-sso"]),
+    );
+    wizard.answer("SSO start URL", "\r");
+    wizard.expect("the sso start url is needed (Ctrl-C stops without writing anything)");
+    wizard.send(&format!("{START_URL}\r"));
+    wizard.answer("SSO region", "mars-north-9\r");
+    wizard.expect("'mars-north-9' is not an AWS region");
+    std::thread::sleep(Duration::from_millis(300));
+    // Erase the answer and try a typo of a real one.
+    wizard.send(&"\u{7f}".repeat(12));
+    wizard.send("us-gov-wset-1\r");
+    wizard.expect("Did you mean us-gov-west-1?");
+    std::thread::sleep(Duration::from_millis(300));
+    wizard.send("\u{3}");
+    let interrupted = wizard.finish();
+    assert_eq!(interrupted.code, Some(130), "{}", interrupted.screen);
+    assert!(
+        !interrupted.screen.contains("IO error"),
+        "{}",
+        interrupted.screen
+    );
+    assert!(
+        !interrupted.screen.contains("ssoenv:"),
+        "{}",
+        interrupted.screen
+    );
+    assert_eq!(home.read_config(), before);
+
+    let out = run(home.ssoenv(&url).args([
+        "configure",
+        "--sso-session",
+        "new-sso",
+        "--sso-start-url",
+        START_URL,
+        "--sso-region",
+        "mars-north-9",
+    ]));
+    assert_eq!(out.status.code(), Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("'mars-north-9' is not an AWS region"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(home.read_config(), before);
+}
+
 #[test]
 fn without_a_terminal_a_missing_answer_names_its_flag() {
     let emulator = start_emulator();
@@ -212,7 +269,7 @@ fn without_a_terminal_a_missing_answer_names_its_flag() {
     let out = run(home
         .ssoenv(&url)
         .args(["configure", "--sso-session", "new-sso"]));
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a usage error: {}", out.stderr);
     assert!(
         out.stderr.contains("--sso-start-url is needed"),
         "{}",
@@ -226,7 +283,7 @@ fn without_a_terminal_a_missing_answer_names_its_flag() {
     let out = run(home
         .ssoenv(&url)
         .args(["configure", "--sso-session", SESSION]));
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a usage error: {}", out.stderr);
     assert!(
         out.stderr.contains("--account-id is needed"),
         "{}",
@@ -359,7 +416,11 @@ fn an_account_or_role_given_as_a_flag_is_checked_when_the_rest_is_listed() {
         "--profile",
         "prod-admin",
     ]));
-    assert_eq!(out.status.code(), Some(1), "two roles and no terminal");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "two roles and no terminal: a usage error"
+    );
     assert!(
         out.stderr.contains("--role-name is needed"),
         "{}",
