@@ -97,6 +97,20 @@ impl SsoClient {
         Ok(credentials)
     }
 
+    /// `ListAccounts` asking for one account: the cheapest call that the service answers only
+    /// for a live access token (`status --check`). Its answer is not needed, only its success.
+    pub fn check_access_token(&self, access_token: &str) -> Result<(), SsoError> {
+        let call = self
+            .portal
+            .list_accounts()
+            .access_token(access_token)
+            .max_results(1)
+            .send();
+        self.runtime
+            .send("ListAccounts", &self.portal_endpoint, call)
+            .map(|_| ())
+    }
+
     /// `ListAccounts`, every page; a throttled call fails once the SDK's retries are spent.
     pub fn list_accounts(&self, access_token: &str) -> Result<Vec<AccountInfo>, SsoError> {
         self.runtime

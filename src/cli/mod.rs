@@ -590,6 +590,12 @@ pub struct StatusArgs {
     /// Report "expiring" (exit status 4) when a sign-in will be due within this time
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
     pub margin: Duration,
+
+    /// Also ask the service whether the session is still live (one ListAccounts call, no role
+    /// credentials, never a sign-in): a session revoked by an administrator looks valid in the
+    /// cache files until then
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// The shells ssoenv can print a completion script for.

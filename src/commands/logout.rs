@@ -32,8 +32,11 @@ pub fn run(args: &LogoutArgs) -> anyhow::Result<()> {
         &SignIn::Never,
     );
     source.sign_out()?;
-    let label = session.name.as_deref().unwrap_or(&session.start_url);
-    eprintln!("Signed out of SSO session '{label}'.");
+    // A legacy profile has no session name: say what it signs in to, its start URL.
+    match &session.name {
+        Some(name) => eprintln!("Signed out of SSO session '{name}'."),
+        None => eprintln!("Signed out of SSO start URL {}.", session.start_url),
+    }
     Ok(())
 }
 

@@ -11,8 +11,12 @@
 //!
 //! The profile is the argument, else `$SSOENV_PROFILE` (the profile whose credentials this shell
 //! holds, set by `ssoenv export`, which also unsets `AWS_PROFILE`), else `$AWS_PROFILE`, then
-//! `$AWS_DEFAULT_PROFILE`, then `default`. A session revoked at the service looks valid here
-//! until ssoenv next talks to the service.
+//! `$AWS_DEFAULT_PROFILE`, then `default`; with none of them and no `[default]` profile it says
+//! to run `ssoenv status PROFILE` (exit status 2). A session revoked at the service looks valid
+//! in the files until ssoenv next talks to the service, so the state says it was read from them;
+//! `--check` asks the service with one `ListAccounts` call (no role credentials fetched, never a
+//! sign-in; an expired token that can be refreshed is refreshed) and reports a refused session as
+//! expired (exit status 3).
 
 use std::fmt::Write as _;
 
@@ -20,24 +24,45 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use super::output::print_all;
+use super::sign_in::token_source;
 use crate::cache::{CacheDirs, format_cli_timestamp};
 use crate::cli::StatusArgs;
-use crate::config::{self, AwsConfig};
+use crate::config::{self, AwsConfig, ProfileSource, SsoProfile};
 use crate::environment::PROFILE_MARKER;
-use crate::error::{SilentExit, exit_code};
+use crate::error::{SilentExit, UsageError, exit_code};
+use crate::login::{SignIn, SignInSubject};
 use crate::profile_state::{ProfileState, Standing, time_left};
 
 pub fn run(args: &StatusArgs) -> anyhow::Result<()> {
     let active = std::env::var(PROFILE_MARKER)
         .ok()
         .filter(|name| !name.trim().is_empty());
-    let name = config::select_profile_name(args.profile.as_deref().or(active.as_deref()));
+    let aws_profile = std::env::var_os("AWS_PROFILE");
+    let aws_default_profile = std::env::var_os("AWS_DEFAULT_PROFILE");
+    let choice = config::choose_profile(
+        args.profile.as_deref().or(active.as_deref()),
+        aws_profile.as_deref(),
+        aws_default_profile.as_deref(),
+    );
+    let name = choice.name;
     let config = AwsConfig::load_default()?;
+    if choice.source == ProfileSource::Fallback && config.profile(&name).is_none() {
+        return Err(UsageError(no_profile_named(&config)).into());
+    }
     let profile = config.sso_profile(&name)?;
     let dirs = CacheDirs::from_env()?;
     let state = ProfileState::read(&profile, &dirs)?;
     let now = OffsetDateTime::now_utc();
-    let standing = state.standing(now, args.margin);
+    let mut standing = state.standing(now, args.margin);
+    // `None`: not asked (the cache files alone); `Some(false)`: the service refused the session.
+    let mut live_at_service = None;
+    if args.check && matches!(standing, Standing::Valid | Standing::Expiring) {
+        let live = check_with_service(&config, &profile, &dirs)?;
+        if !live {
+            standing = Standing::Expired;
+        }
+        live_at_service = Some(live);
+    }
 
     let session_name = profile.session.name.as_deref();
     let output = if args.json {
@@ -63,6 +88,7 @@ pub fn run(args: &StatusArgs) -> anyhow::Result<()> {
             "role_name": profile.role_name,
             "region": profile.region,
             "state": standing.as_str(),
+            "checked_with_service": live_at_service.is_some(),
             "token": token,
             "credentials": credentials,
         });
@@ -99,7 +125,15 @@ pub fn run(args: &StatusArgs) -> anyhow::Result<()> {
             Some(credentials) => lifetime(credentials.expires_at, now),
         };
         let _ = writeln!(out, "Credentials  {credentials}");
-        let _ = writeln!(out, "State        {}", describe(standing));
+        let how = match live_at_service {
+            None if matches!(standing, Standing::Valid | Standing::Expiring) => {
+                " (from the cache files; `ssoenv status --check` asks the service)"
+            }
+            None => "",
+            Some(true) => " (checked with the service)",
+            Some(false) => " (the service refused the session: it was revoked or ended)",
+        };
+        let _ = writeln!(out, "State        {}{how}", describe(standing));
         out
     };
     print_all(&output)?;
@@ -128,5 +162,53 @@ fn describe(standing: Standing) -> &'static str {
         Standing::Expiring => "expiring: sign in soon (ssoenv login)",
         Standing::Expired => "expired: sign in again (ssoenv login)",
         Standing::NotSignedIn => "not signed in (ssoenv login)",
+    }
+}
+
+/// `ssoenv status` with no profile named anywhere and no `[default]` profile: say how to name one.
+fn no_profile_named(config: &AwsConfig) -> String {
+    let names = config.profile_names();
+    let example = names.first().copied().unwrap_or("PROFILE");
+    let listing = match names.len() {
+        0 => String::new(),
+        1..=5 => format!(" (profiles: {})", names.join(", ")),
+        n => format!(" (profiles: {}, and {} more)", names[..5].join(", "), n - 5),
+    };
+    format!(
+        "no profile to show: none given, no $SSOENV_PROFILE or $AWS_PROFILE, and no [default] \
+         profile in {}. Run `ssoenv status PROFILE`, e.g. `ssoenv status {example}`{listing}",
+        config.path().display()
+    )
+}
+
+/// Whether the service still accepts the profile's SSO session: `false` when only a sign-in
+/// would help; an error for anything else (network, throttling), which says nothing either way.
+fn check_with_service(
+    config: &AwsConfig,
+    profile: &SsoProfile,
+    dirs: &CacheDirs,
+) -> anyhow::Result<bool> {
+    let source = token_source(
+        config,
+        &profile.session,
+        SignInSubject::Profile(profile.name.clone()),
+        dirs,
+        &profile.endpoints,
+        &SignIn::Never,
+    );
+    match source.call(|client, access_token| client.check_access_token(access_token)) {
+        Ok(()) => Ok(true),
+        Err(error) => {
+            let error = anyhow::Error::from(error);
+            if crate::error::exit_status(&error) == exit_code::SIGN_IN_NEEDED {
+                crate::debug!(
+                    "the session was refused: {}",
+                    crate::error::report(error.as_ref())
+                );
+                Ok(false)
+            } else {
+                Err(error.context("checking the SSO session with the service"))
+            }
+        }
     }
 }

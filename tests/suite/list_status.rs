@@ -275,3 +275,67 @@ fn status_follows_the_profile_this_shell_holds() {
         out.stdout
     );
 }
+
+/// `ssoenv status` with no profile anywhere and no `[default]`: how to name one (exit 2).
+#[test]
+fn status_without_any_profile_says_to_name_one() {
+    let home = fixture_home();
+    let out = run(home.ssoenv("http://127.0.0.1:9").arg("status"));
+    assert_eq!(out.status.code(), Some(2), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains(
+            "ssoenv: no profile to show: none given, no $SSOENV_PROFILE or $AWS_PROFILE, and no \
+             [default] profile in"
+        ) && out
+            .stderr
+            .contains("Run `ssoenv status PROFILE`, e.g. `ssoenv status creds-valid`"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// After a revoke at the service `status` still reads the files, and says so; `--check` asks the
+/// service (one ListAccounts, no role credentials, no sign-in) and reports the session ended.
+#[test]
+fn status_check_asks_the_service_about_a_revoked_session() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 8 * 3600);
+    let url = emulator.url();
+
+    let checked = run(home.ssoenv(&url).args(["status", PROFILE, "--check"]));
+    assert_eq!(checked.status.code(), Some(0), "{}", checked.stderr);
+    assert!(
+        checked
+            .stdout
+            .contains("State        valid (checked with the service)"),
+        "{}",
+        checked.stdout
+    );
+
+    emulator.revoke_all_sessions();
+    let local = run(home.ssoenv(&url).args(["status", PROFILE]));
+    assert_eq!(local.status.code(), Some(0), "{}", local.stderr);
+    assert!(
+        local.stdout.contains(
+            "State        valid (from the cache files; `ssoenv status --check` asks the service)"
+        ),
+        "{}",
+        local.stdout
+    );
+
+    let checked = run(home.ssoenv(&url).args(["status", PROFILE, "--check"]));
+    assert_eq!(checked.status.code(), Some(3), "{}", checked.stderr);
+    assert!(
+        checked.stdout.contains(
+            "State        expired: sign in again (ssoenv login) (the service refused the \
+             session: it was revoked or ended)"
+        ),
+        "{}",
+        checked.stdout
+    );
+    assert_eq!(emulator.request_count("GetRoleCredentials"), 0);
+    assert_eq!(emulator.request_count("StartDeviceAuthorization"), 0);
+    assert_eq!(emulator.request_count("Authorize"), 0);
+}

@@ -99,3 +99,19 @@ fn logout_deletes_the_files_even_when_the_service_is_unreachable() {
     );
     assert!(!home.token_path().exists());
 }
+
+/// A legacy profile has no SSO session name: logout names its start URL.
+#[test]
+fn logout_of_a_legacy_profile_names_its_start_url() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    let out = run(home.ssoenv(&emulator.url()).args(["logout", "legacy"]));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("Signed out of SSO start URL https://legacy.awsapps.com/start."),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("SSO session"), "{}", out.stderr);
+}
