@@ -10,6 +10,7 @@ use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use super::LoginError;
+use crate::secret::Secret;
 
 /// The callback path; registered with the OIDC service as `http://127.0.0.1/oauth/callback`.
 pub const CALLBACK_PATH: &str = "/oauth/callback";
@@ -44,8 +45,8 @@ impl CallbackListener {
         &self,
         expected_state: &str,
         deadline: Instant,
-        mut tick: impl FnMut() -> ControlFlow<Result<String, LoginError>>,
-    ) -> Result<String, LoginError> {
+        mut tick: impl FnMut() -> ControlFlow<Result<Secret, LoginError>>,
+    ) -> Result<Secret, LoginError> {
         let started = Instant::now();
         loop {
             match self.listener.accept() {
@@ -74,7 +75,7 @@ impl CallbackListener {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Callback {
     Code {
-        code: String,
+        code: Secret,
         state: String,
     },
     Error {
@@ -131,7 +132,10 @@ fn parse_target(target: &str) -> Callback {
         };
     }
     match (get("code"), get("state")) {
-        (Some(code), Some(state)) => Callback::Code { code, state },
+        (Some(code), Some(state)) => Callback::Code {
+            code: Secret::new(code),
+            state,
+        },
         _ => Callback::Other,
     }
 }
@@ -150,7 +154,7 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
 fn handle_connection(
     mut stream: TcpStream,
     expected_state: &str,
-) -> Option<Result<String, LoginError>> {
+) -> Option<Result<Secret, LoginError>> {
     // The listener is non-blocking; the accepted stream must block, with a time limit.
     stream.set_nonblocking(false).ok()?;
     stream.set_read_timeout(Some(REQUEST_READ_TIMEOUT)).ok()?;
@@ -185,7 +189,7 @@ fn handle_connection(
 /// What a callback means for the sign-in waiting with `expected_state`: `Some` ends the wait
 /// (a code, or the error the service sent), `None` keeps waiting (no callback, or the `state` of
 /// another sign-in, which is said on stderr).
-pub fn outcome_of(callback: Callback, expected_state: &str) -> Option<Result<String, LoginError>> {
+pub fn outcome_of(callback: Callback, expected_state: &str) -> Option<Result<Secret, LoginError>> {
     match callback {
         Callback::Code { code, state } if state == expected_state => Some(Ok(code)),
         Callback::Error {
@@ -259,6 +263,17 @@ mod page {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_of_a_callback_hides_the_code() {
+        let callback =
+            parse_request_line("GET /oauth/callback?code=secret-code-42&state=s1 HTTP/1.1");
+        let shown = format!("{callback:?}");
+        assert!(
+            !shown.contains("secret-code-42") && shown.contains("s1"),
+            "{shown}"
+        );
+    }
 
     #[test]
     fn reads_code_and_state() {
