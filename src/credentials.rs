@@ -97,7 +97,13 @@ impl<'a> CredentialsPipeline<'a> {
                 &self.profile.role_name,
             ) {
                 Ok(credentials) => {
-                    self.roles.store(&key, &credentials)?;
+                    if let Err(error) = self.roles.store(&key, &credentials) {
+                        crate::cache::warn_not_saved(
+                            "the role credentials",
+                            &error,
+                            "the next run will fetch them again",
+                        );
+                    }
                     crate::debug!(
                         "role credentials: fetched and cached, valid for {}",
                         describe_remaining(credentials.remaining(OffsetDateTime::now_utc()))

@@ -14,6 +14,7 @@ pub mod completions;
 pub mod config;
 pub mod credentials;
 pub mod debug;
+pub mod display;
 pub mod duration;
 pub mod environment;
 pub mod error;

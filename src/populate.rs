@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::config::{AwsConfig, ConfigEditor, EditError, SectionId};
+use crate::config::{AwsConfig, ConfigEditor, EditError, SectionId, value_problem};
 
 /// Profile names from the account and role names: `DeveloperAccount.ReadOnly`.
 pub const DEFAULT_TEMPLATE: &str = "{account_name}.{role_name}";
@@ -173,6 +173,12 @@ pub enum Change {
         profile: String,
         assignment: Assignment,
     },
+    /// The portal gave an account id or role name no config file can hold (a line break, a
+    /// control character, white space at either end): skipped, so the rest still gets written.
+    Unwritable {
+        assignment: Assignment,
+        why: &'static str,
+    },
 }
 
 /// Every change populate decided on, in a stable order.
@@ -240,7 +246,14 @@ pub fn plan(config: &AwsConfig, assignments: &[Assignment], options: &Options<'_
             assignment.account_id.as_str(),
             assignment.role_name.as_str(),
         );
-        if let Some(profile) = covered.get(&key) {
+        if let Some(why) =
+            value_problem(&assignment.account_id).or_else(|| value_problem(&assignment.role_name))
+        {
+            plan.changes.push(Change::Unwritable {
+                assignment: assignment.clone(),
+                why,
+            });
+        } else if let Some(profile) = covered.get(&key) {
             plan.changes.push(Change::Covered {
                 profile: profile.to_string(),
                 assignment: assignment.clone(),
@@ -409,6 +422,7 @@ impl Plan {
                 Change::Stale { removed: false, .. } => counts.stale += 1,
                 Change::NameTaken { .. } => counts.name_taken += 1,
                 Change::Covered { .. } => counts.covered += 1,
+                Change::Unwritable { .. } => counts.skipped += 1,
             }
         }
         counts
@@ -425,6 +439,8 @@ pub struct Counts {
     pub stale: usize,
     pub name_taken: usize,
     pub covered: usize,
+    /// Assignments the config file cannot hold ([`Change::Unwritable`]).
+    pub skipped: usize,
 }
 
 #[cfg(test)]

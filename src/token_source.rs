@@ -228,7 +228,13 @@ impl<'a> TokenSource<'a> {
 
     fn refresh_and_store(&self, token: &SsoToken) -> Result<SsoToken, TokenError> {
         let refreshed = self.refresh(token)?;
-        self.tokens.store(&self.session.token_key(), &refreshed)?;
+        if let Err(error) = self.tokens.store(&self.session.token_key(), &refreshed) {
+            crate::cache::warn_not_saved(
+                "the refreshed SSO token",
+                &error,
+                "the next ssoenv run and the AWS CLI will not find it and, if the service spent the old refresh token, will have to sign in again",
+            );
+        }
         crate::debug!(
             "SSO token: refreshed and cached, {} left",
             crate::duration::format_duration(

@@ -123,6 +123,17 @@ pub enum CacheError {
     Lock { path: PathBuf, source: io::Error },
 }
 
+/// Says on stderr that `what`, which the service already gave, could not be saved (a full disk,
+/// a read-only file system), and what that means. Used where failing would lose more than going
+/// on: the run finishes with what it holds in memory instead of throwing away, say, a refresh
+/// token the service has just rotated.
+pub fn warn_not_saved(what: &str, error: &CacheError, meaning: &str) {
+    eprintln!(
+        "ssoenv: warning: {what} could not be saved: {}; this run goes on with it, but {meaning}",
+        crate::error::report(error)
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

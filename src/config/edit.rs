@@ -670,15 +670,21 @@ fn check_value(id: &SectionId, key: &str, value: &str) -> Result<(), EditError> 
         key: key.to_string(),
         reason,
     };
+    match value_problem(value) {
+        Some(reason) => Err(invalid(reason)),
+        None => Ok(()),
+    }
+}
+
+/// Why `value` cannot be written as a setting and read back as itself, if it cannot.
+pub fn value_problem(value: &str) -> Option<&'static str> {
     if value.chars().any(|c| c.is_control() && c != '\t') {
-        return Err(invalid(
-            "the value contains a line break or another control character",
-        ));
+        return Some("the value contains a line break or another control character");
     }
     if value.trim_matches(is_py_space) != value {
-        return Err(invalid("the value starts or ends with white space"));
+        return Some("the value starts or ends with white space");
     }
-    Ok(())
+    None
 }
 
 #[cfg(test)]

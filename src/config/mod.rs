@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-pub use edit::{ConfigEditor, EditError, SectionId};
+pub use edit::{ConfigEditor, EditError, SectionId, value_problem};
 pub use error::{ConfigError, ValueMismatch};
 pub use parse::SyntaxProblem;
 pub use profile::{EndpointOverrides, SsoProfile, SsoSession};

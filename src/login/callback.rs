@@ -3,8 +3,15 @@
 //! It listens on 127.0.0.1 only (the AWS CLI binds every interface), answers only
 //! `/oauth/callback`, and accepts a code only with the `state` this sign-in generated: a request
 //! from anything else on the machine cannot complete or derail the sign-in.
+//!
+//! Nor can it stall the sign-in: every connection is read without blocking, in the same loop that
+//! keeps the deadline and the spinner, each with a budget of time ([`CONNECTION_BUDGET`]) and
+//! bytes ([`MAX_REQUEST_BYTES`]), and at most [`MAX_CONNECTIONS`] at once (the oldest is dropped
+//! for a newcomer). A client that sends one byte every few seconds, holds idle connections open,
+//! or sends a gigabyte without a line break costs a few KiB and is cut off, while the browser's
+//! redirect is served as soon as it arrives.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
@@ -16,8 +23,14 @@ use crate::secret::Secret;
 pub const CALLBACK_PATH: &str = "/oauth/callback";
 /// How often the wait loop wakes up to run its `tick` (spinner, browser checks).
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
-/// A connection that sends no request line within this time is dropped.
-const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// A connection whose request (line and headers) has not arrived within this time is dropped.
+const CONNECTION_BUDGET: Duration = Duration::from_secs(5);
+/// The most a request may take before its end; a browser's callback request is well under 4 KiB.
+const MAX_REQUEST_BYTES: usize = 16 * 1024;
+/// The most connections read at once; a newcomer beyond them displaces the oldest.
+const MAX_CONNECTIONS: usize = 16;
+/// How long writing the small answer page may take.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(1);
 
 pub struct CallbackListener {
     listener: TcpListener,
@@ -48,15 +61,39 @@ impl CallbackListener {
         mut tick: impl FnMut() -> ControlFlow<Result<Secret, LoginError>>,
     ) -> Result<Secret, LoginError> {
         let started = Instant::now();
+        let mut connections: Vec<Connection> = Vec::new();
         loop {
-            match self.listener.accept() {
-                Ok((stream, _)) => {
-                    if let Some(outcome) = handle_connection(stream, expected_state) {
-                        return outcome;
+            // Take every connection waiting, then read what each has sent: none waits for another.
+            loop {
+                match self.listener.accept() {
+                    Ok((stream, _)) => {
+                        if stream.set_nonblocking(true).is_err() {
+                            continue;
+                        }
+                        if connections.len() >= MAX_CONNECTIONS {
+                            connections.remove(0);
+                        }
+                        connections.push(Connection::new(stream));
                     }
+                    Err(error) if error.kind() == ErrorKind::WouldBlock => break,
+                    Err(error) if error.kind() == ErrorKind::Interrupted => {}
+                    // A connection that went away before it was accepted; keep listening.
+                    Err(error) if error.kind() == ErrorKind::ConnectionAborted => {}
+                    Err(error) => return Err(LoginError::Listener(error)),
                 }
-                Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
-                Err(error) => return Err(LoginError::Listener(error)),
+            }
+            let mut outcome = None;
+            connections.retain_mut(|connection| match connection.read_available() {
+                Progress::Waiting if connection.accepted.elapsed() < CONNECTION_BUDGET => true,
+                Progress::Waiting | Progress::Broken => false,
+                Progress::Complete => {
+                    let answered = connection.answer(expected_state);
+                    outcome = outcome.take().or(answered);
+                    false
+                }
+            });
+            if let Some(outcome) = outcome {
+                return outcome;
             }
             if Instant::now() >= deadline {
                 return Err(LoginError::TimedOut {
@@ -68,6 +105,89 @@ impl CallbackListener {
             }
             std::thread::sleep(POLL_INTERVAL);
         }
+    }
+}
+
+/// One accepted connection, read without blocking until its request is complete.
+struct Connection {
+    stream: TcpStream,
+    received: Vec<u8>,
+    accepted: Instant,
+}
+
+/// How far a connection's request has come.
+enum Progress {
+    Waiting,
+    /// The request line and headers are in (or the client finished sending).
+    Complete,
+    /// Too large, or the connection failed: dropped without an answer.
+    Broken,
+}
+
+impl Connection {
+    fn new(stream: TcpStream) -> Connection {
+        Connection {
+            stream,
+            received: Vec::new(),
+            accepted: Instant::now(),
+        }
+    }
+
+    /// Reads whatever has arrived, up to [`MAX_REQUEST_BYTES`] in all.
+    fn read_available(&mut self) -> Progress {
+        let mut chunk = [0u8; 4096];
+        loop {
+            match self.stream.read(&mut chunk) {
+                // The client finished sending: answer what came, if anything.
+                Ok(0) if self.received.is_empty() => return Progress::Broken,
+                Ok(0) => return Progress::Complete,
+                Ok(n) => {
+                    self.received.extend_from_slice(&chunk[..n]);
+                    if self.received.len() > MAX_REQUEST_BYTES {
+                        return Progress::Broken;
+                    }
+                    if self.headers_complete() {
+                        return Progress::Complete;
+                    }
+                }
+                Err(error) if error.kind() == ErrorKind::WouldBlock => return Progress::Waiting,
+                Err(error) if error.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return Progress::Broken,
+            }
+        }
+    }
+
+    fn headers_complete(&self) -> bool {
+        let ends = |pattern: &[u8]| self.received.windows(pattern.len()).any(|w| w == pattern);
+        ends(b"\r\n\r\n") || ends(b"\n\n")
+    }
+
+    /// Answers the request. `Some` ends the wait (code, or an error the user must see); `None`
+    /// keeps waiting (other paths, wrong `state`, broken requests).
+    fn answer(&mut self, expected_state: &str) -> Option<Result<Secret, LoginError>> {
+        let text = String::from_utf8_lossy(&self.received);
+        let request_line = text.lines().next().unwrap_or_default();
+        let callback = parse_request_line(request_line);
+        let is_callback = !matches!(callback, Callback::Other);
+        let outcome = outcome_of(callback, expected_state);
+        let (status, body) = match &outcome {
+            Some(Ok(_)) => ("200 OK", page::signed_in()),
+            Some(Err(LoginError::Denied { error, description })) => {
+                ("200 OK", page::failed(error, description))
+            }
+            _ if is_callback => ("400 Bad Request", page::wrong_state()),
+            _ => ("404 Not Found", page::not_found()),
+        };
+        let response = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        // The page is small; a client that does not read it gets at most WRITE_TIMEOUT.
+        let _ = self.stream.set_nonblocking(false);
+        let _ = self.stream.set_write_timeout(Some(WRITE_TIMEOUT));
+        let _ = self.stream.write_all(response.as_bytes());
+        let _ = self.stream.flush();
+        outcome
     }
 }
 
@@ -147,43 +267,6 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(query.as_bytes())
         .into_owned()
         .collect()
-}
-
-/// Answers one connection. `Some` ends the wait (code, or an error the user must see); `None`
-/// keeps waiting (other paths, wrong `state`, broken requests).
-fn handle_connection(
-    mut stream: TcpStream,
-    expected_state: &str,
-) -> Option<Result<Secret, LoginError>> {
-    // The listener is non-blocking; the accepted stream must block, with a time limit.
-    stream.set_nonblocking(false).ok()?;
-    stream.set_read_timeout(Some(REQUEST_READ_TIMEOUT)).ok()?;
-    let mut reader = BufReader::new(stream.try_clone().ok()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line).ok()?;
-    // Drain the headers so the browser sees a well-behaved server.
-    let mut header = String::new();
-    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
-        header.clear();
-    }
-    let callback = parse_request_line(&request_line);
-    let is_callback = !matches!(callback, Callback::Other);
-    let outcome = outcome_of(callback, expected_state);
-    let (status, body) = match &outcome {
-        Some(Ok(_)) => ("200 OK", page::signed_in()),
-        Some(Err(LoginError::Denied { error, description })) => {
-            ("200 OK", page::failed(error, description))
-        }
-        _ if is_callback => ("400 Bad Request", page::wrong_state()),
-        _ => ("404 Not Found", page::not_found()),
-    };
-    let response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let _ = stream.write_all(response.as_bytes());
-    let _ = stream.flush();
-    outcome
 }
 
 /// What a callback means for the sign-in waiting with `expected_state`: `Some` ends the wait
@@ -401,5 +484,106 @@ mod tests {
         let listener = CallbackListener::bind(0).unwrap();
         let outcome = listener.wait_for_code("s", Instant::now(), || ControlFlow::Continue(()));
         assert!(matches!(outcome, Err(LoginError::TimedOut { .. })));
+    }
+
+    /// The attacks of a hostile local client, each running while the browser's redirect comes:
+    /// one byte every 300 ms, idle connections, a flood without a line break.
+    fn wait_beside(
+        attack: impl FnOnce(u16) + Send + 'static,
+    ) -> (Result<Secret, LoginError>, Duration) {
+        let listener = CallbackListener::bind(0).unwrap();
+        let port = listener.port;
+        std::thread::spawn(move || attack(port));
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            write!(
+                stream,
+                "GET /oauth/callback?code=good&state=s HTTP/1.1\r\n\r\n"
+            )
+            .unwrap();
+            let mut answer = String::new();
+            let _ = std::io::Read::read_to_string(&mut stream, &mut answer);
+        });
+        let started = Instant::now();
+        let outcome = listener.wait_for_code("s", Instant::now() + Duration::from_secs(20), || {
+            ControlFlow::Continue(())
+        });
+        (outcome, started.elapsed())
+    }
+
+    #[test]
+    fn a_slow_client_does_not_delay_the_browser() {
+        let (outcome, waited) = wait_beside(|port| {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            for byte in b"GET /oauth/callback?code=evil&state=s HTTP/1.1\r\n\r\n" {
+                if stream.write_all(&[*byte]).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(300));
+            }
+        });
+        assert_eq!(outcome.unwrap(), "good");
+        assert!(waited < Duration::from_secs(2), "waited {waited:?}");
+    }
+
+    #[test]
+    fn idle_connections_do_not_delay_the_browser() {
+        let (outcome, waited) = wait_beside(|port| {
+            let idle: Vec<TcpStream> = (0..40)
+                .filter_map(|_| TcpStream::connect(("127.0.0.1", port)).ok())
+                .collect();
+            std::thread::sleep(Duration::from_secs(10));
+            drop(idle);
+        });
+        assert_eq!(outcome.unwrap(), "good");
+        assert!(waited < Duration::from_secs(2), "waited {waited:?}");
+    }
+
+    #[test]
+    fn a_flood_without_a_line_break_is_cut_off() {
+        let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = sent.clone();
+        let (outcome, waited) = wait_beside(move |port| {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            let block = vec![b'A'; 64 * 1024];
+            // Up to 1 GiB; the listener drops the connection after 16 KiB.
+            for _ in 0..16 * 1024 {
+                match stream.write_all(&block) {
+                    Ok(()) => counter.fetch_add(block.len(), std::sync::atomic::Ordering::Relaxed),
+                    Err(_) => return,
+                };
+            }
+        });
+        assert_eq!(outcome.unwrap(), "good");
+        assert!(waited < Duration::from_secs(2), "waited {waited:?}");
+        std::thread::sleep(Duration::from_millis(500));
+        let flooded = sent.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(flooded < 64 * 1024 * 1024, "{flooded} bytes accepted");
+    }
+
+    #[test]
+    fn a_slow_client_cannot_hold_the_wait_past_its_deadline() {
+        let listener = CallbackListener::bind(0).unwrap();
+        let port = listener.port;
+        std::thread::spawn(move || {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            for _ in 0..40 {
+                if stream.write_all(b"G").is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        let started = Instant::now();
+        let outcome = listener.wait_for_code("s", started + Duration::from_secs(1), || {
+            ControlFlow::Continue(())
+        });
+        assert!(matches!(outcome, Err(LoginError::TimedOut { .. })));
+        assert!(
+            started.elapsed() < Duration::from_millis(1500),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

@@ -209,7 +209,13 @@ pub fn sign_in(
     }
     let (registration, grant) = outcome?;
     let token = new_token(session, &registration, grant);
-    tokens.store(&key, &token)?;
+    if let Err(error) = tokens.store(&key, &token) {
+        crate::cache::warn_not_saved(
+            "the SSO token of this sign-in",
+            &error,
+            "the next ssoenv run and the AWS CLI will not find it and will ask you to sign in again",
+        );
+    }
     eprintln!(
         "Signed in to {label}; the session is valid until {}.",
         crate::cache::format_utc_minutes(token.expires_at)
@@ -337,7 +343,7 @@ fn registration(
         scopes.as_deref(),
         pkce.then_some((REGISTERED_REDIRECT_URI, session.start_url.as_str())),
     )?;
-    cache.store(
+    let stored = cache.store(
         &key,
         &ClientRegistration {
             client_id: registered.client_id.clone(),
@@ -351,7 +357,14 @@ fn registration(
                 ]
             }),
         },
-    )?;
+    );
+    if let Err(error) = stored {
+        crate::cache::warn_not_saved(
+            "the client registration",
+            &error,
+            "the next sign-in will register a new client",
+        );
+    }
     Ok(registered)
 }
 

@@ -115,7 +115,13 @@ impl<'a> RoleChainPipeline<'a> {
                 crate::duration::format_duration(min_valid),
             );
         }
-        self.cache.store(&key, &assumed)?;
+        if let Err(error) = self.cache.store(&key, &assumed) {
+            crate::cache::warn_not_saved(
+                "the assumed role's credentials",
+                &error,
+                "the next run will assume the role again",
+            );
+        }
         crate::debug!(
             "profile '{}': assumed and cached, valid for {}",
             hop.profile,

@@ -355,3 +355,41 @@ fn credentials_no_environment_can_carry_are_refused_and_not_cached() {
         );
     }
 }
+
+#[test]
+fn a_full_disk_during_a_refresh_still_gives_credentials_and_says_what_was_not_saved() {
+    // No file can grow (`ulimit -f 0`, with SIGXFSZ ignored so a write fails with EFBIG as on
+    // a full disk): the refresh succeeds at the service, the rotated token cannot be saved.
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 10 * 60); // inside the refresh window
+    let before = std::fs::read(home.token_path()).unwrap();
+    let command = home.ssoenv(&emulator.url());
+    let mut full = std::process::Command::new("bash");
+    full.args(["-c", "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\""])
+        .arg(command.get_program())
+        .args([PROFILE, "--no-login", "--shell", "sh"])
+        .env_clear()
+        .envs(
+            command
+                .get_envs()
+                .filter_map(|(name, value)| value.map(|v| (name, v))),
+        )
+        .current_dir(home.path());
+    let out = run(&mut full);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("AWS_SECRET_ACCESS_KEY"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(emulator.request_count("CreateToken"), 1, "refreshed");
+    assert!(
+        out.stderr
+            .contains("the refreshed SSO token could not be saved")
+            && out.stderr.contains("sign in again"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read(home.token_path()).unwrap(), before);
+}
