@@ -127,10 +127,13 @@ pub enum CacheError {
 /// a read-only file system), and what that means. Used where failing would lose more than going
 /// on: the run finishes with what it holds in memory instead of throwing away, say, a refresh
 /// token the service has just rotated.
+///
+/// The error is shown as it says itself: every [`CacheError`] message already names its cause
+/// (and the file), so walking its chain (`report` of the error module) adds nothing, and the cache
+/// stays below the error module (no module circle).
 pub fn warn_not_saved(what: &str, error: &CacheError, meaning: &str) {
     eprintln!(
-        "ssoenv: warning: {what} could not be saved: {}; this run goes on with it, but {meaning}",
-        crate::error::report(error)
+        "ssoenv: warning: {what} could not be saved: {error}; this run goes on with it, but {meaning}"
     );
 }
 
@@ -143,5 +146,16 @@ mod tests {
         let dirs = CacheDirs::from_home(Path::new("/home/alice"));
         assert_eq!(dirs.sso, Path::new("/home/alice/.aws/sso/cache"));
         assert_eq!(dirs.cli, Path::new("/home/alice/.aws/cli/cache"));
+    }
+
+    #[test]
+    fn cache_errors_say_their_cause_themselves() {
+        // What lets `warn_not_saved` print the error as it is: its chain adds nothing.
+        let error = CacheError::Write {
+            path: PathBuf::from("/home/alice/.aws/sso/cache/k.json"),
+            source: io::Error::other("No space left on device"),
+        };
+        assert_eq!(crate::error::report(&error), error.to_string());
+        assert!(error.to_string().contains("No space left on device"));
     }
 }
