@@ -32,6 +32,7 @@ use crate::aws::AccountInfo;
 use crate::cache::CacheDirs;
 use crate::cli::ConfigureArgs;
 use crate::config::{ConfigEditor, Section, SectionId, SsoSession};
+use crate::display::printable;
 use crate::login::SignInSubject;
 use crate::shell::word_for_message;
 use crate::token_source::TokenSource;
@@ -348,7 +349,7 @@ fn choose_account_and_role(
             [only] => {
                 eprintln!(
                     "The only AWS account available to you is: {}",
-                    only.account_id
+                    printable(&only.account_id)
                 );
                 only.account_id.clone()
             }
@@ -363,7 +364,7 @@ fn choose_account_and_role(
             }
         },
     };
-    eprintln!("Using the account ID {account_id}");
+    eprintln!("Using the account ID {}", printable(&account_id));
 
     let roles = tokens.call(|client, token| client.list_account_roles(token, &account_id))?;
     let role_names: Vec<String> = roles.into_iter().map(|role| role.role_name).collect();
@@ -372,7 +373,7 @@ fn choose_account_and_role(
             if !role_names.contains(role) {
                 bail!(
                     "role '{role}' is not available to you in account {account_id}{}",
-                    listing(role_names.iter().cloned())
+                    listing(role_names.iter().map(|role| printable(role).into_owned()))
                 );
             }
             role.clone()
@@ -380,33 +381,35 @@ fn choose_account_and_role(
         None => match role_names.as_slice() {
             [] => bail!("no roles are available to you in account {account_id}"),
             [only] => {
-                eprintln!("The only role available to you is: {only}");
+                eprintln!("The only role available to you is: {}", printable(only));
                 only.clone()
             }
             many => {
                 eprintln!("There are {} roles available to you.", many.len());
-                let chosen = asker.choose("Role (type to filter)", many, None, "--role-name")?;
+                let shown: Vec<String> = many
+                    .iter()
+                    .map(|role| printable(role).into_owned())
+                    .collect();
+                let chosen = asker.choose("Role (type to filter)", &shown, None, "--role-name")?;
                 many[chosen].clone()
             }
         },
     };
-    eprintln!("Using the role name \"{role_name}\"");
+    eprintln!("Using the role name \"{}\"", printable(&role_name));
     Ok((account_id, role_name))
 }
 
-/// `DeveloperAccount, dev@example.com (123456789011)`, as the AWS CLI shows an account.
+/// `DeveloperAccount, dev@example.com (123456789011)`, as the AWS CLI shows an account; what the
+/// portal sent is shown with control characters escaped.
 fn display_account(account: &AccountInfo) -> String {
-    match (
-        account.account_name.is_empty(),
-        account.email_address.is_empty(),
-    ) {
-        (true, true) => account.account_id.clone(),
-        (false, true) => format!("{} ({})", account.account_name, account.account_id),
-        (true, false) => format!("{} ({})", account.email_address, account.account_id),
-        (false, false) => format!(
-            "{}, {} ({})",
-            account.account_name, account.email_address, account.account_id
-        ),
+    let name = printable(&account.account_name);
+    let email = printable(&account.email_address);
+    let id = printable(&account.account_id);
+    match (name.is_empty(), email.is_empty()) {
+        (true, true) => id.into_owned(),
+        (false, true) => format!("{name} ({id})"),
+        (true, false) => format!("{email} ({id})"),
+        (false, false) => format!("{name}, {email} ({id})"),
     }
 }
 

@@ -18,6 +18,7 @@ use super::status::timestamp;
 use crate::cache::CacheDirs;
 use crate::cli::ListArgs;
 use crate::config::{AwsConfig, ConfigError};
+use crate::display::printable;
 use crate::profile_state::ProfileState;
 
 /// The margin `state` is judged with, as `ssoenv status` does by default.
@@ -125,14 +126,20 @@ fn table(rows: &[Row]) -> String {
     let cells: Vec<[String; 6]> = rows
         .iter()
         .map(|row| {
-            let cell = |value: &Option<String>| value.clone().unwrap_or_else(|| "-".to_string());
+            // Names come from a file anyone may have edited: no control character reaches the
+            // terminal (nor breaks the table's lines).
+            let cell = |value: &Option<String>| {
+                value
+                    .as_deref()
+                    .map_or_else(|| "-".to_string(), |text| printable(text).into_owned())
+            };
             [
-                row.profile.clone(),
+                printable(&row.profile).into_owned(),
                 cell(&row.session),
                 cell(&row.account_id),
                 cell(&row.role_name),
                 cell(&row.region),
-                row.summary.clone(),
+                printable(&row.summary).into_owned(),
             ]
         })
         .collect();

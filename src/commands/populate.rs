@@ -18,6 +18,7 @@ use crate::aws::{RoleInfo, SsoError};
 use crate::cache::CacheDirs;
 use crate::cli::PopulateArgs;
 use crate::config::{ConfigEditor, EndpointOverrides};
+use crate::display::printable;
 use crate::login::SignInSubject;
 use crate::populate::{Assignment, Change, Options, Plan, Template, plan};
 use crate::shell::word_for_message;
@@ -132,15 +133,16 @@ fn change_lines(plan: &Plan) -> String {
                 out,
                 "+ {}  {} ({}) {}",
                 word_for_message(profile),
-                assignment.account_name,
-                assignment.account_id,
-                assignment.role_name
+                printable(&assignment.account_name),
+                printable(&assignment.account_id),
+                printable(&assignment.role_name)
             ),
             Change::Update { profile, settings } => {
                 let settings: Vec<String> = settings
                     .iter()
                     .map(|(key, old, new)| {
-                        format!("{key}: {} -> {new}", old.as_deref().unwrap_or("(none)"))
+                        let old = old.as_deref().unwrap_or("(none)");
+                        format!("{key}: {} -> {}", printable(old), printable(new))
                     })
                     .collect();
                 writeln!(
@@ -158,10 +160,12 @@ fn change_lines(plan: &Plan) -> String {
                 removed: true,
             } => writeln!(
                 out,
-                "- {}  {account_id} {role_name} ({})",
+                "- {}  {} {} ({})",
                 word_for_message(profile),
+                printable(account_id),
+                printable(role_name),
                 match renamed_to {
-                    Some(name) => format!("now named {name}"),
+                    Some(name) => format!("now named {}", word_for_message(name)),
                     None => "no longer available".to_string(),
                 }
             ),
@@ -182,10 +186,16 @@ fn print_notes(plan: &Plan) {
                 assignment,
             } => eprintln!(
                 "ssoenv: note: {} ({}) {} got no profile: the name {} is taken by a profile populate did not write for this sso-session; choose other names with --template",
-                assignment.account_name,
-                assignment.account_id,
-                assignment.role_name,
+                printable(&assignment.account_name),
+                printable(&assignment.account_id),
+                printable(&assignment.role_name),
                 word_for_message(profile)
+            ),
+            Change::Unwritable { assignment, why } => eprintln!(
+                "ssoenv: warning: skipped role {} of account {} ({}): {why}, which no config file can hold",
+                printable(&assignment.role_name),
+                printable(&assignment.account_name),
+                printable(&assignment.account_id),
             ),
             Change::Stale {
                 profile,
@@ -217,7 +227,8 @@ fn print_notes(plan: &Plan) {
     }
     for name in &plan.disambiguated {
         eprintln!(
-            "ssoenv: note: several accounts would be named {name}; their profiles got the account id appended"
+            "ssoenv: note: several accounts would be named {}; their profiles got the account id appended",
+            printable(name)
         );
     }
 }

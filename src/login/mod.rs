@@ -216,11 +216,36 @@ pub fn sign_in(
             "the next ssoenv run and the AWS CLI will not find it and will ask you to sign in again",
         );
     }
-    eprintln!(
-        "Signed in to {label}; the session is valid until {}.",
-        crate::cache::format_utc_minutes(token.expires_at)
-    );
+    eprintln!("{}", signed_in_message(&label, &token));
     Ok(token)
+}
+
+/// What a sign-in gives, said truthfully: with a refresh token the access token's own expiry is
+/// not the end of anything, since ssoenv renews it until the session the administrator configured
+/// ends (which the service does not tell); only the client registration's end is known. Without
+/// one (a legacy profile, or a service that sent none) the access token's expiry is when the user
+/// signs in again.
+fn signed_in_message(label: &str, token: &SsoToken) -> String {
+    let at = crate::cache::format_utc_minutes;
+    match (&token.refresh_token, token.registration_expires_at) {
+        (Some(_), Some(registration_ends)) => format!(
+            "Signed in to {label}. The access token (it expires {}) is renewed by itself until \
+             the session ends, after the session duration your administrator set; the client \
+             registration lasts until {}.",
+            at(token.expires_at),
+            at(registration_ends)
+        ),
+        _ => format!(
+            "Signed in to {label}. The token cannot be renewed{}: sign in again when it expires, \
+             {}.",
+            if token.client_id.is_none() {
+                " (legacy profiles, without sso_session, cannot refresh)"
+            } else {
+                ""
+            },
+            at(token.expires_at)
+        ),
+    }
 }
 
 /// Runs the chosen flow (the device code flow when `device_only_reason` says so, else PKCE,
@@ -390,4 +415,51 @@ fn new_token(session: &SsoSession, registration: &RegisteredClient, grant: Token
         token.refresh_token = grant.refresh_token;
     }
     token
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(refreshable: bool, legacy: bool) -> SsoToken {
+        let at = |seconds| OffsetDateTime::from_unix_timestamp(seconds).unwrap();
+        SsoToken {
+            start_url: "https://example.awsapps.com/start".into(),
+            region: "us-east-1".into(),
+            access_token: "at".into(),
+            expires_at: at(1_700_000_000),
+            client_id: (!legacy).then(|| "cid".into()),
+            client_secret: (!legacy).then(|| "cs".into()),
+            registration_expires_at: (!legacy).then(|| at(1_707_776_000)),
+            refresh_token: refreshable.then(|| "rt".into()),
+        }
+    }
+
+    #[test]
+    fn a_refreshable_sign_in_does_not_call_the_token_expiry_the_end_of_the_session() {
+        let said = signed_in_message("SSO session 'dev'", &token(true, false));
+        assert!(
+            said.contains("renewed by itself until the session ends"),
+            "{said}"
+        );
+        assert!(said.contains("expires 2023-11-14 22:13 UTC"), "{said}");
+        assert!(
+            said.contains("registration lasts until 2024-02-12"),
+            "{said}"
+        );
+        assert!(!said.contains("valid until"), "{said}");
+    }
+
+    #[test]
+    fn a_legacy_sign_in_says_when_to_sign_in_again() {
+        let said = signed_in_message("SSO start URL x", &token(false, true));
+        assert!(
+            said.contains("cannot be renewed (legacy profiles"),
+            "{said}"
+        );
+        assert!(
+            said.contains("sign in again when it expires, 2023-11-14 22:13 UTC"),
+            "{said}"
+        );
+    }
 }

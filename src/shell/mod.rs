@@ -306,7 +306,8 @@ pub fn quote(shell: Shell, text: &str) -> Result<String, QuoteError> {
 }
 
 /// `text` as a word to paste into a POSIX command line shown in a message: as it is when that is
-/// safe, else single-quoted.
+/// safe, else single-quoted, with control characters escaped for the terminal
+/// ([`crate::display::printable`]).
 pub fn word_for_message(text: &str) -> String {
     let plain = !text.is_empty()
         && text
@@ -315,7 +316,8 @@ pub fn word_for_message(text: &str) -> String {
     if plain {
         text.to_string()
     } else {
-        quote(Shell::Posix, text).unwrap_or_else(|_| text.to_string())
+        let quoted = quote(Shell::Posix, text).unwrap_or_else(|_| text.to_string());
+        crate::display::printable(&quoted).into_owned()
     }
 }
 

@@ -307,3 +307,54 @@ fn a_service_that_repeats_its_page_token_stops_the_listing() {
     assert!(out.stdout.is_empty(), "{}", out.stdout);
     assert_eq!(emulator.request_count("ListAccounts"), 2);
 }
+
+#[test]
+fn portal_names_with_terminal_controls_are_shown_escaped_and_a_bad_role_is_skipped() {
+    let title_and_clear = "Evil\u{1b}]0;pwned\u{7}\u{1b}[2J";
+    let emulator = start_emulator_with(|config| {
+        config.accounts = vec![Account::new(
+            "111122223333",
+            title_and_clear,
+            "evil\u{1b}[2J@example.com",
+            &["Admin\nInjected", "ReadOnly"],
+        )];
+    });
+    let home = TestHome::new();
+    home.seed_token(&emulator, 3600);
+    let out = run(home.ssoenv(&emulator.url()).args([
+        "populate",
+        "--sso-session",
+        SESSION,
+        "--no-login",
+    ]));
+    assert!(out.status.success(), "{}", out.stderr);
+    for (name, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{name}: {text:?}"
+        );
+    }
+    assert!(
+        out.stderr
+            .contains("skipped role Admin\\nInjected of account Evil\\e]0;pwned\\x07\\e[2J"),
+        "{}",
+        out.stderr
+    );
+    let config = home.read_config();
+    assert!(config.contains("sso_role_name = ReadOnly"), "{config}");
+    assert!(!config.contains("Injected"), "{config}");
+
+    // The configure wizard lists the accounts in its error without a terminal, escaped too.
+    let out = run(home.ssoenv(&emulator.url()).args([
+        "configure",
+        "--sso-session",
+        SESSION,
+        "--account-id",
+        "999999999999",
+    ]));
+    assert!(!out.status.success());
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+    assert!(out.stderr.contains("Evil\\e]0;pwned"), "{}", out.stderr);
+    let list = run(home.ssoenv(&emulator.url()).arg("list"));
+    assert!(!list.stdout.contains('\u{1b}'), "{:?}", list.stdout);
+}
