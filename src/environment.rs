@@ -72,6 +72,16 @@ pub fn credential_changes(
     changes
 }
 
+/// The changes that remove every variable in [`EXPORTED`], including `AWS_REGION` and
+/// `AWS_DEFAULT_REGION`, which an export sets only when the profile names a region: ssoenv cannot
+/// tell them from the user's own.
+pub fn unset_changes() -> Vec<EnvChange> {
+    EXPORTED
+        .iter()
+        .map(|name| EnvChange::unset(*name))
+        .collect()
+}
+
 /// The credential_process document (`"Version": 1`), as `aws configure export-credentials
 /// --format process` prints it, with `AccountId` as botocore reads it.
 pub fn credential_process_json(account_id: &str, credentials: &RoleCredentials) -> String {

@@ -6,7 +6,7 @@ use ssoenv::error::{SilentExit, exit_status, report};
 fn main() -> ExitCode {
     ssoenv::hardening::forbid_core_dumps();
     // A Tab in a shell runs `SSOENV_COMPLETE=<shell> ssoenv -- <words>`: answer and exit.
-    ssoenv::completions::complete_if_asked();
+    ssoenv::cli::completion::complete_if_asked();
     let command_line = parse_command_line();
     if command_line.debug {
         ssoenv::debug::enable();

@@ -6,8 +6,9 @@
 //! session, always anew for a new one, as the CLI does), offers the accounts and then the roles
 //! in arrow-key menus that filter as you type (a single choice is taken without asking), and asks
 //! for the default region, the output format and the profile name (default `ROLE-ACCOUNT`, as the
-//! CLI's). The profile and the `[sso-session]` section are written with the config editor, which
-//! keeps everything else in the file as it was.
+//! CLI's). The answers then decide what is written ([`crate::configure::plan`], a pure function
+//! of the config and the answers), and the config editor writes it, keeping everything else in the
+//! file as it was.
 //!
 //! Every answer can be given as a flag. Prompts and menus are drawn on stderr, and only when both
 //! stdin and stderr are terminals; otherwise nothing is asked: optional answers take their default
@@ -31,7 +32,8 @@ use super::sign_in::{SignInPolicy, token_source};
 use crate::aws::AccountInfo;
 use crate::cache::CacheDirs;
 use crate::cli::ConfigureArgs;
-use crate::config::{ConfigEditor, Section, SectionId, SsoSession};
+use crate::config::{ConfigEditor, Section, SectionId};
+use crate::configure::{Answers, SessionAnswers, plan};
 use crate::display::printable;
 use crate::login::SignInSubject;
 use crate::shell::word_for_message;
@@ -41,8 +43,6 @@ use crate::token_source::TokenSource;
 const DEFAULT_SCOPES: &str = "sso:account:access";
 /// The AWS CLI's output formats.
 const OUTPUT_FORMATS: [&str; 5] = ["json", "yaml", "yaml-stream", "text", "table"];
-/// Keys of the legacy profile form that an sso-session profile must not contradict.
-const LEGACY_KEYS: [&str; 2] = ["sso_start_url", "sso_region"];
 
 pub fn run(args: &ConfigureArgs) -> anyhow::Result<()> {
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
@@ -86,12 +86,12 @@ pub fn run(args: &ConfigureArgs) -> anyhow::Result<()> {
         )?,
     };
     SectionId::SsoSession(session_name.clone()).validate()?;
-    let existing_session = config.sso_session(&session_name);
-    let SessionAnswers {
-        session,
-        settings: session_settings,
-        fresh_sign_in,
-    } = session_answers(&asker, args, &session_name, existing_session)?;
+    let session_answers = session_answers(
+        &asker,
+        args,
+        &session_name,
+        config.sso_session(&session_name),
+    )?;
 
     let (account_id, role_name) = match (&args.account_id, &args.role_name) {
         (Some(account), Some(role)) => (account.clone(), role.clone()),
@@ -101,6 +101,7 @@ pub fn run(args: &ConfigureArgs) -> anyhow::Result<()> {
                 .as_deref()
                 .and_then(|name| config.endpoint_overrides(name, None).ok())
                 .unwrap_or_default();
+            let session = session_answers.sso_session();
             let dirs = CacheDirs::from_env()?;
             let sign_in =
                 SignInPolicy::Always(args.sign_in.clone()).resolve(&dirs, &config, &session)?;
@@ -113,7 +114,7 @@ pub fn run(args: &ConfigureArgs) -> anyhow::Result<()> {
                 &endpoints_in_file,
                 &sign_in,
             );
-            if fresh_sign_in {
+            if session_answers.needs_new_sign_in(&config) {
                 tokens.sign_in_anew()?;
             }
             choose_account_and_role(&asker, args, &tokens, profile_value("sso_account_id"))?
@@ -158,35 +159,20 @@ pub fn run(args: &ConfigureArgs) -> anyhow::Result<()> {
         )?,
     };
 
-    let profile = SectionId::Profile(profile_name.clone());
-    let session_id = SectionId::SsoSession(session_name.clone());
-    editor.set(&profile, "sso_session", &session_name)?;
-    editor.set(&profile, "sso_account_id", &account_id)?;
-    editor.set(&profile, "sso_role_name", &role_name)?;
-    if let Some(region) = &region {
-        editor.set(&profile, "region", region)?;
-    }
-    if let Some(output) = &output {
-        editor.set(&profile, "output", output)?;
-    }
-    if let Some(section) = config.profile(&profile_name) {
-        for key in LEGACY_KEYS {
-            if section
-                .entry(key)
-                .is_some_and(|entry| !entry.is_inherited())
-            {
-                editor.remove_key(&profile, key);
-            }
-        }
-    }
-    for (key, value) in &session_settings {
-        editor.set(&session_id, key, value)?;
-    }
+    let answers = Answers {
+        profile: profile_name,
+        session: session_answers,
+        account_id,
+        role_name,
+        region,
+        output,
+    };
+    plan(&config, &answers).apply(&mut editor)?;
     let written = editor
         .save()
-        .with_context(|| format!("writing profile '{profile_name}'"))?;
+        .with_context(|| format!("writing profile '{}'", answers.profile))?;
 
-    let name = word_for_message(&profile_name);
+    let name = word_for_message(&answers.profile);
     eprintln!(
         "\nProfile {name} {} {}.",
         if written {
@@ -203,6 +189,8 @@ pub fn run(args: &ConfigureArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The session's answers: an existing session's own settings unless a flag gives another; for a
+/// new one, the flags or the prompts. What of them is new is for [`plan`] to find.
 fn session_answers(
     asker: &Asker,
     args: &ConfigureArgs,
@@ -210,24 +198,15 @@ fn session_answers(
     existing: Option<&Section>,
 ) -> anyhow::Result<SessionAnswers> {
     let existing_value = |key: &str| existing.and_then(|s| s.get(key)).map(str::to_string);
-    let mut settings = Vec::new();
-    let mut changed = false;
-    let mut answer = |key: &'static str,
-                      flag: &Option<String>,
-                      asked: &dyn Fn() -> anyhow::Result<String>|
+    let answer = |key: &str,
+                  flag: &Option<String>,
+                  asked: &dyn Fn() -> anyhow::Result<String>|
      -> anyhow::Result<String> {
-        let current = existing_value(key);
-        let value = match (flag, &current) {
-            (Some(value), _) => value.clone(),
-            (None, Some(current)) => return Ok(current.clone()),
-            (None, None) => asked()?,
-        };
-        if current.as_deref() != Some(value.as_str()) {
-            // A session whose URL, region or scopes change needs a new sign-in.
-            changed |= current.is_some();
-            settings.push((key, value.clone()));
+        match (flag, existing_value(key)) {
+            (Some(value), _) => Ok(value.clone()),
+            (None, Some(current)) => Ok(current),
+            (None, None) => asked(),
         }
-        Ok(value)
     };
     if let Some(section) = existing {
         eprintln!(
@@ -244,7 +223,7 @@ fn session_answers(
         asker.text("SSO region", None, "--sso-region", check_sso_region)
     })?;
     check_sso_region(&region).map_err(anyhow::Error::msg)?;
-    let scopes = if existing.is_some() && args.sso_registration_scopes.is_none() {
+    let registration_scopes = if existing.is_some() && args.sso_registration_scopes.is_none() {
         existing_value("sso_registration_scopes")
     } else {
         Some(answer(
@@ -261,37 +240,15 @@ fn session_answers(
             },
         )?)
     };
-    if let Some(scopes) = &scopes {
+    if let Some(scopes) = &registration_scopes {
         check_scopes(scopes).map_err(anyhow::Error::msg)?;
     }
-    let registration_scopes = scopes
-        .map(|text| {
-            text.split(',')
-                .map(str::trim)
-                .filter(|scope| !scope.is_empty())
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .filter(|scopes| !scopes.is_empty());
-    let session = SsoSession {
-        name: Some(name.to_string()),
+    Ok(SessionAnswers {
+        name: name.to_string(),
         start_url,
         region,
         registration_scopes,
-    };
-    Ok(SessionAnswers {
-        session,
-        settings,
-        fresh_sign_in: existing.is_none() || changed,
     })
-}
-
-/// The session to sign in with, what to write into its section (only what is new or changed by a
-/// flag), and whether the sign-in must be a new one.
-struct SessionAnswers {
-    session: SsoSession,
-    settings: Vec<(&'static str, String)>,
-    fresh_sign_in: bool,
 }
 
 fn check_start_url(url: &str) -> Result<(), String> {

@@ -5,7 +5,7 @@
 
 use anyhow::Context;
 
-use crate::commands::export::print_all;
+use super::output::print_all;
 use crate::shell::{Shell, quote};
 
 const DIRENVRC: &str = include_str!("../../shell/direnvrc.bash");

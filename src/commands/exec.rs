@@ -9,10 +9,8 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use super::profile_credentials::{effective_min_valid, profile_credentials};
-use super::sign_in::SignInPolicy;
+use super::profile_credentials::resolve;
 use crate::cli::ExecArgs;
-use crate::config;
 use crate::environment::PROFILE_MARKER;
 use crate::error::SilentExit;
 use crate::shell::EnvChange;
@@ -26,12 +24,8 @@ pub fn run(args: &ExecArgs) -> anyhow::Result<()> {
         // clap requires a command; this only guards against a change there.
         anyhow::bail!("no command given: ssoenv exec PROFILE -- COMMAND [ARGS…]");
     };
-    let profile_name = config::select_profile_name(args.profile.as_deref());
-    let policy = SignInPolicy::from_args(args.no_login, &args.sign_in);
     // Checked before the command starts: a long job must not fail half-way.
-    let min_valid = effective_min_valid(args.min_valid, args.min_remaining);
-    let resolved = profile_credentials(&profile_name, min_valid, &policy)?;
-    resolved.ensure_lasts(args.min_remaining, min_valid)?;
+    let resolved = resolve(&args.credentials)?;
 
     if let Some(current) = std::env::var_os(PROFILE_MARKER).filter(|p| !p.is_empty())
         && current != OsString::from(&resolved.profile)

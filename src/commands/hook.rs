@@ -10,48 +10,14 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::cli::{HookArgs, HookTiming};
-use crate::commands::export::print_all;
-use crate::commands::profile_credentials::profile_credentials;
-use crate::commands::sign_in::SignInPolicy;
+use super::hook_timing::min_valid_for;
+use super::output::print_all;
+use super::profile_credentials::profile_credentials;
+use super::sign_in::SignInPolicy;
+use crate::cli::HookArgs;
 use crate::duration::format_duration;
 use crate::environment::{EXPIRES_AT_MARKER, PROFILE_MARKER};
 use crate::shell::{Backoff, integration_output};
-
-/// How much validity a refresh asks for, given the hook's margin: a quarter more than the
-/// margin, so credentials taken from the cache (another shell may have refreshed them) are not
-/// due again at the very next prompt, while a role whose credentials last only a little longer
-/// than the margin still gets them from the cache.
-pub fn min_valid_for(refresh_before: Duration) -> Duration {
-    refresh_before + refresh_before / 4
-}
-
-/// The options every `hook` run gets from the init script, as words.
-pub fn hook_options(timing: &HookTiming) -> Vec<String> {
-    let mut options = vec![
-        "--refresh-before".to_string(),
-        format_duration(timing.refresh_before),
-        "--retry-after".to_string(),
-        format_duration(timing.retry_after),
-    ];
-    if timing.no_login {
-        options.push("--no-login".into());
-    }
-    options.extend(sign_in_options(timing));
-    options
-}
-
-/// The sign-in options of `init` that `ssoenv use` passes on as well.
-pub fn sign_in_options(timing: &HookTiming) -> Vec<String> {
-    let mut options = Vec::new();
-    if timing.sign_in.use_device_code {
-        options.push("--use-device-code".to_string());
-    }
-    if timing.sign_in.no_browser {
-        options.push("--no-browser".to_string());
-    }
-    options
-}
 
 /// Whether credentials expiring at `expires_at` are due for a refresh at `now`, with `margin`
 /// seconds of margin. Missing or unreadable expiry: due (the profile is set, so refresh it).
@@ -102,7 +68,7 @@ fn refresh(args: &HookArgs, profile: &str) -> anyhow::Result<()> {
     let outcome = profile_credentials(
         profile,
         min_valid_for(timing.refresh_before),
-        &SignInPolicy::from_args(timing.no_login, &timing.sign_in),
+        &SignInPolicy::from_args(&timing.sign_in),
     )
     .map(|resolved| {
         (
@@ -165,15 +131,5 @@ mod tests {
         assert!(is_due(Some(1_000), 2_000, 600));
         assert!(is_due(None, 0, 600), "no readable expiry: refresh");
         assert!(!is_due(Some(u64::MAX), u64::MAX - 1, 0));
-    }
-
-    #[test]
-    fn a_refresh_asks_for_more_than_the_margin() {
-        assert_eq!(
-            min_valid_for(Duration::from_secs(600)),
-            Duration::from_secs(750)
-        );
-        assert!(min_valid_for(Duration::from_secs(45)) > Duration::from_secs(45));
-        assert_eq!(min_valid_for(Duration::ZERO), Duration::ZERO);
     }
 }

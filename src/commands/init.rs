@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
+use super::hook_timing::{hook_options, min_valid_for, sign_in_options};
+use super::output::print_all;
 use crate::cli::InitArgs;
-use crate::commands::export::print_all;
-use crate::commands::hook::{hook_options, min_valid_for, sign_in_options};
 use crate::duration::format_duration;
 use crate::shell::{InitSettings, init_script};
 

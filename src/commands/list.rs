@@ -13,9 +13,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::export::print_all;
-use super::status::timestamp;
-use crate::cache::CacheDirs;
+use super::output::print_all;
+use crate::cache::{CacheDirs, format_cli_timestamp};
 use crate::cli::ListArgs;
 use crate::config::{AwsConfig, ConfigError};
 use crate::display::printable;
@@ -88,8 +87,14 @@ fn row(config: &AwsConfig, dirs: &CacheDirs, name: &str) -> Row {
             Ok(state) => (
                 state.standing(now, STATUS_MARGIN).as_str(),
                 state.summary(now),
-                state.token.as_ref().map(|t| timestamp(t.expires_at)),
-                state.credentials.as_ref().map(|c| timestamp(c.expires_at)),
+                state
+                    .token
+                    .as_ref()
+                    .map(|t| format_cli_timestamp(t.expires_at)),
+                state
+                    .credentials
+                    .as_ref()
+                    .map(|c| format_cli_timestamp(c.expires_at)),
                 None,
             ),
         },

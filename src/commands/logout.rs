@@ -4,8 +4,7 @@
 
 use anyhow::Context;
 
-use super::login::session_to_sign_in;
-use super::sign_in::token_source;
+use super::sign_in::{session_to_sign_in, token_source};
 use crate::aws::{SsoClient, resolve_endpoints};
 use crate::cache::{CacheDirs, SsoToken};
 use crate::cli::LogoutArgs;

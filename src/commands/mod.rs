@@ -1,5 +1,10 @@
 //! One file per subcommand; each turns parsed arguments into an effect.
+//!
+//! What several commands need lives in the shared modules below, never in a command's file: a
+//! command imports shared modules only, never another command, so each can be read, changed or
+//! removed on its own.
 
+// The commands.
 pub mod completions;
 pub mod configure;
 pub mod direnv;
@@ -13,11 +18,15 @@ pub mod login;
 pub mod logout;
 pub mod populate;
 pub mod process;
-pub mod profile_credentials;
 pub mod prompt;
-pub mod sign_in;
 pub mod status;
 pub mod unset;
+
+// Shared by several commands.
+pub mod hook_timing;
+pub mod output;
+pub mod profile_credentials;
+pub mod sign_in;
 
 use crate::cli::Command;
 

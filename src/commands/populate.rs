@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use super::export::print_all;
+use super::output::print_all;
 use super::sign_in::{SignInPolicy, token_source};
 use crate::aws::{RoleInfo, SsoError};
 use crate::cache::CacheDirs;
@@ -29,7 +29,7 @@ pub fn run(args: &PopulateArgs) -> anyhow::Result<()> {
     let session = editor.config().named_sso_session(&args.sso_session)?;
     let dirs = CacheDirs::from_env()?;
     let terminal = std::io::stderr().is_terminal();
-    let policy = SignInPolicy::from_args(args.no_login, &args.sign_in);
+    let policy = SignInPolicy::from_args(&args.sign_in);
     let sign_in = policy.resolve(&dirs, editor.config(), &session)?;
     let tokens = token_source(
         editor.config(),

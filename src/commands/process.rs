@@ -7,7 +7,7 @@
 //! usable SSO session it fails at once with exit status 3 and the command to run on stderr
 //! (botocore shows that text in its error).
 
-use super::export::print_all;
+use super::output::print_all;
 use super::profile_credentials::profile_credentials;
 use super::sign_in::SignInPolicy;
 use crate::cli::ProcessArgs;

@@ -1,12 +1,14 @@
-//! What `export`, `exec` and `process` share: the credentials of any profile ssoenv serves (an
-//! SSO profile, or a role chain starting from one), and when a sign-in may be started.
+//! What the commands that hand out credentials share (`export`, `use`, `exec`, `process`, the
+//! prompt hook): the credentials of any profile ssoenv serves (an SSO profile, or a role chain
+//! starting from one), and [`resolve`], which turns the shared [`CredentialArgs`] into them.
 
 use std::time::Duration;
 
 use super::sign_in::{SignInPolicy, token_source};
 use crate::aws::resolve_sts_endpoint;
 use crate::cache::{CacheDirs, RoleCredentials};
-use crate::config::AwsConfig;
+use crate::cli::CredentialArgs;
+use crate::config::{self, AwsConfig};
 use crate::credentials::{CredentialsError, CredentialsPipeline, ensure_lifetime};
 use crate::environment::credential_changes;
 use crate::login::SignInSubject;
@@ -42,7 +44,7 @@ impl ProfileCredentials {
     /// With `--min-remaining`: fail unless the credentials last that long (they were fetched
     /// fresh if the cached ones did not, so the role cannot give more). Without it: warn when even
     /// fresh credentials do not outlast `--min-valid`, since they will be fetched on every run.
-    pub fn ensure_lasts(
+    fn ensure_lasts(
         &self,
         min_remaining: Option<Duration>,
         min_valid: Duration,
@@ -66,8 +68,21 @@ impl ProfileCredentials {
     }
 }
 
+/// The credentials [`CredentialArgs`] ask for: the profile (the argument, else `AWS_PROFILE`,
+/// `AWS_DEFAULT_PROFILE`, `default`), with credentials that satisfy both `--min-valid` and
+/// `--min-remaining`, signing in only as `--no-login` and the terminal allow. Checked before
+/// anything is printed or started: a long job must not fail half-way.
+pub fn resolve(args: &CredentialArgs) -> anyhow::Result<ProfileCredentials> {
+    let profile_name = config::select_profile_name(args.profile.as_deref());
+    let policy = SignInPolicy::from_args(&args.sign_in);
+    let min_valid = effective_min_valid(args.min_valid, args.min_remaining);
+    let resolved = profile_credentials(&profile_name, min_valid, &policy)?;
+    resolved.ensure_lasts(args.min_remaining, min_valid)?;
+    Ok(resolved)
+}
+
 /// The reuse threshold that satisfies both `--min-valid` and `--min-remaining`.
-pub fn effective_min_valid(min_valid: Duration, min_remaining: Option<Duration>) -> Duration {
+fn effective_min_valid(min_valid: Duration, min_remaining: Option<Duration>) -> Duration {
     min_remaining.map_or(min_valid, |required| required.max(min_valid))
 }
 

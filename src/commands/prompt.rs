@@ -4,8 +4,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use super::output::print_all;
 use crate::cli::PromptArgs;
-use crate::commands::export::print_all;
 use crate::environment::{EXPIRES_AT_MARKER, PROFILE_MARKER};
 
 pub fn run(args: &PromptArgs) -> anyhow::Result<()> {

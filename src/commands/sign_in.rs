@@ -1,14 +1,16 @@
-//! How a command decides whether and how it may sign the user in: from the command line's sign-in
-//! options and `--no-login` to the [`SignIn`] a [`TokenSource`] uses, and the token source of a
-//! session, built the same way by every command.
+//! How a command decides whether and how it may sign the user in, and with which session: from
+//! the command line's sign-in options and `--no-login` to the [`SignIn`] a [`TokenSource`] uses,
+//! the session `login` and `logout` act on, and the token source of a session, built the same way
+//! by every command.
 
 use std::io::IsTerminal;
 
 use crate::aws::resolve_endpoints;
 use crate::cache::CacheDirs;
-use crate::cli::SignInArgs;
-use crate::config::{AwsConfig, EndpointOverrides, SsoSession};
+use crate::cli::{SignInArgs, SignInPolicyArgs};
+use crate::config::{self, AwsConfig, EndpointOverrides, SsoSession};
 use crate::login::{LoginError, SignIn, SignInOptions, SignInSubject};
+use crate::role_chain;
 use crate::token_source::TokenSource;
 
 /// Whether getting a token may start a sign-in.
@@ -24,11 +26,11 @@ pub enum SignInPolicy {
 
 impl SignInPolicy {
     /// `--no-login` means never; otherwise sign in when someone can see it.
-    pub fn from_args(no_login: bool, sign_in: &SignInArgs) -> SignInPolicy {
-        if no_login {
+    pub fn from_args(args: &SignInPolicyArgs) -> SignInPolicy {
+        if args.no_login {
             SignInPolicy::Never
         } else {
-            SignInPolicy::WhenInteractive(sign_in.clone())
+            SignInPolicy::WhenInteractive(args.options.clone())
         }
     }
 
@@ -77,4 +79,27 @@ pub fn token_source<'a>(
 ) -> TokenSource<'a> {
     let endpoints = resolve_endpoints(endpoints_in_file, |name| std::env::var(name).ok());
     TokenSource::new(config, session, subject, dirs, endpoints, sign_in)
+}
+
+/// The session `login` and `logout` act on: `--sso-session NAME`, else the profile's (the
+/// argument, `AWS_PROFILE`, `AWS_DEFAULT_PROFILE`, `default`), with the endpoints the file sets for
+/// it.
+pub fn session_to_sign_in(
+    config: &AwsConfig,
+    profile: Option<&str>,
+    sso_session: Option<&str>,
+) -> anyhow::Result<(SsoSession, EndpointOverrides)> {
+    Ok(match sso_session {
+        Some(name) => (
+            config.named_sso_session(name)?,
+            EndpointOverrides::default(),
+        ),
+        None => {
+            let name = config::select_profile_name(profile);
+            // A role chain signs in with the SSO profile at its start.
+            let name = role_chain::sso_profile_name_behind(config, &name).unwrap_or(name);
+            let session = config.sso_session_of_profile(&name)?;
+            (session, config.endpoint_overrides(&name, None)?)
+        }
+    })
 }

@@ -19,8 +19,8 @@ use std::fmt::Write as _;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::export::print_all;
-use crate::cache::CacheDirs;
+use super::output::print_all;
+use crate::cache::{CacheDirs, format_cli_timestamp};
 use crate::cli::StatusArgs;
 use crate::config::{self, AwsConfig};
 use crate::environment::PROFILE_MARKER;
@@ -43,14 +43,14 @@ pub fn run(args: &StatusArgs) -> anyhow::Result<()> {
     let output = if args.json {
         let token = state.token.as_ref().map(|token| {
             json!({
-                "expires_at": timestamp(token.expires_at),
+                "expires_at": format_cli_timestamp(token.expires_at),
                 "seconds_left": (token.expires_at - now).whole_seconds(),
                 "refreshable": token.refreshable,
             })
         });
         let credentials = state.credentials.as_ref().map(|credentials| {
             json!({
-                "expires_at": timestamp(credentials.expires_at),
+                "expires_at": format_cli_timestamp(credentials.expires_at),
                 "seconds_left": (credentials.expires_at - now).whole_seconds(),
             })
         });
@@ -129,9 +129,4 @@ fn describe(standing: Standing) -> &'static str {
         Standing::Expired => "expired: sign in again (ssoenv login)",
         Standing::NotSignedIn => "not signed in (ssoenv login)",
     }
-}
-
-/// RFC 3339 in UTC with `Z`, like `AWS_CREDENTIAL_EXPIRATION`.
-pub(super) fn timestamp(at: OffsetDateTime) -> String {
-    crate::cache::format_cli_timestamp(at)
 }

@@ -1,8 +1,8 @@
 //! `ssoenv unset`: print the statements that remove every variable ssoenv sets.
 
+use super::output::print_all;
 use crate::cli::UnsetArgs;
-use crate::commands::export::print_all;
-use crate::commands::integration::unset_changes;
+use crate::environment::unset_changes;
 use crate::shell::{self, Shell};
 
 pub fn run(args: &UnsetArgs) -> anyhow::Result<()> {

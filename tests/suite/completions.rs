@@ -27,7 +27,7 @@ fn repo_path(relative: &str) -> PathBuf {
 #[test]
 fn the_committed_scripts_are_current() {
     for (shell, relative) in SCRIPTS {
-        let generated = ssoenv::completions::registration_script(shell).unwrap();
+        let generated = ssoenv::cli::completion::registration_script(shell).unwrap();
         let path = repo_path(relative);
         if std::env::var_os("SSOENV_UPDATE_GENERATED").is_some() {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -1,5 +1,16 @@
-//! The command line, declared once: parsing, `--help`, and later completions and the man page
-//! are all generated from these types.
+//! The command line, declared once: parsing, `--help`, the completions and the man pages are all
+//! generated from these types.
+//!
+//! - `fast_path`: the small reader of the command lines that run at every `eval` and prompt;
+//! - [`completion`]: dynamic completion (profile and sso-session names from the config file).
+//!
+//! Argument groups that several commands take are one struct each, flattened where they apply
+//! ([`CredentialArgs`], [`SignInPolicyArgs`], [`SignInArgs`]), so a flag means the same thing
+//! everywhere and is resolved in one place (see `commands::profile_credentials` and
+//! `commands::sign_in`).
+
+pub mod completion;
+mod fast_path;
 
 use std::ffi::OsString;
 use std::time::Duration;
@@ -7,6 +18,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::ArgValueCandidates;
 
+use self::completion::{profile_names, sso_session_names};
 use crate::duration::parse_duration;
 use crate::shell::Shell;
 
@@ -66,91 +78,21 @@ pub struct CommandLine {
     pub debug: bool,
 }
 
-/// Reads the command line. Building the full definition (every subcommand and option) costs
-/// more than the fast path's own work, so what runs at every `eval` and every prompt —
-/// `ssoenv [PROFILE] [options]`, `ssoenv hook …`, `ssoenv prompt` — is first read by definitions
-/// holding only that; anything else, and anything they reject (`--help`, a typo), goes to the full
-/// definition, so help and error messages are always the full ones.
+/// Reads the command line. What runs at every `eval` and every prompt is first read by the small
+/// definitions of `fast_path`; anything else goes to the full definition.
 pub fn parse_command_line() -> CommandLine {
     parse_command_line_from(with_debug_flag_moved(std::env::args_os()))
 }
 
 /// [`parse_command_line`] on given arguments (the first one is the program name).
 pub fn parse_command_line_from(args: Vec<OsString>) -> CommandLine {
-    if let Some(command) = quick_parse(&args) {
-        // The quick definitions have no `--debug` (an argument they reject goes to the full
-        // definition); the variable is read here as the full definition reads it.
-        return CommandLine {
-            command,
-            debug: debug_requested_by_environment(),
-        };
+    if let Some(line) = fast_path::read(&args) {
+        return line;
     }
     let cli = Cli::parse_from(args);
     CommandLine {
         debug: cli.debug,
         command: cli.into_command(),
-    }
-}
-
-/// `SSOENV_DEBUG` set to anything but an empty or false-like value (`0`, `false`, `no`, `off`, `n`,
-/// `f`), as clap's `FalseyValueParser` reads it for `--debug`.
-fn debug_requested_by_environment() -> bool {
-    std::env::var("SSOENV_DEBUG").is_ok_and(|value| {
-        let value = value.trim().to_ascii_lowercase();
-        !matches!(
-            value.as_str(),
-            "" | "0" | "false" | "no" | "off" | "n" | "f"
-        )
-    })
-}
-
-fn quick_parse(args: &[OsString]) -> Option<Command> {
-    let first = args.get(1).map(|arg| arg.to_str());
-    match first {
-        Some(Some("hook" | "prompt")) => PromptCommandLine::try_parse_from(args)
-            .ok()
-            .map(|line| line.command.into()),
-        // A subcommand, or a word that is not UTF-8: only the full definition knows.
-        Some(Some(word)) if Command::has_subcommand(word) || word == "help" => None,
-        Some(None) => None,
-        _ => ExportCommandLine::try_parse_from(args)
-            .ok()
-            .map(|line| Command::Export(line.export)),
-    }
-}
-
-/// Only the default command, for [`quick_parse`].
-#[derive(Debug, Parser)]
-#[command(name = "ssoenv", disable_help_flag = true)]
-struct ExportCommandLine {
-    #[command(flatten)]
-    export: ExportArgs,
-}
-
-/// Only what the prompt hook runs, for [`quick_parse`].
-#[derive(Debug, Parser)]
-#[command(
-    name = "ssoenv",
-    disable_help_flag = true,
-    disable_help_subcommand = true
-)]
-struct PromptCommandLine {
-    #[command(subcommand)]
-    command: PromptCommand,
-}
-
-#[derive(Debug, Subcommand)]
-enum PromptCommand {
-    Hook(HookArgs),
-    Prompt(PromptArgs),
-}
-
-impl From<PromptCommand> for Command {
-    fn from(command: PromptCommand) -> Command {
-        match command {
-            PromptCommand::Hook(args) => Command::Hook(args),
-            PromptCommand::Prompt(args) => Command::Prompt(args),
-        }
     }
 }
 
@@ -222,7 +164,8 @@ pub struct PromptArgs {
     pub format: String,
 }
 
-/// How a sign-in is done; shared by `login` and the sign-ins `export` and `exec` start.
+/// How a sign-in is done: taken as it is by `login` and `configure`, which always sign in, and
+/// within [`SignInPolicyArgs`] by the commands that sign in only when they must.
 #[derive(Clone, Debug, Default, Args)]
 pub struct SignInArgs {
     /// Sign in with a device code (confirm a code on any device) instead of the browser redirect
@@ -288,19 +231,32 @@ pub enum OutputFormat {
     Json,
 }
 
+/// Whether a command may sign in, and how: `--no-login` and the sign-in options. Shared by the
+/// commands that sign in only when they must (`export`, `use`, `exec`, `populate`, the prompt
+/// hook); resolved by `SignInPolicy::from_args`.
+///
+/// No argument group: nothing refers to one, and the fast path would build it on every `eval`.
+#[derive(Clone, Debug, Default, Args)]
+#[group(skip)]
+pub struct SignInPolicyArgs {
+    /// Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv
+    /// never signs in either.
+    #[arg(long)]
+    pub no_login: bool,
+
+    #[command(flatten)]
+    pub options: SignInArgs,
+}
+
+/// Which profile's credentials, how fresh, and whether a sign-in may get them: what `export`,
+/// `use` and `exec` take, resolved by `commands::profile_credentials::resolve`. No argument group,
+/// as for [`SignInPolicyArgs`].
 #[derive(Clone, Debug, Args)]
-pub struct ExportArgs {
+#[group(skip)]
+pub struct CredentialArgs {
     /// The profile [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
     #[arg(add = ArgValueCandidates::new(profile_names))]
     pub profile: Option<String>,
-
-    /// The shell to print for [default: the calling shell, then $SHELL, then sh]
-    #[arg(long, value_enum)]
-    pub shell: Option<Shell>,
-
-    /// Print shell statements, a dotenv file, or credential_process JSON
-    #[arg(long, value_enum, default_value_t = OutputFormat::Shell)]
-    pub format: OutputFormat,
 
     /// Reuse cached role credentials only while they have more than this left (e.g. 90s, 10m, 1h)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
@@ -311,38 +267,42 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub min_remaining: Option<Duration>,
 
-    /// Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv
-    /// never signs in either.
-    #[arg(long)]
-    pub no_login: bool,
-
     #[command(flatten)]
-    pub sign_in: SignInArgs,
+    pub sign_in: SignInPolicyArgs,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct ExportArgs {
+    /// The shell to print for [default: the calling shell, then $SHELL, then sh]
+    #[arg(long, value_enum)]
+    pub shell: Option<Shell>,
+
+    /// Print shell statements, a dotenv file, or credential_process JSON
+    #[arg(long, value_enum, default_value_t = OutputFormat::Shell)]
+    pub format: OutputFormat,
+
+    // After `--shell` and `--format`, so `--help` lists the options in the order it always did.
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
 }
 
 /// `ssoenv exec [PROFILE] -- COMMAND [ARGS…]`.
+///
+/// Two helps say what the options mean for a command that is about to start, rather than for an
+/// export.
 #[derive(Clone, Debug, Args)]
+#[command(
+    mut_arg("min_valid", |arg| arg.help(
+        "Reuse cached credentials only while they have more than this left (e.g. 90s, 10m, 1h)"
+    )),
+    mut_arg("min_remaining", |arg| arg.help(
+        "Fail before starting the command unless the credentials stay valid this long (fresh \
+         ones are fetched when the cached ones would expire sooner), e.g. `--min-remaining 45m`"
+    )),
+)]
 pub struct ExecArgs {
-    /// The profile [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
-    #[arg(add = ArgValueCandidates::new(profile_names))]
-    pub profile: Option<String>,
-
-    /// Reuse cached credentials only while they have more than this left (e.g. 90s, 10m, 1h)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
-    pub min_valid: Duration,
-
-    /// Fail before starting the command unless the credentials stay valid this long (fresh ones
-    /// are fetched when the cached ones would expire sooner), e.g. `--min-remaining 45m`
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub min_remaining: Option<Duration>,
-
-    /// Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv
-    /// never signs in either.
-    #[arg(long)]
-    pub no_login: bool,
-
     #[command(flatten)]
-    pub sign_in: SignInArgs,
+    pub credentials: CredentialArgs,
 
     /// The command to run and its arguments, after `--`
     #[arg(last = true, required = true, value_name = "COMMAND")]
@@ -361,14 +321,6 @@ pub struct ProcessArgs {
     /// more: the SDKs run the process again whenever fewer than 15 minutes remain.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15m")]
     pub min_valid: Duration,
-}
-
-fn profile_names() -> Vec<clap_complete::CompletionCandidate> {
-    crate::completions::profile_names()
-}
-
-fn sso_session_names() -> Vec<clap_complete::CompletionCandidate> {
-    crate::completions::sso_session_names()
 }
 
 /// `ssoenv configure`: every answer of the wizard can be given as a flag; the wizard asks only for
@@ -447,13 +399,8 @@ pub struct PopulateArgs {
           value_parser = clap::value_parser!(usize))]
     pub concurrency: usize,
 
-    /// Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv
-    /// never signs in either.
-    #[arg(long)]
-    pub no_login: bool,
-
     #[command(flatten)]
-    pub sign_in: SignInArgs,
+    pub sign_in: SignInPolicyArgs,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -497,7 +444,12 @@ pub struct CompletionsArgs {
 }
 
 /// The prompt hook's timing, shared by `init` (which bakes it into the script) and `hook`.
+///
+/// `--no-login` is said for the hook, which runs at the prompt rather than when asked.
 #[derive(Clone, Debug, Args)]
+#[command(mut_arg("no_login", |arg| arg.help(
+    "Never sign in from the hook: when the SSO session has ended, only say how to sign in"
+)))]
 pub struct HookTiming {
     /// Refresh the credentials when they have less than this left (e.g. 10m, 1h)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
@@ -507,12 +459,8 @@ pub struct HookTiming {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "5m")]
     pub retry_after: Duration,
 
-    /// Never sign in from the hook: when the SSO session has ended, only say how to sign in
-    #[arg(long)]
-    pub no_login: bool,
-
     #[command(flatten)]
-    pub sign_in: SignInArgs,
+    pub sign_in: SignInPolicyArgs,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -562,54 +510,6 @@ pub struct HookArgs {
 mod tests {
     use super::*;
 
-    fn quick_and_full(line: &str) -> (Option<String>, String) {
-        let args: Vec<OsString> = line.split(' ').map(OsString::from).collect();
-        let quick = quick_parse(&args).map(|command| format!("{command:?}"));
-        let full = Cli::try_parse_from(&args)
-            .map(|cli| format!("{:?}", cli.into_command()))
-            .unwrap_or_else(|error| format!("error: {}", error.kind()));
-        (quick, full)
-    }
-
-    /// Whatever the quick definitions accept, they read exactly as the full one does.
-    #[test]
-    fn the_quick_reading_agrees_with_the_full_one() {
-        for line in [
-            "ssoenv",
-            "ssoenv my-dev-profile",
-            "ssoenv my-dev-profile --shell fish --min-valid 20m",
-            "ssoenv --shell bash my-dev-profile",
-            "ssoenv --format json p",
-            "ssoenv p --min-remaining 1h --no-login --use-device-code",
-            "ssoenv hook fish --refresh-before 10m --backoff-until 12",
-            "ssoenv hook bash --interrupted",
-            "ssoenv prompt --format {profile}",
-            "ssoenv prompt",
-        ] {
-            let (quick, full) = quick_and_full(line);
-            assert_eq!(quick.as_deref(), Some(full.as_str()), "{line}");
-        }
-    }
-
-    /// Help, version, subcommands and mistakes are left to the full definition.
-    #[test]
-    fn the_quick_reading_leaves_the_rest_to_the_full_one() {
-        for line in [
-            "ssoenv --help",
-            "ssoenv -h",
-            "ssoenv --version",
-            "ssoenv help",
-            "ssoenv login p",
-            "ssoenv export p",
-            "ssoenv p --bogus",
-            "ssoenv hook --help",
-            "ssoenv prompt --bogus",
-        ] {
-            let (quick, _) = quick_and_full(line);
-            assert_eq!(quick, None, "{line}");
-        }
-    }
-
     fn moved(args: &[&str]) -> Vec<String> {
         with_debug_flag_moved(args.iter().map(OsString::from))
             .into_iter()
@@ -647,6 +547,9 @@ mod tests {
         }
         let cli = Cli::try_parse_from(["ssoenv", "--debug", "my-profile"]).unwrap();
         assert!(cli.debug && cli.command.is_none());
-        assert_eq!(cli.export.profile.as_deref(), Some("my-profile"));
+        assert_eq!(
+            cli.export.credentials.profile.as_deref(),
+            Some("my-profile")
+        );
     }
 }

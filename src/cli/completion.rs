@@ -5,7 +5,7 @@
 //! completion scripts are therefore small: on Tab the shell runs `ssoenv` itself with
 //! `SSOENV_COMPLETE=<shell>` in its environment and the words typed so far, and ssoenv answers with
 //! the candidates (clap_complete's dynamic completion, which covers bash, zsh, fish, PowerShell
-//! and elvish). One source of truth, the clap definitions in [`crate::cli`], serves every shell,
+//! and elvish). One source of truth, the clap definitions in [`super`], serves every shell,
 //! and a completion is never stale against the installed binary's options. Answering reads the
 //! config file only (no cache, no network), so a Tab costs a few milliseconds.
 
@@ -15,7 +15,7 @@ use clap::CommandFactory;
 use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{CompleteEnv, Shells};
 
-use crate::cli::{Cli, CompletionShell};
+use super::{Cli, CompletionShell};
 use crate::config::AwsConfig;
 
 /// The variable that turns a run of ssoenv into a completion request. ssoenv's own name keeps it
