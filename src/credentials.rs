@@ -97,8 +97,6 @@ impl<'a> CredentialsPipeline<'a> {
                 &self.profile.role_name,
             ) {
                 Ok(credentials) => {
-                    crate::debug::register_secret(&credentials.secret_access_key);
-                    crate::debug::register_secret(&credentials.session_token);
                     if let Err(error) = self.roles.store(&key, &credentials) {
                         crate::cache::warn_not_saved(
                             "the role credentials",
@@ -133,10 +131,6 @@ impl<'a> CredentialsPipeline<'a> {
         min_valid: Duration,
     ) -> Result<Option<RoleCredentials>, CredentialsError> {
         let cached = self.roles.load(key)?;
-        if let Some(credentials) = &cached {
-            crate::debug::register_secret(&credentials.secret_access_key);
-            crate::debug::register_secret(&credentials.session_token);
-        }
         // Credentials no environment can carry (another tool cached them) are never served.
         let fresh =
             cached.filter(|c| c.remaining(self.now) > min_valid && c.check_carriable().is_ok());

@@ -4,7 +4,8 @@
 //! The trace must be safe to paste into an issue, so nothing secret may reach it. Two guards:
 //! callers log facts, never values (lifetimes, paths, operation names, HTTP statuses), and every
 //! line goes through [`redact`] on its way out, which blanks every secret this process has
-//! registered with [`register_secret`] and the value after any key that names a secret
+//! registered with [`register_secret`] (every `Secret` registers itself as it is made, see the
+//! `secret` module) and the value after any key that names a secret
 //! (`accessToken`, `refresh_token=`, `x-amz-sso_bearer_token:` …), in case an error message from
 //! a library quotes a request or a body.
 //!
@@ -53,9 +54,10 @@ pub fn log(message: std::fmt::Arguments<'_>) {
     }
 }
 
-/// Remembers `value` as a secret so that [`redact`] blanks it wherever it turns up. Only done
-/// while tracing (nothing is logged otherwise); values shorter than 8 bytes are not remembered,
-/// since blanking them would garble ordinary words.
+/// Remembers `value` as a secret so that [`redact`] blanks it wherever it turns up; `Secret::new`
+/// calls it for every secret. Only done while tracing (nothing is logged otherwise, and the check
+/// is one relaxed atomic load, so wrapping secrets costs nothing on the fast path); values shorter
+/// than 8 bytes are not remembered, since blanking them would garble ordinary words.
 pub fn register_secret(value: &str) {
     if !enabled() || value.len() < 8 {
         return;

@@ -43,8 +43,11 @@ pub fn credential_changes(
     };
     let mut changes = vec![
         set("AWS_ACCESS_KEY_ID", &credentials.access_key_id),
-        set("AWS_SECRET_ACCESS_KEY", &credentials.secret_access_key),
-        set("AWS_SESSION_TOKEN", &credentials.session_token),
+        set(
+            "AWS_SECRET_ACCESS_KEY",
+            credentials.secret_access_key.expose(),
+        ),
+        set("AWS_SESSION_TOKEN", credentials.session_token.expose()),
         set(
             "AWS_CREDENTIAL_EXPIRATION",
             &format_cli_timestamp(credentials.expiration),
@@ -85,8 +88,8 @@ pub fn credential_process_json(account_id: &str, credentials: &RoleCredentials) 
     let document = serde_json::json!({
         "Version": 1,
         "AccessKeyId": credentials.access_key_id,
-        "SecretAccessKey": credentials.secret_access_key,
-        "SessionToken": credentials.session_token,
+        "SecretAccessKey": credentials.secret_access_key.expose(),
+        "SessionToken": credentials.session_token.expose(),
         "Expiration": format_cli_timestamp(credentials.expiration),
         "AccountId": credentials.account_id.as_deref().unwrap_or(account_id),
     });

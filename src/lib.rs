@@ -24,5 +24,6 @@ pub mod populate;
 pub mod profile_state;
 pub mod role_chain;
 pub mod role_credentials;
+pub mod secret;
 pub mod shell;
 pub mod token_source;

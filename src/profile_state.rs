@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use crate::cache::{self, CacheDirs, CacheError};
+use crate::cache::{CacheDirs, CacheError};
 use crate::config::SsoProfile;
 
 /// The cached SSO token of a profile's session.
@@ -67,26 +67,17 @@ impl ProfileState {
     /// Reads the profile's token and role credentials from the AWS CLI's caches. Unreadable or
     /// garbled files count as absent, as they do for every AWS tool.
     pub fn read(profile: &SsoProfile, dirs: &CacheDirs) -> Result<ProfileState, CacheError> {
-        let session = &profile.session;
         let now = OffsetDateTime::now_utc();
         let token = dirs
             .tokens()
-            .load(&cache::token_key(
-                session.name.as_deref(),
-                &session.start_url,
-            ))?
+            .load(&profile.session.token_key())?
             .map(|token| TokenState {
                 expires_at: token.expires_at,
                 refreshable: token.is_refreshable(now),
             });
         let credentials = dirs
             .role_credentials()
-            .load(&cache::role_credentials_key(
-                &profile.account_id,
-                &profile.role_name,
-                session.name.as_deref(),
-                &session.start_url,
-            ))?
+            .load(&profile.role_credentials_key())?
             .map(|credentials| CredentialsState {
                 expires_at: credentials.expiration,
             });

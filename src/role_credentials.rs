@@ -4,19 +4,20 @@
 //! This module sits below both of them and imports neither, so the network layer does not depend
 //! on the cache's file formats and the cache does not depend on the network. Each side adds what
 //! it needs in its own module: the cache reads and writes these types in the AWS CLI's formats
-//! (inherent methods in its `role_credentials` and `assumed_role` files), the client layer fills
+//! (as cache entries, in its `role_credentials` and `assumed_role` files), the client layer fills
 //! them from the SDK's answers.
-
-use std::fmt;
 
 use time::{Duration, OffsetDateTime};
 
-/// Short-term credentials of one role. `Debug` never shows the secret key or session token.
-#[derive(Clone, PartialEq, Eq)]
+use crate::secret::Secret;
+
+/// Short-term credentials of one role. The secret key and session token are [`Secret`]s, so
+/// `Debug` never shows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleCredentials {
     pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
+    pub secret_access_key: Secret,
+    pub session_token: Secret,
     pub expiration: OffsetDateTime,
     /// The account the role is in. Absent in files written by older CLIs.
     pub account_id: Option<String>,
@@ -34,9 +35,9 @@ impl RoleCredentials {
     /// where they come from, never cached, and never served from a cache.
     pub fn check_carriable(&self) -> Result<(), String> {
         for (name, value) in [
-            ("access key id", &self.access_key_id),
-            ("secret access key", &self.secret_access_key),
-            ("session token", &self.session_token),
+            ("access key id", self.access_key_id.as_str()),
+            ("secret access key", self.secret_access_key.expose()),
+            ("session token", self.session_token.expose()),
         ] {
             if value.is_empty() && name != "session token" {
                 return Err(format!("an empty {name}"));
@@ -57,18 +58,6 @@ impl RoleCredentials {
     }
 }
 
-impl fmt::Debug for RoleCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RoleCredentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &crate::debug::REDACTED)
-            .field("session_token", &crate::debug::REDACTED)
-            .field("expiration", &self.expiration)
-            .field("account_id", &self.account_id)
-            .finish()
-    }
-}
-
 /// What one `AssumeRole` call gave: the credentials (with the account id taken from the assumed
 /// role's ARN, as botocore adds it) and who they are.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,4 +67,34 @@ pub struct AssumedRole {
     pub assumed_role_id: String,
     /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
     pub arn: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn credentials() -> RoleCredentials {
+        RoleCredentials {
+            access_key_id: "ASIAVISIBLE".into(),
+            secret_access_key: "very-secret-key".into(),
+            session_token: "very-secret-token".into(),
+            expiration: OffsetDateTime::UNIX_EPOCH,
+            account_id: Some("123456789012".into()),
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_secret_key_and_session_token() {
+        let assumed = AssumedRole {
+            credentials: credentials(),
+            assumed_role_id: "AROAEXAMPLE:s".into(),
+            arn: "arn:aws:sts::123456789012:assumed-role/R/s".into(),
+        };
+        let shown = format!("{:?} {assumed:#?}", credentials());
+        assert!(!shown.contains("very-secret"), "{shown}");
+        assert!(
+            shown.contains("ASIAVISIBLE") && shown.contains("AROAEXAMPLE"),
+            "{shown}"
+        );
+    }
 }

@@ -17,6 +17,7 @@ use crate::aws::{Endpoints, SsoClient, SsoError, TokenGrant};
 use crate::cache::{CacheDirs, CacheError, CacheLock, SsoToken, TokenCache};
 use crate::config::{AwsConfig, SsoSession};
 use crate::login::{LoginError, SignIn, SignInNeeded, SignInReason, SignInSubject};
+use crate::secret::Secret;
 
 /// Refresh the SSO token when fewer than this many minutes remain (the AWS CLI's window).
 pub const TOKEN_REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -115,11 +116,7 @@ impl<'a> TokenSource<'a> {
 
     /// The token in the cache, whatever its state (no network, no sign-in).
     pub fn cached(&self) -> Result<Option<SsoToken>, TokenError> {
-        let token = self.tokens.load(&self.session.token_key())?;
-        if let Some(token) = &token {
-            register_token_secrets(token);
-        }
-        Ok(token)
+        Ok(self.tokens.load(&self.session.token_key())?)
     }
 
     /// A token usable for a request: cached, refreshed, or from a new sign-in.
@@ -264,7 +261,7 @@ impl<'a> TokenSource<'a> {
     /// another one ([`TokenSource::after_rejection`]) and runs it again.
     pub fn call<T>(
         &self,
-        call: impl Fn(&SsoClient, &str) -> Result<T, SsoError>,
+        call: impl Fn(&SsoClient, &Secret) -> Result<T, SsoError>,
     ) -> Result<T, TokenError> {
         let mut token = match self.current.borrow().clone() {
             Some(token) => token,
@@ -324,9 +321,7 @@ impl<'a> TokenSource<'a> {
         let grant = self
             .client()?
             .refresh_token(client_id, client_secret, refresh_token)?;
-        let refreshed = refreshed_token(token, grant, OffsetDateTime::now_utc());
-        register_token_secrets(&refreshed);
-        Ok(refreshed)
+        Ok(refreshed_token(token, grant, OffsetDateTime::now_utc()))
     }
 
     fn needed(&self, reason: SignInReason) -> SignInNeeded {
@@ -349,9 +344,8 @@ impl<'a> TokenSource<'a> {
             &self.session,
             self.client()?,
             self.needed(reason),
-            rejected.map(|token| token.access_token.as_str()),
+            rejected.map(|token| &token.access_token),
         )?;
-        register_token_secrets(&token);
         self.signed_in.set(true);
         self.discard_role_credentials()?;
         Ok(token)
@@ -398,17 +392,6 @@ impl<'a> TokenSource<'a> {
     }
 }
 
-/// Lets the `--debug` redactor blank this token's secrets wherever they might turn up.
-fn register_token_secrets(token: &SsoToken) {
-    crate::debug::register_secret(&token.access_token);
-    for secret in [&token.refresh_token, &token.client_secret]
-        .into_iter()
-        .flatten()
-    {
-        crate::debug::register_secret(secret);
-    }
-}
-
 /// The token after a refresh: new access token and expiry; the old refresh token is kept when the
 /// service sent none (botocore drops it, which forces a sign-in later).
 pub fn refreshed_token(old: &SsoToken, grant: TokenGrant, issued_at: OffsetDateTime) -> SsoToken {
@@ -433,7 +416,7 @@ mod tests {
             client_id: Some("cid".into()),
             client_secret: Some("cs".into()),
             registration_expires_at: OffsetDateTime::from_unix_timestamp(1_800_000_000).ok(),
-            refresh_token: refresh.map(str::to_string),
+            refresh_token: refresh.map(Secret::from),
         }
     }
 
@@ -447,7 +430,7 @@ mod tests {
         };
         let refreshed = refreshed_token(&token(Some("rt-1")), grant, issued);
         assert_eq!(refreshed.access_token, "new");
-        assert_eq!(refreshed.refresh_token.as_deref(), Some("rt-1"));
+        assert_eq!(refreshed.refresh_token, Some("rt-1".into()));
         assert_eq!(refreshed.expires_at.unix_timestamp(), 1_700_004_100);
         assert_eq!(refreshed.client_id.as_deref(), Some("cid"));
     }
@@ -460,6 +443,6 @@ mod tests {
             refresh_token: Some("rt-2".into()),
         };
         let refreshed = refreshed_token(&token(Some("rt-1")), grant, OffsetDateTime::now_utc());
-        assert_eq!(refreshed.refresh_token.as_deref(), Some("rt-2"));
+        assert_eq!(refreshed.refresh_token, Some("rt-2".into()));
     }
 }

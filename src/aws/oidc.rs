@@ -7,41 +7,30 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::{SsoClient, SsoError, TransportError};
+use crate::secret::Secret;
 
 /// What `CreateToken` gave back (refresh, device code or authorization code grant).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenGrant {
-    pub access_token: String,
+    pub access_token: Secret,
     pub expires_in: Duration,
     /// `None` when the service sent none: the caller keeps the refresh token it had.
-    pub refresh_token: Option<String>,
-}
-
-impl std::fmt::Debug for TokenGrant {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenGrant")
-            .field("access_token", &"<redacted>")
-            .field("expires_in", &self.expires_in)
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| "<redacted>"),
-            )
-            .finish()
-    }
+    pub refresh_token: Option<Secret>,
 }
 
 /// A client registration from `RegisterClient`.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegisteredClient {
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: Secret,
     pub expires_at: OffsetDateTime,
 }
 
-/// What `StartDeviceAuthorization` returned: the code the user confirms in a browser.
+/// What `StartDeviceAuthorization` returned: the code the user confirms in a browser. The user
+/// code is shown to the user; the device code is what a token is asked for with, so it is secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceAuthorization {
-    pub device_code: String,
+    pub device_code: Secret,
     pub user_code: String,
     pub verification_uri: String,
     pub verification_uri_complete: Option<String>,
@@ -54,16 +43,16 @@ impl SsoClient {
     pub fn refresh_token(
         &self,
         client_id: &str,
-        client_secret: &str,
-        refresh_token: &str,
+        client_secret: &Secret,
+        refresh_token: &Secret,
     ) -> Result<TokenGrant, SsoError> {
         let call = self
             .oidc
             .create_token()
             .client_id(client_id)
-            .client_secret(client_secret)
+            .client_secret(client_secret.expose())
             .grant_type("refresh_token")
-            .refresh_token(refresh_token)
+            .refresh_token(refresh_token.expose())
             .send();
         let output = self
             .runtime
@@ -76,15 +65,15 @@ impl SsoClient {
     pub fn create_token_with_device_code(
         &self,
         client: &RegisteredClient,
-        device_code: &str,
+        device_code: &Secret,
     ) -> Result<TokenGrant, SsoError> {
         let call = self
             .oidc
             .create_token()
             .client_id(&client.client_id)
-            .client_secret(&client.client_secret)
+            .client_secret(client.client_secret.expose())
             .grant_type("urn:ietf:params:oauth:grant-type:device_code")
-            .device_code(device_code)
+            .device_code(device_code.expose())
             .send();
         let output = self
             .runtime
@@ -97,19 +86,19 @@ impl SsoClient {
     pub fn create_token_with_code(
         &self,
         client: &RegisteredClient,
-        code: &str,
+        code: &Secret,
         redirect_uri: &str,
-        code_verifier: &str,
+        code_verifier: &Secret,
     ) -> Result<TokenGrant, SsoError> {
         let call = self
             .oidc
             .create_token()
             .client_id(&client.client_id)
-            .client_secret(&client.client_secret)
+            .client_secret(client.client_secret.expose())
             .grant_type("authorization_code")
-            .code(code)
+            .code(code.expose())
             .redirect_uri(redirect_uri)
-            .code_verifier(code_verifier)
+            .code_verifier(code_verifier.expose())
             .send();
         let output = self
             .runtime
@@ -128,12 +117,12 @@ impl SsoClient {
                 TransportError::missing("CreateToken", &self.oidc_endpoint, "accessToken")
             })?;
         Ok(TokenGrant {
-            access_token: access_token.to_string(),
+            access_token: Secret::new(access_token),
             expires_in: Duration::from_secs(output.expires_in().max(0) as u64),
             refresh_token: output
                 .refresh_token()
                 .filter(|t| !t.is_empty())
-                .map(str::to_string),
+                .map(Secret::new),
         })
     }
 
@@ -167,10 +156,7 @@ impl SsoClient {
                 .client_id()
                 .ok_or_else(|| bad("clientId"))?
                 .to_string(),
-            client_secret: output
-                .client_secret()
-                .ok_or_else(|| bad("clientSecret"))?
-                .to_string(),
+            client_secret: Secret::new(output.client_secret().ok_or_else(|| bad("clientSecret"))?),
             expires_at: OffsetDateTime::from_unix_timestamp(output.client_secret_expires_at())
                 .map_err(|_| bad("valid clientSecretExpiresAt"))?,
         })
@@ -186,7 +172,7 @@ impl SsoClient {
             .oidc
             .start_device_authorization()
             .client_id(&client.client_id)
-            .client_secret(&client.client_secret)
+            .client_secret(client.client_secret.expose())
             .start_url(start_url)
             .send();
         let output = self
@@ -196,10 +182,7 @@ impl SsoClient {
             TransportError::missing("StartDeviceAuthorization", &self.oidc_endpoint, what)
         };
         Ok(DeviceAuthorization {
-            device_code: output
-                .device_code()
-                .ok_or_else(|| bad("deviceCode"))?
-                .into(),
+            device_code: Secret::new(output.device_code().ok_or_else(|| bad("deviceCode"))?),
             user_code: output.user_code().ok_or_else(|| bad("userCode"))?.into(),
             verification_uri: output
                 .verification_uri()
@@ -213,5 +196,38 @@ impl SsoClient {
                 _ => 5,
             }),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_secret_of_any_answer() {
+        let grant = TokenGrant {
+            access_token: "secret-access-token".into(),
+            expires_in: Duration::from_secs(60),
+            refresh_token: Some("secret-refresh-token".into()),
+        };
+        let client = RegisteredClient {
+            client_id: "visible-client-id".into(),
+            client_secret: "secret-client-secret".into(),
+            expires_at: OffsetDateTime::UNIX_EPOCH,
+        };
+        let authorization = DeviceAuthorization {
+            device_code: "secret-device-code".into(),
+            user_code: "ABCD-EFGH".into(),
+            verification_uri: "https://device.sso.us-east-1.amazonaws.com/".into(),
+            verification_uri_complete: None,
+            expires_in: Duration::from_secs(600),
+            interval: Duration::from_secs(5),
+        };
+        let shown = format!("{grant:?} {client:#?} {authorization:?}");
+        assert!(!shown.contains("secret-"), "{shown}");
+        assert!(
+            shown.contains("visible-client-id") && shown.contains("ABCD-EFGH"),
+            "{shown}"
+        );
     }
 }

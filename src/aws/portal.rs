@@ -19,6 +19,7 @@ use tokio::time::Instant;
 
 use super::{SsoClient, SsoError, TransportError};
 use crate::role_credentials::RoleCredentials;
+use crate::secret::Secret;
 
 /// Calls in flight when the caller does not choose (`populate --concurrency`).
 pub const DEFAULT_CONCURRENCY: usize = 16;
@@ -47,14 +48,14 @@ impl SsoClient {
     /// `GetRoleCredentials`: the role's short-term credentials for the signed-in user.
     pub fn get_role_credentials(
         &self,
-        access_token: &str,
+        access_token: &Secret,
         account_id: &str,
         role_name: &str,
     ) -> Result<RoleCredentials, SsoError> {
         let call = self
             .portal
             .get_role_credentials()
-            .access_token(access_token)
+            .access_token(access_token.expose())
             .account_id(account_id)
             .role_name(role_name)
             .send();
@@ -71,14 +72,16 @@ impl SsoClient {
                 .access_key_id()
                 .ok_or_else(|| bad("accessKeyId"))?
                 .into(),
-            secret_access_key: credentials
-                .secret_access_key()
-                .ok_or_else(|| bad("secretAccessKey"))?
-                .into(),
-            session_token: credentials
-                .session_token()
-                .ok_or_else(|| bad("sessionToken"))?
-                .into(),
+            secret_access_key: Secret::new(
+                credentials
+                    .secret_access_key()
+                    .ok_or_else(|| bad("secretAccessKey"))?,
+            ),
+            session_token: Secret::new(
+                credentials
+                    .session_token()
+                    .ok_or_else(|| bad("sessionToken"))?,
+            ),
             expiration: OffsetDateTime::from_unix_timestamp_nanos(
                 i128::from(credentials.expiration()) * 1_000_000,
             )
@@ -99,11 +102,11 @@ impl SsoClient {
 
     /// `ListAccounts` asking for one account: the cheapest call that the service answers only
     /// for a live access token (`status --check`). Its answer is not needed, only its success.
-    pub fn check_access_token(&self, access_token: &str) -> Result<(), SsoError> {
+    pub fn check_access_token(&self, access_token: &Secret) -> Result<(), SsoError> {
         let call = self
             .portal
             .list_accounts()
-            .access_token(access_token)
+            .access_token(access_token.expose())
             .max_results(1)
             .send();
         self.runtime
@@ -112,14 +115,14 @@ impl SsoClient {
     }
 
     /// `ListAccounts`, every page; a throttled call fails once the SDK's retries are spent.
-    pub fn list_accounts(&self, access_token: &str) -> Result<Vec<AccountInfo>, SsoError> {
+    pub fn list_accounts(&self, access_token: &Secret) -> Result<Vec<AccountInfo>, SsoError> {
         self.runtime
             .block_on(self.accounts(access_token, &Throttle::none()))
     }
 
     /// `ListAccounts`, every page (pages follow each other: each needs the previous one's token).
     /// Throttled calls back off and try again.
-    pub fn list_all_accounts(&self, access_token: &str) -> Result<Vec<AccountInfo>, SsoError> {
+    pub fn list_all_accounts(&self, access_token: &Secret) -> Result<Vec<AccountInfo>, SsoError> {
         self.runtime
             .block_on(self.accounts(access_token, &Throttle::new()))
     }
@@ -127,7 +130,7 @@ impl SsoClient {
     /// `ListAccountRoles`, every page.
     pub fn list_account_roles(
         &self,
-        access_token: &str,
+        access_token: &Secret,
         account_id: &str,
     ) -> Result<Vec<RoleInfo>, SsoError> {
         self.runtime
@@ -139,7 +142,7 @@ impl SsoClient {
     /// accounts done so far after each one.
     pub fn list_roles_of_accounts(
         &self,
-        access_token: &str,
+        access_token: &Secret,
         account_ids: &[String],
         concurrency: usize,
         progress: &dyn Fn(usize),
@@ -166,8 +169,12 @@ impl SsoClient {
     }
 
     /// `Logout`: ends the session the access token belongs to.
-    pub fn logout(&self, access_token: &str) -> Result<(), SsoError> {
-        let call = self.portal.logout().access_token(access_token).send();
+    pub fn logout(&self, access_token: &Secret) -> Result<(), SsoError> {
+        let call = self
+            .portal
+            .logout()
+            .access_token(access_token.expose())
+            .send();
         self.runtime
             .send("Logout", &self.portal_endpoint, call)
             .map(|_| ())
@@ -176,7 +183,7 @@ impl SsoClient {
     /// `ListAccounts`, every page, each page's call run through `throttle`.
     async fn accounts(
         &self,
-        access_token: &str,
+        access_token: &Secret,
         throttle: &Throttle,
     ) -> Result<Vec<AccountInfo>, SsoError> {
         let mut accounts = Vec::new();
@@ -188,7 +195,7 @@ impl SsoClient {
                     let call = self
                         .portal
                         .list_accounts()
-                        .access_token(access_token)
+                        .access_token(access_token.expose())
                         .max_results(100)
                         .set_next_token(next_token.clone())
                         .send();
@@ -211,7 +218,7 @@ impl SsoClient {
     /// `ListAccountRoles` for one account, every page.
     async fn account_roles(
         &self,
-        access_token: &str,
+        access_token: &Secret,
         account_id: &str,
     ) -> Result<Vec<RoleInfo>, SsoError> {
         let mut roles = Vec::new();
@@ -221,7 +228,7 @@ impl SsoClient {
             let call = self
                 .portal
                 .list_account_roles()
-                .access_token(access_token)
+                .access_token(access_token.expose())
                 .account_id(account_id)
                 .max_results(100)
                 .set_next_token(next_token.take())

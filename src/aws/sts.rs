@@ -9,6 +9,7 @@ use super::endpoints::default_sts_endpoint;
 use super::runtime::{Runtime, attempt_timeout_from_env, sdk_config};
 use super::{StsError, TransportError};
 use crate::role_credentials::{AssumedRole, RoleCredentials};
+use crate::secret::Secret;
 
 /// What one hop of a chain asks STS for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,8 +61,8 @@ impl StsClient {
         // SDK's own expiry check would only add a second opinion with a different margin.
         let credentials = Credentials::new(
             &source.access_key_id,
-            &source.secret_access_key,
-            Some(source.session_token.clone()),
+            source.secret_access_key.expose(),
+            Some(source.session_token.expose().to_string()),
             None,
             PROVIDER_NAME,
         );
@@ -95,8 +96,11 @@ impl StsClient {
         let assumed = AssumedRole {
             credentials: RoleCredentials {
                 access_key_id: nonempty(credentials.access_key_id(), "AccessKeyId")?,
-                secret_access_key: nonempty(credentials.secret_access_key(), "SecretAccessKey")?,
-                session_token: nonempty(credentials.session_token(), "SessionToken")?,
+                secret_access_key: Secret::new(nonempty(
+                    credentials.secret_access_key(),
+                    "SecretAccessKey",
+                )?),
+                session_token: Secret::new(nonempty(credentials.session_token(), "SessionToken")?),
                 expiration: OffsetDateTime::from_unix_timestamp(credentials.expiration().secs())
                     .ok()
                     .filter(|t| t.unix_timestamp() > 0)

@@ -11,15 +11,19 @@
 //! [`AssumedRole`] itself is plain data shared with the client layer that assumes the role; the
 //! CLI's file format is added to it here.
 
-use std::path::{Path, PathBuf};
-
 use serde::Serialize;
 
+use super::fields::{json_object, string_field};
 use super::python_json::to_python_json;
+use super::role_credentials::{CliCredentials, credentials_field};
 use super::timestamp::format_python_timestamp;
-use super::{CacheError, CacheLock, cache_file, ensure_dir, lock_file, read_if_exists};
-use super::{remove_if_exists, store_file};
-use crate::role_credentials::{AssumedRole, RoleCredentials};
+use super::{Cache, CacheEntry};
+use crate::role_credentials::AssumedRole;
+
+/// The assume-role credential files in one directory (normally `~/.aws/cli/cache`), keyed by
+/// [`super::assume_role_key`]. The directory is the SSO role cache's; the keys never collide
+/// because they hash different JSON documents.
+pub type AssumedRoleCache = Cache<AssumedRole>;
 
 #[derive(Serialize)]
 struct CliAssumeRoleFile<'a> {
@@ -31,34 +35,37 @@ struct CliAssumeRoleFile<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct CliCredentials<'a> {
-    access_key_id: &'a str,
-    secret_access_key: &'a str,
-    session_token: &'a str,
-    expiration: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    account_id: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "PascalCase")]
 struct CliAssumedRoleUser<'a> {
     assumed_role_id: &'a str,
     arn: &'a str,
 }
 
 impl AssumedRole {
+    /// Reads an assume-role file leniently: `None` unless its `Credentials` are complete (as for
+    /// the SSO role cache, with `AccountId` when the writer added it). A missing or odd
+    /// `AssumedRoleUser` reads as empty strings: only the credentials are served from the file.
+    pub fn parse_cli_cache(bytes: &[u8]) -> Option<Self> {
+        let object = json_object(bytes)?;
+        let credentials = credentials_field(&object)?;
+        let user = object
+            .get("AssumedRoleUser")
+            .and_then(|user| user.as_object());
+        let user_field = |name| user.and_then(|user| string_field(user, name));
+        Some(AssumedRole {
+            credentials,
+            assumed_role_id: user_field("AssumedRoleId").unwrap_or_default(),
+            arn: user_field("Arn").unwrap_or_default(),
+        })
+    }
+
     /// The bytes the AWS CLI writes for this answer (without `ResponseMetadata`).
     pub fn to_cli_cache_json(&self) -> String {
         let credentials = &self.credentials;
         to_python_json(&CliAssumeRoleFile {
-            credentials: CliCredentials {
-                access_key_id: &credentials.access_key_id,
-                secret_access_key: &credentials.secret_access_key,
-                session_token: &credentials.session_token,
-                expiration: format_python_timestamp(credentials.expiration),
-                account_id: credentials.account_id.as_deref(),
-            },
+            credentials: CliCredentials::new(
+                credentials,
+                format_python_timestamp(credentials.expiration),
+            ),
             assumed_role_user: CliAssumedRoleUser {
                 assumed_role_id: &self.assumed_role_id,
                 arn: &self.arn,
@@ -67,53 +74,13 @@ impl AssumedRole {
     }
 }
 
-/// The assume-role credential files in one directory (normally `~/.aws/cli/cache`), keyed by
-/// [`super::assume_role_key`]. The directory is the SSO role cache's; the keys never collide
-/// because they hash different JSON documents.
-#[derive(Clone, Debug)]
-pub struct AssumedRoleCache {
-    dir: PathBuf,
-}
-
-impl AssumedRoleCache {
-    pub fn new(dir: PathBuf) -> Self {
-        AssumedRoleCache { dir }
+impl CacheEntry for AssumedRole {
+    fn from_cache_bytes(bytes: &[u8]) -> Option<Self> {
+        AssumedRole::parse_cli_cache(bytes)
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    /// `<dir>/<key>.json`.
-    pub fn path(&self, key: &str) -> PathBuf {
-        cache_file(&self.dir, key)
-    }
-
-    /// The cached credentials (with `AccountId` when the writer added it); `Ok(None)` when absent
-    /// or unreadable as credentials.
-    pub fn load(&self, key: &str) -> Result<Option<RoleCredentials>, CacheError> {
-        Ok(read_if_exists(&self.path(key))?
-            .and_then(|bytes| RoleCredentials::parse_cli_cache(&bytes)))
-    }
-
-    /// Writes the answer in the CLI's format, atomically, mode 0600.
-    pub fn store(&self, key: &str, assumed: &AssumedRole) -> Result<(), CacheError> {
-        store_file(
-            &self.dir,
-            &self.path(key),
-            assumed.to_cli_cache_json().as_bytes(),
-        )
-    }
-
-    /// Deletes the file; one that is already gone is fine.
-    pub fn remove(&self, key: &str) -> Result<(), CacheError> {
-        remove_if_exists(&self.path(key))
-    }
-
-    /// Blocks until this process is the only ssoenv assuming the role `key`.
-    pub fn lock(&self, key: &str) -> Result<CacheLock, CacheError> {
-        ensure_dir(&self.dir)?;
-        CacheLock::acquire(&lock_file(&self.dir, key), || {})
+    fn to_cache_bytes(&self) -> String {
+        self.to_cli_cache_json()
     }
 }
 
@@ -121,6 +88,7 @@ impl AssumedRoleCache {
 mod tests {
     use super::*;
     use crate::cache::timestamp::utc;
+    use crate::role_credentials::RoleCredentials;
 
     fn assumed() -> AssumedRole {
         AssumedRole {
@@ -150,17 +118,36 @@ mod tests {
         let cache = AssumedRoleCache::new(dir.path().join("cli/cache"));
         assert_eq!(cache.load("k").unwrap(), None);
         cache.store("k", &assumed()).unwrap();
-        assert_eq!(cache.load("k").unwrap(), Some(assumed().credentials));
+        assert_eq!(cache.load("k").unwrap(), Some(assumed()));
 
         let from_cli = r#"{"Credentials": {"AccessKeyId": "A", "SecretAccessKey": "S", "SessionToken": "T", "Expiration": "2025-01-02T06:40:00UTC"}, "AssumedRoleUser": {"AssumedRoleId": "X:y", "Arn": "arn"}, "ResponseMetadata": {"RequestId": "r", "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}}"#;
         std::fs::write(cache.path("cli"), from_cli).unwrap();
         let read = cache.load("cli").unwrap().unwrap();
-        assert_eq!(read.access_key_id, "A");
-        assert_eq!(read.account_id, None);
-        assert_eq!(read.expiration, assumed().credentials.expiration);
+        assert_eq!(read.credentials.access_key_id, "A");
+        assert_eq!(read.credentials.account_id, None);
+        assert_eq!(
+            read.credentials.expiration,
+            assumed().credentials.expiration
+        );
+        assert_eq!(
+            (read.assumed_role_id.as_str(), read.arn.as_str()),
+            ("X:y", "arn")
+        );
 
         cache.remove("k").unwrap();
         cache.remove("k").unwrap();
         assert_eq!(cache.load("k").unwrap(), None);
+    }
+
+    #[test]
+    fn a_file_without_the_assumed_role_user_still_gives_its_credentials() {
+        let bare = br#"{"Credentials": {"AccessKeyId": "A", "SecretAccessKey": "S", "SessionToken": "T", "Expiration": "2025-01-02T06:40:00Z"}, "AssumedRoleUser": 7}"#;
+        let read = AssumedRole::parse_cli_cache(bare).expect("credentials are enough");
+        assert_eq!(read.credentials.session_token, "T");
+        assert_eq!((read.assumed_role_id.as_str(), read.arn.as_str()), ("", ""));
+        assert_eq!(
+            AssumedRole::parse_cli_cache(br#"{"AssumedRoleUser": {}}"#),
+            None
+        );
     }
 }

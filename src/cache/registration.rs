@@ -1,28 +1,28 @@
 //! OIDC client registrations in `~/.aws/sso/cache/<key>.json`, shared with the AWS CLI so that a
 //! login in either tool reuses the other's registration instead of registering a new client.
 
-use std::fmt;
-use std::path::{Path, PathBuf};
-
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
+use super::fields::{json_object, secret_field, string_field, string_list_field, timestamp_field};
 use super::python_json::to_python_json;
 use super::timestamp::format_cli_timestamp;
-use super::{
-    CacheError, REDACTED, cache_file, json_object, read_if_exists, remove_if_exists, store_file,
-    string_field, string_list_field, timestamp_field,
-};
+use super::{Cache, CacheEntry};
+use crate::secret::Secret;
+
+/// The registration files in one directory (normally `~/.aws/sso/cache`, next to the tokens),
+/// keyed by [`super::registration_key`] (as `SsoSession::registration_key` computes it).
+pub type RegistrationCache = Cache<ClientRegistration>;
 
 /// A registration is reused only while more than this remains, as the AWS CLI does: a login can
 /// take minutes, and the token it yields is refreshed with this registration afterwards.
 pub const REGISTRATION_MIN_REMAINING: Duration = Duration::minutes(15);
 
-/// A registered OIDC client. `Debug` never shows the client secret.
-#[derive(Clone, PartialEq, Eq)]
+/// A registered OIDC client.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientRegistration {
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: Secret,
     pub expires_at: OffsetDateTime,
     pub scopes: Option<Vec<String>>,
     pub grant_types: Option<Vec<String>>,
@@ -49,7 +49,7 @@ impl ClientRegistration {
         let object = json_object(bytes)?;
         Some(ClientRegistration {
             client_id: string_field(&object, "clientId").filter(|v| !v.is_empty())?,
-            client_secret: string_field(&object, "clientSecret").filter(|v| !v.is_empty())?,
+            client_secret: secret_field(&object, "clientSecret").filter(|v| !v.is_empty())?,
             expires_at: timestamp_field(&object, "expiresAt")?,
             scopes: string_list_field(&object, "scopes"),
             grant_types: string_list_field(&object, "grantTypes"),
@@ -60,7 +60,7 @@ impl ClientRegistration {
     pub fn to_cli_json(&self) -> String {
         to_python_json(&CliRegistrationFile {
             client_id: &self.client_id,
-            client_secret: &self.client_secret,
+            client_secret: self.client_secret.expose(),
             expires_at: format_cli_timestamp(self.expires_at),
             scopes: self.scopes.as_deref(),
             grant_types: self.grant_types.as_deref(),
@@ -82,56 +82,13 @@ impl ClientRegistration {
     }
 }
 
-impl fmt::Debug for ClientRegistration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientRegistration")
-            .field("client_id", &self.client_id)
-            .field("client_secret", &REDACTED)
-            .field("expires_at", &self.expires_at)
-            .field("scopes", &self.scopes)
-            .field("grant_types", &self.grant_types)
-            .finish()
-    }
-}
-
-/// The registration files in one directory (normally `~/.aws/sso/cache`), keyed by
-/// [`super::registration_key`].
-#[derive(Clone, Debug)]
-pub struct RegistrationCache {
-    dir: PathBuf,
-}
-
-impl RegistrationCache {
-    pub fn new(dir: PathBuf) -> Self {
-        RegistrationCache { dir }
+impl CacheEntry for ClientRegistration {
+    fn from_cache_bytes(bytes: &[u8]) -> Option<Self> {
+        ClientRegistration::parse(bytes)
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    /// `<dir>/<key>.json`.
-    pub fn path(&self, key: &str) -> PathBuf {
-        cache_file(&self.dir, key)
-    }
-
-    /// The cached registration; `Ok(None)` when absent or unreadable as one.
-    pub fn load(&self, key: &str) -> Result<Option<ClientRegistration>, CacheError> {
-        Ok(read_if_exists(&self.path(key))?.and_then(|bytes| ClientRegistration::parse(&bytes)))
-    }
-
-    /// Writes the registration in the CLI's format, atomically, mode 0600.
-    pub fn store(&self, key: &str, registration: &ClientRegistration) -> Result<(), CacheError> {
-        store_file(
-            &self.dir,
-            &self.path(key),
-            registration.to_cli_json().as_bytes(),
-        )
-    }
-
-    /// Deletes the registration file; one that is already gone is fine.
-    pub fn remove(&self, key: &str) -> Result<(), CacheError> {
-        remove_if_exists(&self.path(key))
+    fn to_cache_bytes(&self) -> String {
+        self.to_cli_json()
     }
 }
 

@@ -4,17 +4,18 @@
 //! [`RoleCredentials`] itself is plain data shared with the client layer that fetches it; the
 //! CLI's file format is added to it here.
 
-use std::path::{Path, PathBuf};
-
 use serde::Serialize;
 
+use super::entry::{json_files, read_if_exists, remove_if_exists};
+use super::fields::{Object, json_object, secret_field, string_field, timestamp_field};
 use super::python_json::to_python_json;
 use super::timestamp::format_cli_timestamp;
-use super::{
-    CacheError, CacheLock, cache_file, ensure_dir, json_files, json_object, lock_file,
-    read_if_exists, remove_if_exists, store_file, string_field, timestamp_field,
-};
+use super::{Cache, CacheEntry, CacheError};
 use crate::role_credentials::RoleCredentials;
+
+/// The role credential files in one directory (normally `~/.aws/cli/cache`), keyed by
+/// [`super::role_credentials_key`] (as `SsoProfile::role_credentials_key` computes it).
+pub type RoleCredentialCache = Cache<RoleCredentials>;
 
 #[derive(Serialize)]
 struct CliCacheFile<'a> {
@@ -24,9 +25,11 @@ struct CliCacheFile<'a> {
     credentials: CliCredentials<'a>,
 }
 
+/// The `Credentials` object, the same in the SSO and the assume-role files but for how the
+/// writer formats `Expiration`.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct CliCredentials<'a> {
+pub(super) struct CliCredentials<'a> {
     access_key_id: &'a str,
     secret_access_key: &'a str,
     session_token: &'a str,
@@ -35,78 +38,59 @@ struct CliCredentials<'a> {
     account_id: Option<&'a str>,
 }
 
+impl<'a> CliCredentials<'a> {
+    pub(super) fn new(credentials: &'a RoleCredentials, expiration: String) -> Self {
+        CliCredentials {
+            access_key_id: &credentials.access_key_id,
+            secret_access_key: credentials.secret_access_key.expose(),
+            session_token: credentials.session_token.expose(),
+            expiration,
+            account_id: credentials.account_id.as_deref(),
+        }
+    }
+}
+
+/// The `Credentials` object of a file, leniently; `None` unless the key id, secret, session token
+/// and a parseable `Expiration` are there.
+pub(super) fn credentials_field(object: &Object) -> Option<RoleCredentials> {
+    let credentials = object.get("Credentials")?.as_object()?;
+    Some(RoleCredentials {
+        access_key_id: string_field(credentials, "AccessKeyId").filter(|v| !v.is_empty())?,
+        secret_access_key: secret_field(credentials, "SecretAccessKey")
+            .filter(|v| !v.is_empty())?,
+        session_token: secret_field(credentials, "SessionToken").filter(|v| !v.is_empty())?,
+        expiration: timestamp_field(credentials, "Expiration")?,
+        account_id: string_field(credentials, "AccountId"),
+    })
+}
+
 impl RoleCredentials {
     /// Reads `{"ProviderType": "sso", "Credentials": {...}}` leniently; `None` unless the key id,
     /// secret, session token and a parseable `Expiration` are there.
     pub fn parse_cli_cache(bytes: &[u8]) -> Option<Self> {
-        let object = json_object(bytes)?;
-        let credentials = object.get("Credentials")?.as_object()?;
-        let required = |name| string_field(credentials, name).filter(|v| !v.is_empty());
-        Some(RoleCredentials {
-            access_key_id: required("AccessKeyId")?,
-            secret_access_key: required("SecretAccessKey")?,
-            session_token: required("SessionToken")?,
-            expiration: timestamp_field(credentials, "Expiration")?,
-            account_id: string_field(credentials, "AccountId"),
-        })
+        credentials_field(&json_object(bytes)?)
     }
 
     /// The exact bytes the AWS CLI writes to its credential cache for an SSO role.
     pub fn to_cli_cache_json(&self) -> String {
         to_python_json(&CliCacheFile {
             provider_type: "sso",
-            credentials: CliCredentials {
-                access_key_id: &self.access_key_id,
-                secret_access_key: &self.secret_access_key,
-                session_token: &self.session_token,
-                expiration: format_cli_timestamp(self.expiration),
-                account_id: self.account_id.as_deref(),
-            },
+            credentials: CliCredentials::new(self, format_cli_timestamp(self.expiration)),
         })
     }
 }
 
-/// The role credential files in one directory (normally `~/.aws/cli/cache`), keyed by
-/// [`super::role_credentials_key`].
-#[derive(Clone, Debug)]
-pub struct RoleCredentialCache {
-    dir: PathBuf,
+impl CacheEntry for RoleCredentials {
+    fn from_cache_bytes(bytes: &[u8]) -> Option<Self> {
+        RoleCredentials::parse_cli_cache(bytes)
+    }
+
+    fn to_cache_bytes(&self) -> String {
+        self.to_cli_cache_json()
+    }
 }
 
 impl RoleCredentialCache {
-    pub fn new(dir: PathBuf) -> Self {
-        RoleCredentialCache { dir }
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    /// `<dir>/<key>.json`.
-    pub fn path(&self, key: &str) -> PathBuf {
-        cache_file(&self.dir, key)
-    }
-
-    /// The cached credentials; `Ok(None)` when absent or unreadable as credentials.
-    pub fn load(&self, key: &str) -> Result<Option<RoleCredentials>, CacheError> {
-        Ok(read_if_exists(&self.path(key))?
-            .and_then(|bytes| RoleCredentials::parse_cli_cache(&bytes)))
-    }
-
-    /// Writes the credentials in the CLI's format, atomically, mode 0600.
-    pub fn store(&self, key: &str, credentials: &RoleCredentials) -> Result<(), CacheError> {
-        store_file(
-            &self.dir,
-            &self.path(key),
-            credentials.to_cli_cache_json().as_bytes(),
-        )
-    }
-
-    /// Deletes the credentials file; one that is already gone is fine.
-    pub fn remove(&self, key: &str) -> Result<(), CacheError> {
-        remove_if_exists(&self.path(key))
-    }
-
     /// Deletes every `*.json` file with `"ProviderType": "sso"`, whichever tool wrote it, as
     /// `aws sso logout` does; returns how many were deleted. Files of other providers (assume-role
     /// caches) and files that are not JSON are left alone. Keeps going past a file it cannot read
@@ -115,7 +99,7 @@ impl RoleCredentialCache {
     pub fn remove_all_sso(&self) -> Result<usize, CacheError> {
         let mut removed = 0;
         let mut first_error = None;
-        for (_, path) in json_files(&self.dir)? {
+        for (_, path) in json_files(self.dir())? {
             let outcome = read_if_exists(&path).and_then(|bytes| match bytes {
                 Some(bytes) if is_sso_provider(&bytes) => remove_if_exists(&path).map(|()| 1),
                 _ => Ok(0),
@@ -131,18 +115,6 @@ impl RoleCredentialCache {
             Some(e) => Err(e),
             None => Ok(removed),
         }
-    }
-
-    /// `<dir>/.ssoenv-<key>.lock`.
-    pub fn lock_path(&self, key: &str) -> PathBuf {
-        lock_file(&self.dir, key)
-    }
-
-    /// Blocks until this process is the only ssoenv fetching the credentials `key`, calling
-    /// `on_wait` once if it has to wait.
-    pub fn lock_with(&self, key: &str, on_wait: impl FnOnce()) -> Result<CacheLock, CacheError> {
-        ensure_dir(&self.dir)?;
-        CacheLock::acquire(&self.lock_path(key), on_wait)
     }
 }
 

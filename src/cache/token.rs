@@ -1,31 +1,31 @@
 //! SSO access tokens in `~/.aws/sso/cache/<key>.json`, shared with the AWS CLI and every SDK.
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::fields::{json_object, secret_field, string_field, timestamp_field};
 use super::python_json::to_python_json;
 use super::timestamp::format_cli_timestamp;
-use super::{
-    CacheError, CacheLock, REDACTED, cache_file, ensure_dir, json_files, json_object, lock_file,
-    read_if_exists, remove_if_exists, store_file, string_field, timestamp_field,
-};
+use super::{Cache, CacheEntry, CacheError, CacheLock};
+use crate::secret::Secret;
+
+/// The token files in one directory (normally `~/.aws/sso/cache`), keyed by
+/// [`super::token_key`] (as `SsoSession::token_key` computes it).
+pub type TokenCache = Cache<SsoToken>;
 
 /// A cached SSO access token, with what is needed to refresh it.
-///
-/// `Debug` shows which secrets are present but never their values.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SsoToken {
     pub start_url: String,
     pub region: String,
-    pub access_token: String,
+    pub access_token: Secret,
     pub expires_at: OffsetDateTime,
     pub client_id: Option<String>,
-    pub client_secret: Option<String>,
+    pub client_secret: Option<Secret>,
     pub registration_expires_at: Option<OffsetDateTime>,
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Secret>,
 }
 
 /// The CLI's field order; `None` fields are left out, as the CLI leaves them out.
@@ -56,7 +56,7 @@ impl SsoToken {
     /// does not require them, and the configuration has the real values anyway.
     pub fn parse(bytes: &[u8]) -> Option<SsoToken> {
         let object = json_object(bytes)?;
-        let access_token = string_field(&object, "accessToken").filter(|t| !t.is_empty())?;
+        let access_token = secret_field(&object, "accessToken").filter(|t| !t.is_empty())?;
         let expires_at = timestamp_field(&object, "expiresAt")?;
         Some(SsoToken {
             start_url: string_field(&object, "startUrl").unwrap_or_default(),
@@ -64,9 +64,9 @@ impl SsoToken {
             access_token,
             expires_at,
             client_id: string_field(&object, "clientId"),
-            client_secret: string_field(&object, "clientSecret"),
+            client_secret: secret_field(&object, "clientSecret"),
             registration_expires_at: timestamp_field(&object, "registrationExpiresAt"),
-            refresh_token: string_field(&object, "refreshToken"),
+            refresh_token: secret_field(&object, "refreshToken"),
         })
     }
 
@@ -76,114 +76,38 @@ impl SsoToken {
         to_python_json(&CliTokenFile {
             start_url: &self.start_url,
             region: &self.region,
-            access_token: &self.access_token,
+            access_token: self.access_token.expose(),
             expires_at: format_cli_timestamp(self.expires_at),
             client_id: self.client_id.as_deref(),
-            client_secret: self.client_secret.as_deref(),
+            client_secret: self.client_secret.as_ref().map(Secret::expose),
             registration_expires_at: self.registration_expires_at.map(format_cli_timestamp),
-            refresh_token: self.refresh_token.as_deref(),
+            refresh_token: self.refresh_token.as_ref().map(Secret::expose),
         })
     }
 
     /// Refresh token, client id/secret present and registration not expired at `now`: what
     /// `CreateToken(grantType="refresh_token")` needs (botocore checks the same).
     pub fn is_refreshable(&self, now: OffsetDateTime) -> bool {
-        let present = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.is_empty());
-        present(&self.refresh_token)
-            && present(&self.client_id)
-            && present(&self.client_secret)
+        let present = |value: Option<&str>| value.is_some_and(|v| !v.is_empty());
+        present(self.refresh_token.as_ref().map(Secret::expose))
+            && present(self.client_id.as_deref())
+            && present(self.client_secret.as_ref().map(Secret::expose))
             && self.registration_expires_at.is_some_and(|at| at > now)
     }
 }
 
-impl fmt::Debug for SsoToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SsoToken")
-            .field("start_url", &self.start_url)
-            .field("region", &self.region)
-            .field("access_token", &REDACTED)
-            .field("expires_at", &self.expires_at)
-            .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| REDACTED),
-            )
-            .field("registration_expires_at", &self.registration_expires_at)
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| REDACTED),
-            )
-            .finish()
+impl CacheEntry for SsoToken {
+    fn from_cache_bytes(bytes: &[u8]) -> Option<Self> {
+        SsoToken::parse(bytes)
+    }
+
+    fn to_cache_bytes(&self) -> String {
+        self.to_cli_json()
     }
 }
 
-/// The token files in one directory (normally `~/.aws/sso/cache`), keyed by [`super::token_key`].
-#[derive(Clone, Debug)]
-pub struct TokenCache {
-    dir: PathBuf,
-}
-
+/// The sign-in marker: what tells a token's lock held for a sign-in from one held for a refresh.
 impl TokenCache {
-    pub fn new(dir: PathBuf) -> Self {
-        TokenCache { dir }
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    /// `<dir>/<key>.json`.
-    pub fn path(&self, key: &str) -> PathBuf {
-        cache_file(&self.dir, key)
-    }
-
-    /// The cached token; `Ok(None)` when there is no file or it holds no usable token (garbage
-    /// from another tool is treated as "not logged in", not as an error). Errors only for a file
-    /// that exists but cannot be read.
-    pub fn load(&self, key: &str) -> Result<Option<SsoToken>, CacheError> {
-        Ok(read_if_exists(&self.path(key))?.and_then(|bytes| SsoToken::parse(&bytes)))
-    }
-
-    /// Writes the token in the CLI's format, atomically, mode 0600 (directory created 0700).
-    pub fn store(&self, key: &str, token: &SsoToken) -> Result<(), CacheError> {
-        store_file(&self.dir, &self.path(key), token.to_cli_json().as_bytes())
-    }
-
-    /// Deletes the token file; one that is already gone is fine.
-    pub fn remove(&self, key: &str) -> Result<(), CacheError> {
-        remove_if_exists(&self.path(key))
-    }
-
-    /// Every readable token in the directory with its key, whichever tool wrote it (what `logout`
-    /// has to sign out and delete). Registrations and garbage are skipped.
-    pub fn list(&self) -> Result<Vec<(String, SsoToken)>, CacheError> {
-        let mut tokens = Vec::new();
-        for (key, path) in json_files(&self.dir)? {
-            if let Some(token) = read_if_exists(&path)?.and_then(|b| SsoToken::parse(&b)) {
-                tokens.push((key, token));
-            }
-        }
-        Ok(tokens)
-    }
-
-    /// `<dir>/.ssoenv-<key>.lock`.
-    pub fn lock_path(&self, key: &str) -> PathBuf {
-        lock_file(&self.dir, key)
-    }
-
-    /// Blocks until this process is the only ssoenv working on the token `key` (refreshing or
-    /// logging in). Take it, then re-read the token, then decide: another process may have just
-    /// refreshed it.
-    pub fn lock(&self, key: &str) -> Result<CacheLock, CacheError> {
-        self.lock_with(key, || {})
-    }
-
-    /// [`TokenCache::lock`], calling `on_wait` once if another process holds the lock.
-    pub fn lock_with(&self, key: &str, on_wait: impl FnOnce()) -> Result<CacheLock, CacheError> {
-        ensure_dir(&self.dir)?;
-        CacheLock::acquire(&self.lock_path(key), on_wait)
-    }
-
     /// The locks of a sign-in to the token `key`: first the sign-in marker
     /// (`.ssoenv-<key>.sign-in.lock`, `on_wait` called if another process holds it), then the
     /// token's own lock. The marker tells the token's lock held for a sign-in, which may wait
@@ -194,14 +118,14 @@ impl TokenCache {
         key: &str,
         on_wait: impl FnOnce(),
     ) -> Result<(CacheLock, CacheLock), CacheError> {
-        ensure_dir(&self.dir)?;
+        self.ensure_dir()?;
         let marker = CacheLock::acquire(&self.sign_in_lock_path(key), on_wait)?;
         Ok((marker, self.lock(key)?))
     }
 
     /// Whether another process is signing in to the token `key` right now.
     pub fn signing_in(&self, key: &str) -> Result<bool, CacheError> {
-        ensure_dir(&self.dir)?;
+        self.ensure_dir()?;
         Ok(CacheLock::try_acquire(&self.sign_in_lock_path(key))?.is_none())
     }
 
@@ -209,7 +133,7 @@ impl TokenCache {
     /// in itself, so it would wait minutes for nothing): `None` while another process is signing
     /// in; otherwise the lock, once a refresh that holds it is done.
     pub fn lock_unless_signing_in(&self, key: &str) -> Result<Option<CacheLock>, CacheError> {
-        ensure_dir(&self.dir)?;
+        self.ensure_dir()?;
         loop {
             if let Some(lock) = CacheLock::try_acquire(&self.lock_path(key))? {
                 return Ok(Some(lock));
@@ -222,7 +146,7 @@ impl TokenCache {
     }
 
     fn sign_in_lock_path(&self, key: &str) -> PathBuf {
-        self.dir.join(format!(".ssoenv-{key}.sign-in.lock"))
+        self.dir().join(format!(".ssoenv-{key}.sign-in.lock"))
     }
 }
 
@@ -243,7 +167,7 @@ mod tests {
         assert_eq!(token.start_url, "https://d-92671207e4.awsapps.com/start");
         assert_eq!(token.access_token, "AT");
         assert_eq!(token.expires_at, utc(2025, 1, 2, 11, 4, 5));
-        assert_eq!(token.refresh_token.as_deref(), Some("RT"));
+        assert_eq!(token.refresh_token.as_ref().map(Secret::expose), Some("RT"));
         assert_eq!(token.to_cli_json(), CLI_EXAMPLE);
     }
 
@@ -335,7 +259,7 @@ mod tests {
         );
         assert!(
             !SsoToken {
-                client_secret: Some(String::new()),
+                client_secret: Some("".into()),
                 ..token.clone()
             }
             .is_refreshable(before)
@@ -365,6 +289,24 @@ mod tests {
         );
     }
 
+    #[test]
+    fn secrets_read_from_a_file_are_blanked_in_the_trace() {
+        crate::debug::enable();
+        let file = CLI_EXAMPLE
+            .replace("\"AT\"", "\"file-access-token\"")
+            .replace("\"RT\"", "\"file-refresh-token\"");
+        let token = SsoToken::parse(file.as_bytes()).unwrap();
+        let line = format!(
+            "quoted {} and {}",
+            token.access_token.expose(),
+            token.refresh_token.as_ref().unwrap().expose()
+        );
+        assert_eq!(
+            crate::debug::redact(&line),
+            "quoted <redacted> and <redacted>"
+        );
+    }
+
     mod properties {
         use super::*;
         use proptest::prelude::*;
@@ -388,12 +330,12 @@ mod tests {
                     SsoToken {
                         start_url,
                         region,
-                        access_token,
+                        access_token: access_token.into(),
                         expires_at,
                         client_id: rest.0,
-                        client_secret: rest.1,
+                        client_secret: rest.1.map(Secret::from),
                         registration_expires_at: rest.2,
-                        refresh_token: rest.3,
+                        refresh_token: rest.3.map(Secret::from),
                     }
                 })
         }

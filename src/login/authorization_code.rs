@@ -17,6 +17,7 @@ use super::pkce::{PkceSecrets, authorize_url};
 use super::progress::Spinner;
 use super::{LoginError, SignInOptions, browser};
 use crate::aws::{RegisteredClient, SsoClient, TokenGrant};
+use crate::secret::Secret;
 
 /// A browser command that exits with an error this soon did not open the page.
 const BROWSER_FAILURE_WINDOW: Duration = Duration::from_secs(5);
@@ -33,7 +34,6 @@ pub fn sign_in_with_authorization_code(
         CallbackListener::bind(options.redirect_port.unwrap_or(0)).map_err(LoginError::Listener)?;
     let redirect_uri = listener.redirect_uri();
     let secrets = PkceSecrets::generate().map_err(LoginError::Random)?;
-    crate::debug::register_secret(&secrets.verifier);
     let url = authorize_url(
         client.oidc_endpoint(),
         &registration.client_id,
@@ -73,7 +73,6 @@ pub fn sign_in_with_authorization_code(
         browser_failed(&mut browser_process, started)
     })?;
     spinner.clear();
-    crate::debug::register_secret(&code);
     crate::debug!("sign-in: the browser brought back an authorization code");
     Ok(client.create_token_with_code(registration, &code, &redirect_uri, &secrets.verifier)?)
 }
@@ -105,7 +104,7 @@ fn read_lines_from_terminal() -> Receiver<String> {
 fn pasted_outcome(
     lines: &Receiver<String>,
     expected_state: &str,
-) -> ControlFlow<Result<String, LoginError>> {
+) -> ControlFlow<Result<Secret, LoginError>> {
     let Ok(line) = lines.try_recv() else {
         return ControlFlow::Continue(());
     };
@@ -128,7 +127,7 @@ fn pasted_outcome(
 fn browser_failed(
     process: &mut Option<Child>,
     started: Instant,
-) -> ControlFlow<Result<String, LoginError>> {
+) -> ControlFlow<Result<Secret, LoginError>> {
     let Some(child) = process else {
         return ControlFlow::Continue(());
     };

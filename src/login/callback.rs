@@ -17,6 +17,7 @@ use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use super::LoginError;
+use crate::secret::Secret;
 
 /// The callback path; registered with the OIDC service as `http://127.0.0.1/oauth/callback`.
 pub const CALLBACK_PATH: &str = "/oauth/callback";
@@ -57,8 +58,8 @@ impl CallbackListener {
         &self,
         expected_state: &str,
         deadline: Instant,
-        mut tick: impl FnMut() -> ControlFlow<Result<String, LoginError>>,
-    ) -> Result<String, LoginError> {
+        mut tick: impl FnMut() -> ControlFlow<Result<Secret, LoginError>>,
+    ) -> Result<Secret, LoginError> {
         let started = Instant::now();
         let mut connections: Vec<Connection> = Vec::new();
         loop {
@@ -163,7 +164,7 @@ impl Connection {
 
     /// Answers the request. `Some` ends the wait (code, or an error the user must see); `None`
     /// keeps waiting (other paths, wrong `state`, broken requests).
-    fn answer(&mut self, expected_state: &str) -> Option<Result<String, LoginError>> {
+    fn answer(&mut self, expected_state: &str) -> Option<Result<Secret, LoginError>> {
         let text = String::from_utf8_lossy(&self.received);
         let request_line = text.lines().next().unwrap_or_default();
         let callback = parse_request_line(request_line);
@@ -194,7 +195,7 @@ impl Connection {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Callback {
     Code {
-        code: String,
+        code: Secret,
         state: String,
     },
     Error {
@@ -251,7 +252,10 @@ fn parse_target(target: &str) -> Callback {
         };
     }
     match (get("code"), get("state")) {
-        (Some(code), Some(state)) => Callback::Code { code, state },
+        (Some(code), Some(state)) => Callback::Code {
+            code: Secret::new(code),
+            state,
+        },
         _ => Callback::Other,
     }
 }
@@ -268,7 +272,7 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
 /// What a callback means for the sign-in waiting with `expected_state`: `Some` ends the wait
 /// (a code, or the error the service sent), `None` keeps waiting (no callback, or the `state` of
 /// another sign-in, which is said on stderr).
-pub fn outcome_of(callback: Callback, expected_state: &str) -> Option<Result<String, LoginError>> {
+pub fn outcome_of(callback: Callback, expected_state: &str) -> Option<Result<Secret, LoginError>> {
     match callback {
         Callback::Code { code, state } if state == expected_state => Some(Ok(code)),
         Callback::Error {
@@ -342,6 +346,17 @@ mod page {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_of_a_callback_hides_the_code() {
+        let callback =
+            parse_request_line("GET /oauth/callback?code=secret-code-42&state=s1 HTTP/1.1");
+        let shown = format!("{callback:?}");
+        assert!(
+            !shown.contains("secret-code-42") && shown.contains("s1"),
+            "{shown}"
+        );
+    }
 
     #[test]
     fn reads_code_and_state() {
@@ -475,7 +490,7 @@ mod tests {
     /// one byte every 300 ms, idle connections, a flood without a line break.
     fn wait_beside(
         attack: impl FnOnce(u16) + Send + 'static,
-    ) -> (Result<String, LoginError>, Duration) {
+    ) -> (Result<Secret, LoginError>, Duration) {
         let listener = CallbackListener::bind(0).unwrap();
         let port = listener.port;
         std::thread::spawn(move || attack(port));

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use super::progress::Spinner;
 use super::{LoginError, browser};
 use crate::aws::{RegisteredClient, SsoClient, SsoError, TokenGrant};
+use crate::secret::Secret;
 
 /// RFC 8628 §3.5: on `slow_down` the interval grows by 5 seconds for the rest of the flow.
 const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
@@ -19,7 +20,6 @@ pub fn sign_in_with_device_code(
     deadline: Instant,
 ) -> Result<TokenGrant, LoginError> {
     let authorization = client.start_device_authorization(registration, start_url)?;
-    crate::debug::register_secret(&authorization.device_code);
     let code_deadline = deadline.min(Instant::now() + authorization.expires_in);
     let mut interval = authorization.interval;
     match poll_once(client, registration, &authorization.device_code)? {
@@ -66,7 +66,7 @@ enum Poll {
 fn poll_once(
     client: &SsoClient,
     registration: &RegisteredClient,
-    device_code: &str,
+    device_code: &Secret,
 ) -> Result<Poll, LoginError> {
     match client.create_token_with_device_code(registration, device_code) {
         Ok(grant) => Ok(Poll::Done(grant)),

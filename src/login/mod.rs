@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 use crate::aws::{RegisteredClient, SsoClient, SsoError, TokenGrant};
 use crate::cache::{CacheDirs, CacheError, ClientRegistration, SsoToken};
 use crate::config::SsoSession;
+use crate::secret::Secret;
 
 pub use seam::{SignIn, SignInNeeded, SignInReason, SignInSubject};
 
@@ -168,7 +169,7 @@ pub fn sign_in(
     client: &SsoClient,
     dirs: &CacheDirs,
     options: &SignInOptions,
-    rejected: Option<&str>,
+    rejected: Option<&Secret>,
 ) -> Result<SsoToken, LoginError> {
     let tokens = dirs.tokens();
     let key = session.token_key();
@@ -178,7 +179,7 @@ pub fn sign_in(
     })?;
     if let Some(token) = tokens.load(&key)?
         && token.expires_at - OffsetDateTime::now_utc() >= MIN_SHARED_TOKEN_LIFETIME
-        && Some(token.access_token.as_str()) != rejected
+        && Some(&token.access_token) != rejected
     {
         crate::debug!("sign-in: another process signed in meanwhile; using its token");
         return Ok(token);
@@ -207,10 +208,6 @@ pub fn sign_in(
         dirs.registrations().remove(&session.registration_key())?;
     }
     let (registration, grant) = outcome?;
-    crate::debug::register_secret(&grant.access_token);
-    if let Some(refresh_token) = &grant.refresh_token {
-        crate::debug::register_secret(refresh_token);
-    }
     let token = new_token(session, &registration, grant);
     if let Err(error) = tokens.store(&key, &token) {
         crate::cache::warn_not_saved(
@@ -350,7 +347,6 @@ fn registration(
             "client registration: cached at {}",
             cache.path(&key).display()
         );
-        crate::debug::register_secret(&cached.client_secret);
         return Ok(RegisteredClient {
             client_id: cached.client_id,
             client_secret: cached.client_secret,
@@ -372,7 +368,6 @@ fn registration(
         scopes.as_deref(),
         pkce.then_some((REGISTERED_REDIRECT_URI, session.start_url.as_str())),
     )?;
-    crate::debug::register_secret(&registered.client_secret);
     let stored = cache.store(
         &key,
         &ClientRegistration {

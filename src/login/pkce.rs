@@ -6,6 +6,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
+use crate::secret::Secret;
+
 /// RFC 7636 §4.1: the verifier uses the unreserved characters only.
 const VERIFIER_ALPHABET: &[u8] =
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
@@ -18,9 +20,11 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// A fresh PKCE verifier and `state` for one sign-in. Never logged.
+/// A fresh PKCE verifier and `state` for one sign-in. The verifier proves to the service that
+/// this process asked for the code, so it is a [`Secret`]; the `state` travels in the address
+/// shown to the user.
 pub struct PkceSecrets {
-    pub verifier: String,
+    pub verifier: Secret,
     pub state: String,
 }
 
@@ -29,20 +33,20 @@ impl PkceSecrets {
         let mut bytes = [0u8; VERIFIER_LENGTH + 16];
         getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
         let (verifier_bytes, state_bytes) = bytes.split_at(VERIFIER_LENGTH);
-        let verifier = verifier_bytes
+        let verifier: String = verifier_bytes
             .iter()
             // 66 symbols: the modulo bias is negligible for a 64-character secret.
             .map(|b| VERIFIER_ALPHABET[*b as usize % VERIFIER_ALPHABET.len()] as char)
             .collect();
         Ok(PkceSecrets {
-            verifier,
+            verifier: Secret::new(verifier),
             state: URL_SAFE_NO_PAD.encode(state_bytes),
         })
     }
 
     /// base64url(SHA-256(verifier)) without padding: 43 characters.
     pub fn challenge(&self) -> String {
-        code_challenge(&self.verifier)
+        code_challenge(self.verifier.expose())
     }
 }
 
@@ -93,7 +97,12 @@ mod tests {
         let a = PkceSecrets::generate().unwrap();
         let b = PkceSecrets::generate().unwrap();
         assert_eq!(a.verifier.len(), 64);
-        assert!(a.verifier.bytes().all(|c| VERIFIER_ALPHABET.contains(&c)));
+        assert!(
+            a.verifier
+                .expose()
+                .bytes()
+                .all(|c| VERIFIER_ALPHABET.contains(&c))
+        );
         assert_ne!(a.verifier, b.verifier);
         assert_ne!(a.state, b.state);
         assert_eq!(a.challenge().len(), 43);

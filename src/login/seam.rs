@@ -8,6 +8,7 @@
 use crate::aws::SsoClient;
 use crate::cache::{CacheDirs, SsoToken};
 use crate::config::SsoSession;
+use crate::secret::Secret;
 
 use super::{LoginError, SignInOptions, sign_in};
 
@@ -120,7 +121,7 @@ impl SignIn {
         session: &SsoSession,
         client: &SsoClient,
         needed: SignInNeeded,
-        rejected: Option<&str>,
+        rejected: Option<&Secret>,
     ) -> Result<SsoToken, LoginError> {
         match self {
             SignIn::Never => Err(LoginError::Needed(needed)),

@@ -105,7 +105,6 @@ impl<'a> RoleChainPipeline<'a> {
             role_arn: hop.role_arn.clone(),
             source: Box::new(source),
         })?;
-        register_secrets(&assumed.credentials);
         let remaining = assumed.credentials.remaining(self.now);
         if remaining <= min_valid {
             eprintln!(
@@ -198,21 +197,12 @@ impl<'a> RoleChainPipeline<'a> {
     }
 
     fn fresh(&self, key: &str, min_valid: Duration) -> Result<Option<RoleCredentials>, ChainError> {
-        let fresh = self
+        Ok(self
             .cache
             .load(key)?
-            .filter(|c| c.remaining(self.now) > min_valid && c.check_carriable().is_ok());
-        if let Some(credentials) = &fresh {
-            register_secrets(credentials);
-        }
-        Ok(fresh)
+            .map(|assumed| assumed.credentials)
+            .filter(|c| c.remaining(self.now) > min_valid && c.check_carriable().is_ok()))
     }
-}
-
-/// Lets the `--debug` trace blank these credentials wherever a message might quote them.
-fn register_secrets(credentials: &RoleCredentials) {
-    crate::debug::register_secret(&credentials.secret_access_key);
-    crate::debug::register_secret(&credentials.session_token);
 }
 
 /// The session name sent when the profile sets no `role_session_name`: names the tool and the

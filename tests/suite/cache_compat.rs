@@ -352,7 +352,7 @@ fn we_read_the_token_botocore_wrote_when_it_refreshed_ours() {
     let theirs = cache.load(&key).unwrap().expect("botocore's token parses");
     assert_eq!(theirs.access_token, "botocore-refreshed-access-token");
     assert_eq!(
-        theirs.refresh_token.as_deref(),
+        theirs.refresh_token.as_ref().map(|t| t.expose()),
         Some("botocore-refreshed-refresh-token")
     );
     assert_eq!(theirs.client_id, ours.client_id);
@@ -483,7 +483,7 @@ fn small_and_large_tokens() -> [SsoToken; 2] {
         ..full_token(expires)
     };
     let large = SsoToken {
-        access_token: "L".repeat(256 * 1024),
+        access_token: "L".repeat(256 * 1024).into(),
         ..full_token(expires)
     };
     [small, large]

@@ -426,8 +426,8 @@ fn run_cell(call: Call, fault: Fault) -> Observed {
 fn seed_credentials(home: &TestHome, account: &str, role: &str) {
     let credentials = RoleCredentials {
         access_key_id: format!("ASIASEEDED{account}"),
-        secret_access_key: format!("seeded-secret-{account}-{role}"),
-        session_token: format!("seeded-session-token-{account}-{role}"),
+        secret_access_key: format!("seeded-secret-{account}-{role}").into(),
+        session_token: format!("seeded-session-token-{account}-{role}").into(),
         expiration: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
         account_id: Some(account.to_string()),
     };
@@ -478,10 +478,11 @@ fn list_directly(
         portal: Some(url.to_string()),
     };
     let client = SsoClient::with_attempt_timeout("us-east-1", &endpoints, timeout).unwrap();
+    let access_token = minted.access_token.as_str().into();
     let result: Result<usize, SsoError> = match call {
-        Call::ListAccounts => client.list_accounts(&minted.access_token).map(|a| a.len()),
+        Call::ListAccounts => client.list_accounts(&access_token).map(|a| a.len()),
         _ => client
-            .list_account_roles(&minted.access_token, ACCOUNT)
+            .list_account_roles(&access_token, ACCOUNT)
             .map(|r| r.len()),
     };
     match result {
