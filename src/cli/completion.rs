@@ -5,7 +5,10 @@
 //! completion scripts are therefore small: on Tab the shell runs `ssoenv` itself with
 //! `SSOENV_COMPLETE=<shell>` in its environment and the words typed so far, and ssoenv answers with
 //! the candidates (clap_complete's dynamic completion, which covers bash, zsh, fish, PowerShell
-//! and elvish). One source of truth, the clap definitions in [`super`], serves every shell,
+//! and elvish). Nushell has no such protocol in clap_complete: its script is the static
+//! `extern` that clap_complete_nushell generates from the same definitions, with the profile
+//! argument completed by asking `ssoenv` the fish way at Tab time, so profile names stay live
+//! there too. One source of truth, the clap definitions in [`super`], serves every shell,
 //! and a completion is never stale against the installed binary's options. Answering reads the
 //! config file only (no cache, no network), so a Tab costs a few milliseconds.
 
@@ -42,12 +45,16 @@ fn complete_env() -> CompleteEnv<'static, fn() -> clap::Command> {
 /// The script that hooks ssoenv's completion into `shell` (what `ssoenv completions SHELL`
 /// prints and what `completions/` holds).
 pub fn registration_script(shell: CompletionShell) -> std::io::Result<Vec<u8>> {
+    if shell == CompletionShell::Nushell {
+        return Ok(nushell_script().into_bytes());
+    }
     let name = match shell {
         CompletionShell::Bash => "bash",
         CompletionShell::Zsh => "zsh",
         CompletionShell::Fish => "fish",
         CompletionShell::Powershell => "powershell",
         CompletionShell::Elvish => "elvish",
+        CompletionShell::Nushell => unreachable!("answered above"),
     };
     let shells = Shells::builtins();
     let completer = shells
@@ -60,6 +67,40 @@ pub fn registration_script(shell: CompletionShell) -> std::io::Result<Vec<u8>> {
     let mut tidy = text.trim_matches('\n').as_bytes().to_vec();
     tidy.write_all(b"\n")?;
     Ok(tidy)
+}
+
+/// Nushell's completion module: clap_complete_nushell's `extern` definitions, with every
+/// profile argument given a completer that asks ssoenv for the names (the fish protocol of the
+/// dynamic completion: `value<TAB>help` lines).
+fn nushell_script() -> String {
+    let mut generated = Vec::new();
+    clap_complete::generate(
+        clap_complete_nushell::Nushell,
+        &mut Cli::command(),
+        "ssoenv",
+        &mut generated,
+    );
+    let profile_completer = format!(
+        "module completions {{\n\
+         \n  # Profile names, asked of ssoenv at Tab time (its fish answer: `value<TAB>help` lines).\n\
+         \x20 export def \"nu-complete ssoenv profile\" [] {{\n\
+         \x20   with-env {{ {COMPLETE_VAR}: fish }} {{ ^ssoenv -- ssoenv '' }}\n\
+         \x20   | lines\n\
+         \x20   | where {{|line| not ($line | str starts-with '-') }}\n\
+         \x20   | each {{|line| let parts = ($line | split row (char tab)); {{value: $parts.0, description: ($parts | get -o 1 | default '')}} }}\n\
+         \x20 }}\n"
+    );
+    let script = String::from_utf8_lossy(&generated)
+        .replace(
+            "profile?: string ",
+            "profile?: string@\"nu-complete ssoenv profile\" ",
+        )
+        .replacen("module completions {\n", &profile_completer, 1);
+    format!(
+        "# ssoenv completion for nushell: `ssoenv completions nushell | save -f ~/.cache/ssoenv-completions.nu`,\n\
+         # then in config.nu: `use ~/.cache/ssoenv-completions.nu *`\n{}\n",
+        script.trim()
+    )
 }
 
 /// Profile names of the config file, each with its account and role as help text (shown by zsh

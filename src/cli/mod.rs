@@ -606,6 +606,8 @@ pub enum CompletionShell {
     Fish,
     Powershell,
     Elvish,
+    #[value(alias = "nu")]
+    Nushell,
 }
 
 #[derive(Clone, Debug, Args)]

@@ -10,12 +10,13 @@ use crate::support::home::*;
 use crate::support::terminal::{Attach, Terminal};
 use ssoenv::cli::CompletionShell;
 
-const SCRIPTS: [(CompletionShell, &str); 5] = [
+const SCRIPTS: [(CompletionShell, &str); 6] = [
     (CompletionShell::Bash, "completions/ssoenv.bash"),
     (CompletionShell::Zsh, "completions/_ssoenv"),
     (CompletionShell::Fish, "completions/ssoenv.fish"),
     (CompletionShell::Powershell, "completions/_ssoenv.ps1"),
     (CompletionShell::Elvish, "completions/ssoenv.elv"),
+    (CompletionShell::Nushell, "completions/ssoenv.nu"),
 ];
 
 fn repo_path(relative: &str) -> PathBuf {
@@ -194,4 +195,44 @@ fn elvish_completes_profile_names() {
     );
     let session = terminal.finish();
     assert_eq!(session.code, Some(0), "{}", session.screen);
+}
+
+#[test]
+fn nushell_completes_subcommands_options_and_profile_names() {
+    let Some(nu) = crate::support::shells::optional_program(
+        "nu",
+        "nushell_completes_subcommands_options_and_profile_names",
+    ) else {
+        return;
+    };
+    let home = TestHome::new();
+    let script = repo_path("completions/ssoenv.nu");
+    // The module parses, declares the command with its options, and its profile completer asks
+    // the installed ssoenv for the names of the user's config.
+    let code = format!(
+        "use {} *; [(scope externs | where name == 'ssoenv status' | length), \
+         (nu-complete ssoenv profile | get value | str join ',')] | to json -r",
+        script.display()
+    );
+    let out = Command::new(nu)
+        .args(["--no-config-file", "-c", &code])
+        .env("HOME", home.path())
+        .env("PATH", path_with_ssoenv())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("[1,"),
+        "the extern `ssoenv status` is declared: {stdout}"
+    );
+    assert!(stdout.contains("my-dev-profile"), "{stdout}");
+    assert!(
+        stdout.contains("status"),
+        "subcommands are offered too: {stdout}"
+    );
 }
