@@ -1,10 +1,12 @@
 //! ssoenv: short-term AWS credentials from IAM Identity Center (SSO) in the shell.
 //!
-//! Data flows one way: `cli` → `commands` → [`credentials`] (the one place that decides: cached?
-//! refresh? sign in? fetch?) → [`cache`] and [`aws`] → [`shell`] rendering → stdout. A role
-//! chain goes through [`role_chain`], which uses the same pipeline for the SSO profile at its
-//! start and STS for the roles. Every AWS call goes through [`aws`]; what it returns and the cache
-//! stores is plain data from [`role_credentials`].
+//! Data flows one way: `cli` → `commands` → [`credentials`] (per profile: are the cached role
+//! credentials good enough, or fetch) → [`token_source`] (per SSO session: a valid access token,
+//! cached, refreshed or from a sign-in through [`login`]'s seam) → [`cache`] and [`aws`] →
+//! [`shell`] rendering → stdout. A role chain goes through [`role_chain`], which uses the same
+//! pipeline for the SSO profile at its start and STS for the roles. Every AWS call goes through
+//! [`aws`]; what it returns and the cache stores is plain data from [`role_credentials`], its
+//! secrets wrapped in [`secret::Secret`]. No two top-level modules import each other.
 
 pub mod aws;
 pub mod cache;
