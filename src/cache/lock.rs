@@ -32,7 +32,7 @@ pub struct CacheLock {
 
 impl CacheLock {
     /// Blocks until the lock is ours; calls `on_wait` once if the wait lasts longer than
-    /// [`QUIET_WAIT`] (so callers can say "waiting for another ssoenv…" when another process is
+    /// `QUIET_WAIT` (so callers can say "waiting for another ssoenv…" when another process is
     /// signing in, and say nothing when it is only finishing a sub-second refresh).
     ///
     /// The directory must exist (the cache types create it first).

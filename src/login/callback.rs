@@ -5,8 +5,8 @@
 //! from anything else on the machine cannot complete or derail the sign-in.
 //!
 //! Nor can it stall the sign-in: every connection is read without blocking, in the same loop that
-//! keeps the deadline and the spinner, each with a budget of time ([`CONNECTION_BUDGET`]) and
-//! bytes ([`MAX_REQUEST_BYTES`]), and at most [`MAX_CONNECTIONS`] at once (the oldest is dropped
+//! keeps the deadline and the spinner, each with a budget of time (`CONNECTION_BUDGET`) and
+//! bytes (`MAX_REQUEST_BYTES`), and at most `MAX_CONNECTIONS` at once (the oldest is dropped
 //! for a newcomer). A client that sends one byte every few seconds, holds idle connections open,
 //! or sends a gigabyte without a line break costs a few KiB and is cut off, while the browser's
 //! redirect is served as soon as it arrives.
