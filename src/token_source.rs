@@ -61,7 +61,7 @@ pub struct TokenSource<'a> {
     endpoints: Endpoints,
     dirs: CacheDirs,
     tokens: TokenCache,
-    sign_in: &'a SignIn,
+    sign_in: SignIn,
     now: OffsetDateTime,
     client: OnceCell<SsoClient>,
     /// The token [`TokenSource::call`] last used, so a run of calls reads the cache once.
@@ -82,7 +82,7 @@ impl<'a> TokenSource<'a> {
         subject: SignInSubject,
         dirs: &CacheDirs,
         endpoints: Endpoints,
-        sign_in: &'a SignIn,
+        sign_in: SignIn,
     ) -> TokenSource<'a> {
         TokenSource {
             config,

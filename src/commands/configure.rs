@@ -104,17 +104,14 @@ pub fn run(args: &ConfigureArgs) -> anyhow::Result<()> {
                 .unwrap_or_default();
             let session = session_answers.sso_session();
             let dirs = CacheDirs::from_env()?;
-            let sign_in =
-                SignInPolicy::Always(args.sign_in.clone()).resolve(&dirs, &config, &session)?;
-            let subject = SignInSubject::of_session(&session);
             let tokens = token_source(
                 &config,
                 &session,
-                subject,
+                SignInSubject::of_session(&session),
                 &dirs,
                 &endpoints_in_file,
-                &sign_in,
-            );
+                &SignInPolicy::Always(args.sign_in.clone()),
+            )?;
             if session_answers.needs_new_sign_in(&config) {
                 tokens.sign_in_anew()?;
             }

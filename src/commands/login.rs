@@ -16,16 +16,14 @@ pub fn run(args: &LoginArgs) -> anyhow::Result<()> {
         args.sso_session.as_deref(),
     )?;
     let dirs = CacheDirs::from_env()?;
-    let sign_in = SignInPolicy::Always(args.sign_in.clone()).resolve(&dirs, &config, &session)?;
-    let subject = SignInSubject::of_session(&session);
     token_source(
         &config,
         &session,
-        subject,
+        SignInSubject::of_session(&session),
         &dirs,
         &endpoints_in_file,
-        &sign_in,
-    )
+        &SignInPolicy::Always(args.sign_in.clone()),
+    )?
     .sign_in_anew()?;
     Ok(())
 }

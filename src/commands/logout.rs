@@ -4,12 +4,12 @@
 
 use anyhow::Context;
 
-use super::sign_in::{session_to_sign_in, token_source};
+use super::sign_in::{SignInPolicy, session_to_sign_in, token_source};
 use crate::aws::{SsoClient, resolve_endpoints};
 use crate::cache::{CacheDirs, SsoToken};
 use crate::cli::LogoutArgs;
 use crate::config::{AwsConfig, EndpointOverrides};
-use crate::login::{SignIn, SignInSubject};
+use crate::login::SignInSubject;
 
 pub fn run(args: &LogoutArgs) -> anyhow::Result<()> {
     let dirs = CacheDirs::from_env()?;
@@ -29,8 +29,8 @@ pub fn run(args: &LogoutArgs) -> anyhow::Result<()> {
         subject,
         &dirs,
         &endpoints_in_file,
-        &SignIn::Never,
-    );
+        &SignInPolicy::Never,
+    )?;
     source.sign_out()?;
     // A legacy profile has no session name: say what it signs in to, its start URL.
     match &session.name {

@@ -29,16 +29,14 @@ pub fn run(args: &PopulateArgs) -> anyhow::Result<()> {
     let session = editor.config().named_sso_session(&args.sso_session)?;
     let dirs = CacheDirs::from_env()?;
     let terminal = std::io::stderr().is_terminal();
-    let policy = SignInPolicy::from_args(&args.sign_in);
-    let sign_in = policy.resolve(&dirs, editor.config(), &session)?;
     let tokens = token_source(
         editor.config(),
         &session,
         SignInSubject::of_session(&session),
         &dirs,
         &EndpointOverrides::default(),
-        &sign_in,
-    );
+        &SignInPolicy::from_args(&args.sign_in),
+    )?;
 
     let started = Instant::now();
     let accounts = tokens.call(|client, token| client.list_all_accounts(token))?;

@@ -99,16 +99,14 @@ pub fn profile_credentials(
     let env = |name: &str| std::env::var(name).ok();
     match kind {
         ProfileKind::Sso(profile) => {
-            let sign_in = policy.resolve(&dirs, &config, &profile.session)?;
-            let subject = SignInSubject::Profile(profile.name.clone());
             let tokens = token_source(
                 &config,
                 &profile.session,
-                subject,
+                SignInSubject::Profile(profile.name.clone()),
                 &dirs,
                 &profile.endpoints,
-                &sign_in,
-            );
+                policy,
+            )?;
             let credentials =
                 CredentialsPipeline::new(&profile, &dirs, &tokens).role_credentials(min_valid)?;
             Ok(ProfileCredentials {
@@ -121,16 +119,14 @@ pub fn profile_credentials(
         }
         ProfileKind::Chain(chain) => {
             let root = &chain.root;
-            let sign_in = policy.resolve(&dirs, &config, &root.session)?;
-            let subject = SignInSubject::Profile(root.name.clone());
             let tokens = token_source(
                 &config,
                 &root.session,
-                subject,
+                SignInSubject::Profile(root.name.clone()),
                 &dirs,
                 &root.endpoints,
-                &sign_in,
-            );
+                policy,
+            )?;
             let sts_endpoint = resolve_sts_endpoint(chain.sts_endpoint_in_file.as_deref(), env);
             let credentials = RoleChainPipeline::new(&chain, &dirs, &tokens, sts_endpoint)
                 .credentials(min_valid)?;

@@ -35,7 +35,7 @@ impl SignInPolicy {
     }
 
     /// The sign-in this policy allows for `session` here and now.
-    pub fn resolve(
+    fn resolve(
         &self,
         dirs: &CacheDirs,
         config: &AwsConfig,
@@ -67,18 +67,21 @@ pub fn sign_in_options(
         .with_paste_back(args.paste))
 }
 
-/// The token source of `session`, at the endpoints the file sets (`endpoints_in_file`) with the
-/// environment's `AWS_ENDPOINT_URL_*` applied on top.
+/// The token source of `session`, signing in as `policy` allows, at the endpoints the file sets
+/// (`endpoints_in_file`) with the environment's `AWS_ENDPOINT_URL_*` applied on top.
 pub fn token_source<'a>(
     config: &'a AwsConfig,
     session: &SsoSession,
     subject: SignInSubject,
     dirs: &CacheDirs,
     endpoints_in_file: &EndpointOverrides,
-    sign_in: &'a SignIn,
-) -> TokenSource<'a> {
+    policy: &SignInPolicy,
+) -> Result<TokenSource<'a>, LoginError> {
+    let sign_in = policy.resolve(dirs, config, session)?;
     let endpoints = resolve_endpoints(endpoints_in_file, |name| std::env::var(name).ok());
-    TokenSource::new(config, session, subject, dirs, endpoints, sign_in)
+    Ok(TokenSource::new(
+        config, session, subject, dirs, endpoints, sign_in,
+    ))
 }
 
 /// The session `login` and `logout` act on: `--sso-session NAME`, else the profile's (the

@@ -24,13 +24,13 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use super::output::print_all;
-use super::sign_in::token_source;
+use super::sign_in::{SignInPolicy, token_source};
 use crate::cache::{CacheDirs, format_cli_timestamp};
 use crate::cli::StatusArgs;
 use crate::config::{self, AwsConfig, ProfileSource, SsoProfile};
 use crate::environment::PROFILE_MARKER;
 use crate::error::{SilentExit, UsageError, exit_code};
-use crate::login::{SignIn, SignInSubject};
+use crate::login::SignInSubject;
 use crate::profile_state::{ProfileState, Standing, time_left};
 
 pub fn run(args: &StatusArgs) -> anyhow::Result<()> {
@@ -194,8 +194,8 @@ fn check_with_service(
         SignInSubject::Profile(profile.name.clone()),
         dirs,
         &profile.endpoints,
-        &SignIn::Never,
-    );
+        &SignInPolicy::Never,
+    )?;
     match source.call(|client, access_token| client.check_access_token(access_token)) {
         Ok(()) => Ok(true),
         Err(error) => {
