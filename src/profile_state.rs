@@ -7,6 +7,7 @@
 //! credentials nor the token outlast the moment in question is a sign-in due. A session revoked at
 //! the service is only noticed on the next request; the files cannot tell.
 
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -67,23 +68,73 @@ impl ProfileState {
     /// Reads the profile's token and role credentials from the AWS CLI's caches. Unreadable or
     /// garbled files count as absent, as they do for every AWS tool.
     pub fn read(profile: &SsoProfile, dirs: &CacheDirs) -> Result<ProfileState, CacheError> {
-        let now = OffsetDateTime::now_utc();
-        let token = dirs
-            .tokens()
-            .load(&profile.session.token_key())?
-            .map(|token| TokenState {
-                expires_at: token.expires_at,
-                refreshable: token.is_refreshable(now),
-            });
-        let credentials = dirs
-            .role_credentials()
-            .load(&profile.role_credentials_key())?
-            .map(|credentials| CredentialsState {
-                expires_at: credentials.expiration,
-            });
-        Ok(ProfileState { token, credentials })
+        Ok(ProfileState {
+            token: read_token(&profile.session.token_key(), dirs)?,
+            credentials: read_credentials(&profile.role_credentials_key(), dirs)?,
+        })
+    }
+}
+
+fn read_token(key: &str, dirs: &CacheDirs) -> Result<Option<TokenState>, CacheError> {
+    let now = OffsetDateTime::now_utc();
+    Ok(dirs.tokens().load(key)?.map(|token| TokenState {
+        expires_at: token.expires_at,
+        refreshable: token.is_refreshable(now),
+    }))
+}
+
+fn read_credentials(key: &str, dirs: &CacheDirs) -> Result<Option<CredentialsState>, CacheError> {
+    Ok(dirs
+        .role_credentials()
+        .load(key)?
+        .map(|credentials| CredentialsState {
+            expires_at: credentials.expiration,
+        }))
+}
+
+/// [`ProfileState::read`] for many profiles, as `list` asks: each session's token is read once,
+/// and only the role credential files that exist are opened (a config file `populate` filled
+/// has thousands of profiles, most of them never used, all sharing a session or two).
+pub struct StateReader<'a> {
+    dirs: &'a CacheDirs,
+    tokens: HashMap<String, Option<TokenState>>,
+    /// The role credential cache's keys, listed once; `None` when the directory cannot be
+    /// listed: then each file is opened, and each row says what is wrong, as `read` does.
+    credential_keys: Option<HashSet<String>>,
+}
+
+impl<'a> StateReader<'a> {
+    pub fn new(dirs: &'a CacheDirs) -> StateReader<'a> {
+        StateReader {
+            dirs,
+            tokens: HashMap::new(),
+            credential_keys: dirs.role_credentials().keys().ok(),
+        }
     }
 
+    /// What [`ProfileState::read`] says of `profile`.
+    pub fn read(&mut self, profile: &SsoProfile) -> Result<ProfileState, CacheError> {
+        let token_key = profile.session.token_key();
+        let token = match self.tokens.get(&token_key) {
+            Some(token) => token.clone(),
+            None => {
+                let token = read_token(&token_key, self.dirs)?;
+                self.tokens.insert(token_key, token.clone());
+                token
+            }
+        };
+        let credentials_key = profile.role_credentials_key();
+        let listed = self.credential_keys.as_ref();
+        let credentials = if listed.is_none_or(|keys| keys.contains(&credentials_key)) {
+            read_credentials(&credentials_key, self.dirs)?
+        } else {
+            None
+        };
+        Ok(ProfileState { token, credentials })
+    }
+}
+
+impl ProfileState {
     /// Until when the profile is usable without a sign-in; `None` when a refresh can extend it
     /// (no end known from the files) or when nothing is usable at all (see [`Self::standing`]).
     pub fn usable_until(&self) -> Option<OffsetDateTime> {

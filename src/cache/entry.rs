@@ -6,6 +6,7 @@
 //! format and what is particular to them, so a rule about files (the size limit, FIFOs, symbolic
 //! links, modes) is written once and holds for all of them.
 
+use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::io;
 use std::marker::PhantomData;
@@ -101,6 +102,14 @@ impl<E: CacheEntry> Cache<E> {
         let path = self.path(key);
         write_atomic(&path, entry.to_cache_bytes().as_bytes())
             .map_err(|source| CacheError::Write { path, source })
+    }
+
+    /// The keys of the entries in the directory (files named `KEY.json`), without reading them.
+    pub fn keys(&self) -> Result<HashSet<String>, CacheError> {
+        Ok(json_files(&self.dir)?
+            .into_iter()
+            .map(|(key, _)| key)
+            .collect())
     }
 
     /// Every readable entry of this kind in the directory with its key, whichever tool wrote it;

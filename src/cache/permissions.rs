@@ -30,12 +30,12 @@ pub fn warn_if_writable_by_others(dir: &Path) {
 fn warn_once(dir: &Path) {
     {
         let mut checked = CHECKED.lock().unwrap_or_else(|e| e.into_inner());
-        if !checked
-            .get_or_insert_with(HashSet::new)
-            .insert(dir.to_path_buf())
-        {
+        let checked = checked.get_or_insert_with(HashSet::new);
+        // Looked up before a copy is made: `list` reads thousands of files in one directory.
+        if checked.contains(dir) {
             return;
         }
+        checked.insert(dir.to_path_buf());
     }
     if let Some(mode) = writable_by_others(dir) {
         eprintln!(

@@ -32,7 +32,8 @@ fn mistyped_subcommand(args: &ExportArgs, error: anyhow::Error) -> anyhow::Error
     };
     // Read again on this error path only: the file may as well be unreadable, then the error
     // stays the config file's.
-    let not_defined = AwsConfig::load_default().is_ok_and(|config| config.profile(word).is_none());
+    let not_defined = AwsConfig::load_default_for_profile(word)
+        .is_ok_and(|config| config.profile(word).is_none());
     match close_subcommand(word).filter(|_| not_defined) {
         Some(subcommand) => UsageError(format!(
             "'{word}' is neither a profile nor a subcommand. Did you mean `ssoenv {subcommand}`?"
@@ -56,7 +57,9 @@ fn refuse_to_show_secrets(args: &ExportArgs) -> anyhow::Result<()> {
     let profile = select_profile_name(args.credentials.profile.as_deref());
     // An undefined profile is said by the usual path (with its suggestions), which fails before
     // any request.
-    if AwsConfig::load_default().is_ok_and(|config| config.profile(&profile).is_none()) {
+    if AwsConfig::load_default_for_profile(&profile)
+        .is_ok_and(|config| config.profile(&profile).is_none())
+    {
         return Ok(());
     }
     let mut message = format!(

@@ -18,7 +18,7 @@ use crate::cache::{CacheDirs, format_cli_timestamp};
 use crate::cli::ListArgs;
 use crate::config::{AwsConfig, ConfigError};
 use crate::display::printable;
-use crate::profile_state::ProfileState;
+use crate::profile_state::StateReader;
 
 /// The margin `state` is judged with, as `ssoenv status` does by default.
 const STATUS_MARGIN: Duration = Duration::from_secs(15 * 60);
@@ -37,10 +37,11 @@ struct Row {
 pub fn run(args: &ListArgs) -> anyhow::Result<()> {
     let config = AwsConfig::load_default()?;
     let dirs = CacheDirs::from_env()?;
+    let mut states = StateReader::new(&dirs);
     let rows: Vec<Row> = config
         .profile_names()
         .into_iter()
-        .map(|name| row(&config, &dirs, name))
+        .map(|name| row(&config, &mut states, name))
         .collect();
     let output = if args.json {
         let all: Vec<&Value> = rows.iter().map(|row| &row.json).collect();
@@ -54,7 +55,7 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
     print_all(&output)
 }
 
-fn row(config: &AwsConfig, dirs: &CacheDirs, name: &str) -> Row {
+fn row(config: &AwsConfig, states: &mut StateReader<'_>, name: &str) -> Row {
     let section = config.profile(name);
     let raw = |key: &str| section.and_then(|s| s.get(key)).map(str::to_string);
     let mut row = Row {
@@ -76,7 +77,7 @@ fn row(config: &AwsConfig, dirs: &CacheDirs, name: &str) -> Row {
             None,
             Some(error.to_string()),
         ),
-        Ok(profile) => match ProfileState::read(&profile, dirs) {
+        Ok(profile) => match states.read(&profile) {
             Err(error) => (
                 "error",
                 format!("error: {}", first_sentence(&error.to_string())),

@@ -93,7 +93,9 @@ pub fn profile_credentials(
     min_valid: Duration,
     policy: &SignInPolicy,
 ) -> anyhow::Result<ProfileCredentials> {
-    let config = AwsConfig::load_default()?;
+    // Only the profile's own sections: a config file `populate` filled with thousands of
+    // profiles must not slow down every `eval` (see `AwsConfig::load_for_profile`).
+    let config = AwsConfig::load_default_for_profile(name)?;
     let kind = resolve_profile(&config, name)?;
     let dirs = CacheDirs::from_env()?;
     let env = |name: &str| std::env::var(name).ok();

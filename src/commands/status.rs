@@ -45,7 +45,7 @@ pub fn run(args: &StatusArgs) -> anyhow::Result<()> {
         aws_default_profile.as_deref(),
     );
     let name = choice.name;
-    let config = AwsConfig::load_default()?;
+    let config = AwsConfig::load_default_for_profile(&name)?;
     if choice.source == ProfileSource::Fallback && config.profile(&name).is_none() {
         return Err(UsageError(no_profile_named(&config)).into());
     }

@@ -10,6 +10,7 @@
 
 pub mod edit;
 mod error;
+mod lookup;
 mod parse;
 mod profile;
 mod section;
@@ -18,6 +19,7 @@ mod suggest;
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 pub use edit::{ConfigEditor, EditError, SectionId, value_problem};
 pub use error::{ConfigError, ValueMismatch};
@@ -25,15 +27,29 @@ pub use parse::SyntaxProblem;
 pub use profile::{EndpointOverrides, SsoProfile, SsoSession};
 pub use section::{Entry, NestedEntry, Section, SectionKind, Value};
 
-/// The parsed config file.
+/// The parsed config file: all of it ([`AwsConfig::load`]), or the sections one profile needs
+/// ([`AwsConfig::load_for_profile`]), which answers every question the same way.
 #[derive(Clone, Debug)]
 pub struct AwsConfig {
     path: PathBuf,
-    /// Every section in file order, including `[DEFAULT]` and sections that are not profiles.
+    /// Every section in file order, including `[DEFAULT]` and sections that are not profiles;
+    /// for a partial reading, the sections read.
     sections: Vec<Section>,
     profiles: NameIndex,
     sso_sessions: NameIndex,
     services: NameIndex,
+    /// Set for a partial reading: what it read, and the rest of the file for other questions.
+    partial: Option<Box<Partial>>,
+}
+
+/// What a reading of some sections ([`AwsConfig::load_for_profile`]) knows beyond them.
+#[derive(Clone, Debug)]
+struct Partial {
+    /// The profiles whose every section was read: a question about another profile, or about
+    /// all of them, goes to the whole file.
+    profiles_read: Vec<String>,
+    text: String,
+    whole: OnceLock<AwsConfig>,
 }
 
 impl AwsConfig {
@@ -48,28 +64,61 @@ impl AwsConfig {
         Self::load(&Self::default_path()?)
     }
 
+    /// [`Self::load_for_profile`] on the file at [`Self::default_path`].
+    pub fn load_default_for_profile(name: &str) -> Result<AwsConfig, ConfigError> {
+        Self::load_for_profile(&Self::default_path()?, name)
+    }
+
     /// Reads and parses `path`. A missing file is [`ConfigError::NotFound`].
     pub fn load(path: &Path) -> Result<AwsConfig, ConfigError> {
-        let bytes = std::fs::read(path).map_err(|source| {
-            if source.kind() == std::io::ErrorKind::NotFound {
-                ConfigError::NotFound {
-                    path: path.to_path_buf(),
-                }
-            } else {
-                ConfigError::Unreadable {
-                    path: path.to_path_buf(),
-                    source,
-                }
+        Self::parse(path, &read_text(path)?)
+    }
+
+    /// Reads what profile `name` needs from `path`: its own sections, those of the profiles its
+    /// `source_profile` chain goes through, every sso-session, services and `[DEFAULT]` section,
+    /// found without reading the other profiles' lines (see `lookup` for how, and why that
+    /// is exact). Questions about those sections are answered from them; anything else (another
+    /// profile, the list of profiles, every section) reads the whole file once, when first asked.
+    ///
+    /// For the one profile, everything is as [`Self::load`] gives it, including a syntax error in
+    /// its sections. A syntax error elsewhere in the file is not seen (where `load` reports it);
+    /// when the rest of the file is asked about and cannot be read, the answers come from the
+    /// sections read.
+    pub fn load_for_profile(path: &Path, name: &str) -> Result<AwsConfig, ConfigError> {
+        let text = read_text(path)?;
+        let mut profiles_read = vec![name.to_string()];
+        loop {
+            let Some(regions) = lookup::regions(parse::without_bom(&text), &profiles_read) else {
+                return Self::parse(path, &text);
+            };
+            let body = parse::without_bom(&text);
+            let sections = parse::parse_regions(
+                regions
+                    .iter()
+                    .map(|region| (region.first_line, &body[region.start..region.end])),
+            );
+            // An error in the sections read is reported as the whole reading reports it: the
+            // first in the file, wherever that is.
+            let Ok(sections) = sections else {
+                return Self::parse(path, &text);
+            };
+            let mut config = Self::from_sections(path, sections);
+            let sources: Vec<String> = profiles_read
+                .iter()
+                .filter_map(|name| config.profile(name)?.get("source_profile"))
+                .filter(|source| !profiles_read.iter().any(|read| read == source))
+                .map(str::to_string)
+                .collect();
+            if sources.is_empty() {
+                config.partial = Some(Box::new(Partial {
+                    profiles_read,
+                    text,
+                    whole: OnceLock::new(),
+                }));
+                return Ok(config);
             }
-        })?;
-        let text = std::str::from_utf8(&bytes).map_err(|error| {
-            let before = &bytes[..error.valid_up_to()];
-            ConfigError::NotUtf8 {
-                path: path.to_path_buf(),
-                line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
-            }
-        })?;
-        Self::parse(path, text)
+            profiles_read.extend(sources);
+        }
     }
 
     /// Parses `text` as the content of the file `path` (which is only used in messages).
@@ -79,12 +128,17 @@ impl AwsConfig {
             line: error.line,
             problem: error.problem,
         })?;
+        Ok(Self::from_sections(path, sections))
+    }
+
+    fn from_sections(path: &Path, sections: Vec<Section>) -> AwsConfig {
         let mut config = AwsConfig {
             path: path.to_path_buf(),
             sections,
             profiles: NameIndex::default(),
             sso_sessions: NameIndex::default(),
             services: NameIndex::default(),
+            partial: None,
         };
         for (index, section) in config.sections.iter().enumerate() {
             let names = match section.kind {
@@ -95,7 +149,29 @@ impl AwsConfig {
             };
             names.insert(&section.name, index);
         }
-        Ok(config)
+        config
+    }
+
+    /// The whole file's reading: `self`, or for a partial reading the whole file read once (the
+    /// sections read, if the rest of the file has a syntax error).
+    fn whole(&self) -> &AwsConfig {
+        let Some(partial) = &self.partial else {
+            return self;
+        };
+        partial.whole.get_or_init(|| {
+            Self::parse(&self.path, &partial.text).unwrap_or_else(|_| AwsConfig {
+                partial: None,
+                ..self.clone()
+            })
+        })
+    }
+
+    /// The reading that knows profile `name`: `self` unless it read only other profiles.
+    fn knowing_profile(&self, name: &str) -> &AwsConfig {
+        match &self.partial {
+            Some(partial) if !partial.profiles_read.iter().any(|read| read == name) => self.whole(),
+            _ => self,
+        }
     }
 
     /// The file this configuration was read from.
@@ -105,24 +181,30 @@ impl AwsConfig {
 
     /// Profile names in file order (`default` for `[default]`).
     pub fn profile_names(&self) -> Vec<&str> {
-        self.profiles.names().collect()
+        let config = self.whole();
+        config.profiles.names(&config.sections).collect()
     }
 
     /// sso-session names in file order.
     pub fn sso_session_names(&self) -> Vec<&str> {
-        self.sso_sessions.names().collect()
+        // A partial reading has every sso-session section.
+        self.sso_sessions.names(&self.sections).collect()
     }
 
     /// services section names in file order.
     pub fn services_names(&self) -> Vec<&str> {
-        self.services.names().collect()
+        self.services.names(&self.sections).collect()
     }
 
     /// The section defining profile `name`. When two headers name the same profile (`[default]`
     /// and `[profile default]`, or `[profile a]` and `[profile "a"]`), the later one wins whole,
     /// as in the AWS CLI.
     pub fn profile(&self, name: &str) -> Option<&Section> {
-        self.profiles.get(name).map(|index| &self.sections[index])
+        let config = self.knowing_profile(name);
+        config
+            .profiles
+            .get(name)
+            .map(|index| &config.sections[index])
     }
 
     /// The `[sso-session NAME]` section.
@@ -140,25 +222,50 @@ impl AwsConfig {
     /// Every section in file order, including `[DEFAULT]`, sections overridden by a later one of
     /// the same name, and sections that are not profiles.
     pub fn sections(&self) -> &[Section] {
-        &self.sections
+        &self.whole().sections
     }
+}
+
+/// The file's text; a missing file is [`ConfigError::NotFound`].
+fn read_text(path: &Path) -> Result<String, ConfigError> {
+    let bytes = std::fs::read(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            ConfigError::NotFound {
+                path: path.to_path_buf(),
+            }
+        } else {
+            ConfigError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })?;
+    String::from_utf8(bytes).map_err(|error| {
+        let bytes = error.as_bytes();
+        let before = &bytes[..error.utf8_error().valid_up_to()];
+        ConfigError::NotUtf8 {
+            path: path.to_path_buf(),
+            line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
+        }
+    })
 }
 
 /// Names → the section that defines them, with the semantics of the Python dict botocore builds:
 /// a name keeps the position of its first definition and takes the section of its last.
 #[derive(Clone, Debug, Default)]
 struct NameIndex {
-    order: Vec<(String, usize)>,
+    /// Section indexes in the order their names were first defined (the name is the section's).
+    order: Vec<usize>,
     positions: HashMap<String, usize>,
 }
 
 impl NameIndex {
     fn insert(&mut self, name: &str, section: usize) {
         match self.positions.get(name) {
-            Some(&position) => self.order[position].1 = section,
+            Some(&position) => self.order[position] = section,
             None => {
                 self.positions.insert(name.to_string(), self.order.len());
-                self.order.push((name.to_string(), section));
+                self.order.push(section);
             }
         }
     }
@@ -166,11 +273,13 @@ impl NameIndex {
     fn get(&self, name: &str) -> Option<usize> {
         self.positions
             .get(name)
-            .map(|&position| self.order[position].1)
+            .map(|&position| self.order[position])
     }
 
-    fn names(&self) -> impl Iterator<Item = &str> {
-        self.order.iter().map(|(name, _)| name.as_str())
+    fn names<'s>(&'s self, sections: &'s [Section]) -> impl Iterator<Item = &'s str> {
+        self.order
+            .iter()
+            .map(|&index| sections[index].name.as_str())
     }
 }
 
@@ -330,5 +439,116 @@ mod tests {
                 source: ProfileSource::Fallback
             }
         );
+    }
+
+    /// The partial reading ([`AwsConfig::load_for_profile`]) against the whole-file reading on
+    /// random files built from lines that exercise the reader's rules: for a file the whole
+    /// reading accepts, every question gets the same answer (sections compared whole, line
+    /// numbers included); for a file it rejects, the partial reading either rejects it the same
+    /// way or, when the mistake is outside the profile's sections, still answers for the profile.
+    mod partial_reading {
+        use super::*;
+        use proptest::prelude::*;
+
+        const LINES: &[&str] = &[
+            "[default]",
+            "[DEFAULT]",
+            "[profile a]",
+            "[profile b]",
+            "[profile 'a']",
+            "[profiles \"b\"]",
+            "[profile 'c d']",
+            "[profile a\\ b]",
+            "[profile default]",
+            "[profile a] # note",
+            "[profile x y]",
+            "[sso-session s]",
+            "[sso-session 'S T']",
+            "[services v]",
+            "[plugins]",
+            "[a]",
+            "[open",
+            "  [profile b]",
+            "\tx = [1]",
+            "source_profile = b",
+            "source_profile = a",
+            "sso_session = s",
+            "region = us-east-1",
+            "Region=eu-west-1",
+            "sso =",
+            "  endpoint_url = http://127.0.0.1:1",
+            "  continued",
+            "  noeq",
+            "junk",
+            "= nokey",
+            "k1 = 1",
+            "k2: 2",
+            "# [profile a]",
+            "; comment",
+            "",
+            "   ",
+        ];
+        const NAMES: &[&str] = &["a", "b", "c d", "a b", "default", "x", "s"];
+
+        fn file() -> impl Strategy<Value = String> {
+            let line = (0..LINES.len(), 0..4usize).prop_map(|(line, end)| {
+                format!("{}{}", LINES[line], ["\n", "\r\n", "\n", "\r"][end])
+            });
+            (
+                proptest::bool::weighted(0.1),
+                proptest::collection::vec(line, 0..24),
+            )
+                .prop_map(|(bom, lines)| {
+                    format!("{}{}", if bom { "\u{feff}" } else { "" }, lines.concat())
+                })
+        }
+
+        fn same_answers(partial: &AwsConfig, whole: &AwsConfig) {
+            for name in NAMES {
+                assert_eq!(partial.profile(name), whole.profile(name), "profile {name}");
+                assert_eq!(
+                    partial.sso_session(name),
+                    whole.sso_session(name),
+                    "session {name}"
+                );
+                assert_eq!(partial.services_section(name), whole.services_section(name));
+            }
+            assert_eq!(partial.profile_names(), whole.profile_names());
+            assert_eq!(partial.sso_session_names(), whole.sso_session_names());
+            assert_eq!(partial.services_names(), whole.services_names());
+            assert_eq!(partial.sections(), whole.sections());
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+            #[test]
+            fn answers_as_the_whole_file_does(text in file(), name in 0..NAMES.len()) {
+                let path = Path::new("/home/ann/.aws/config");
+                let dir = tempfile::tempdir().expect("temp dir");
+                let file = dir.path().join("config");
+                std::fs::write(&file, &text).expect("write");
+                let whole = AwsConfig::parse(path, &text);
+                let partial = AwsConfig::load_for_profile(&file, NAMES[name]);
+                match (&whole, &partial) {
+                    (Ok(whole), Ok(partial)) => {
+                        // Questions about the profile first, while nothing else has been read.
+                        let name = NAMES[name];
+                        prop_assert_eq!(partial.profile(name), whole.profile(name));
+                        same_answers(partial, whole);
+                    }
+                    (Err(whole), Err(partial)) => {
+                        prop_assert_eq!(whole.to_string().replace(path.to_str().unwrap(), ""),
+                            partial.to_string().replace(file.to_str().unwrap(), ""));
+                    }
+                    (Err(_), Ok(partial)) => {
+                        // The mistake is outside the sections read: they are still answered as
+                        // the whole file would answer them were the mistake fixed.
+                        let name = NAMES[name];
+                        prop_assert!(partial.profile(name).is_none_or(|section| section.name() == name));
+                    }
+                    (Ok(_), Err(error)) => prop_assert!(false, "only the partial reading fails: {error}"),
+                }
+            }
+        }
     }
 }

@@ -20,6 +20,7 @@
 //! Every section and setting keeps its line numbers so that a later editor can change the file
 //! without disturbing what the user wrote around the change.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::section::{Entry, NestedEntry, Section, SectionKind, Value};
@@ -81,10 +82,26 @@ pub(super) struct SyntaxError {
 /// Reads every section of `text`, in file order. `[DEFAULT]` keys are already copied into the
 /// other sections (marked as inherited), as `configparser` does.
 pub(super) fn parse_sections(text: &str) -> Result<Vec<Section>, SyntaxError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    parse_regions([(1, without_bom(text))])
+}
+
+/// The text without the UTF-8 byte-order mark an editor may have put first.
+pub(super) fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// [`parse_sections`] on some regions of a file only, each a run of whole lines given with the
+/// number of its first line, in file order: the sections they hold, read as the whole file's
+/// reading reads them when each region starts at a header or at the top of the file (see
+/// `super::lookup`).
+pub(super) fn parse_regions<'a>(
+    regions: impl IntoIterator<Item = (usize, &'a str)>,
+) -> Result<Vec<Section>, SyntaxError> {
     let mut reader = Reader::default();
-    for (index, line) in universal_lines(text).enumerate() {
-        reader.read_line(index + 1, line)?;
+    for (first_line, text) in regions {
+        for (index, line) in universal_lines(text).enumerate() {
+            reader.read_line(first_line + index, line)?;
+        }
     }
     reader.finish()
 }
@@ -124,7 +141,7 @@ fn py_strip(s: &str) -> &str {
 
 /// A setting as read, before its lines are joined.
 struct RawEntry<'a> {
-    key: String,
+    key: Cow<'static, str>,
     /// The text after the delimiter.
     first: &'a str,
     /// Each continuation line (stripped) with its number, and `""` for blank lines inside the
@@ -206,7 +223,7 @@ impl<'a> Reader<'a> {
         if let Some(first_line) = self.first_line_of_key(section_index, &key) {
             return syntax_error(SyntaxProblem::DuplicateKey {
                 header: self.sections[section_index].header.to_string(),
-                key,
+                key: key.into_owned(),
                 first_line,
             });
         }
@@ -297,21 +314,38 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Python's `str.lower()` for keys, without the work for keys that are already lowercase ASCII.
-fn lowercase(key: &str) -> String {
-    if key.is_ascii() {
+/// Python's `str.lower()` for keys. The keys of SSO profiles and sessions, which a file
+/// `populate` filled repeats in every section, cost no allocation.
+fn lowercase(key: &str) -> Cow<'static, str> {
+    const COMMON: &[&str] = &[
+        "sso_session",
+        "sso_account_id",
+        "sso_role_name",
+        "region",
+        "output",
+        "ssoenv_populated",
+        "sso_start_url",
+        "sso_region",
+        "sso_registration_scopes",
+        "role_arn",
+        "source_profile",
+    ];
+    if let Some(common) = COMMON.iter().find(|common| **common == key) {
+        return Cow::Borrowed(common);
+    }
+    Cow::Owned(if key.is_ascii() {
         key.to_ascii_lowercase()
     } else {
         key.to_lowercase()
-    }
+    })
 }
 
 /// configparser's `default_section`: a section every other one inherits from.
-const DEFAULTS_HEADER: &str = "DEFAULT";
+pub(super) const DEFAULTS_HEADER: &str = "DEFAULT";
 
 /// `[header]`: configparser's greedy `\[(?P<header>.+)\]`, so the header runs to the last `]` and
 /// anything after it (`[profile a] # note`) is ignored.
-fn section_header(stripped: &str) -> Option<&str> {
+pub(super) fn section_header(stripped: &str) -> Option<&str> {
     let rest = stripped.strip_prefix('[')?;
     let close = rest.rfind(']')?;
     (close > 0).then(|| &rest[..close])
@@ -374,7 +408,7 @@ fn parse_nested(raw: &RawEntry<'_>) -> Result<Vec<NestedEntry>, SyntaxError> {
                 return Err(SyntaxError {
                     line,
                     problem: SyntaxProblem::NestedNotASetting {
-                        key: raw.key.clone(),
+                        key: raw.key.to_string(),
                         block_line: raw.line,
                     },
                 });
@@ -418,8 +452,15 @@ fn is_py_line_boundary(c: char) -> bool {
 /// `[profile 'a]` are ignored by the CLI, and `[profiles x]` is the profile `x`). `[default]` is
 /// the profile `default`; anything else (`[plugins]`, `[my-dev]`) is not a profile.
 fn classify_header(header: &str) -> (SectionKind, String) {
+    let (kind, name) = header_name(header);
+    (kind, name.into_owned())
+}
+
+/// [`classify_header`] without allocating for the usual header: one with no quote or backslash
+/// splits like `str::split` on the shell's separators, so its name is a slice of it.
+pub(super) fn header_name(header: &str) -> (SectionKind, Cow<'_, str>) {
     if header == DEFAULTS_HEADER {
-        return (SectionKind::Defaults, header.to_string());
+        return (SectionKind::Defaults, Cow::Borrowed(header));
     }
     let prefixed = [
         ("profile", SectionKind::Profile),
@@ -428,16 +469,57 @@ fn classify_header(header: &str) -> (SectionKind, String) {
     ];
     for (prefix, kind) in prefixed {
         if header.starts_with(prefix) {
+            // Bytes, not chars: this runs for each of a large file's headers (`super::lookup`).
+            let plain = !header
+                .bytes()
+                .any(|byte| matches!(byte, b'\'' | b'"' | b'\\'));
+            if plain {
+                return match second_of_two_words(header) {
+                    Some(name) => (kind, Cow::Borrowed(name)),
+                    None => (SectionKind::Other, Cow::Borrowed(header)),
+                };
+            }
             return match split_shell_words(header) {
-                Ok(mut words) if words.len() == 2 => (kind, words.swap_remove(1)),
-                _ => (SectionKind::Other, header.to_string()),
+                Ok(mut words) if words.len() == 2 => (kind, Cow::Owned(words.swap_remove(1))),
+                _ => (SectionKind::Other, Cow::Borrowed(header)),
             };
         }
     }
     if header == "default" {
-        return (SectionKind::Profile, header.to_string());
+        return (SectionKind::Profile, Cow::Borrowed(header));
     }
-    (SectionKind::Other, header.to_string())
+    (SectionKind::Other, Cow::Borrowed(header))
+}
+
+/// The characters `shlex.split` separates words with.
+const SHELL_SEPARATORS: [char; 4] = [' ', '\t', '\r', '\n'];
+
+/// The second word of `text` when it has exactly two, split at [`SHELL_SEPARATORS`] (all
+/// ASCII, so every split falls on a character boundary).
+fn second_of_two_words(text: &str) -> Option<&str> {
+    let is_separator = |byte: &u8| matches!(byte, b' ' | b'\t' | b'\r' | b'\n');
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    let mut second = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        if is_separator(&bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        at += bytes[at..]
+            .iter()
+            .position(is_separator)
+            .unwrap_or(bytes.len() - at);
+        words += 1;
+        match words {
+            2 => second = Some(&text[start..at]),
+            3 => return None,
+            _ => {}
+        }
+    }
+    second
 }
 
 /// Why a header could not be split into words.
@@ -461,7 +543,7 @@ pub(super) fn split_shell_words(text: &str) -> Result<Vec<String>, ShellSplitErr
             in_double_quotes: bool,
         },
     }
-    let is_separator = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    let is_separator = |c: char| SHELL_SEPARATORS.contains(&c);
     let mut words = Vec::new();
     let mut word = String::new();
     // An empty pair of quotes still makes a word.
@@ -604,6 +686,27 @@ mod tests {
         );
         assert_eq!(kinds("dev"), (SectionKind::Other, "dev".into()));
         assert_eq!(kinds("DEFAULT"), (SectionKind::Defaults, "DEFAULT".into()));
+    }
+
+    proptest::proptest! {
+        /// The shortcut for headers without quotes or backslashes names the same section as
+        /// the full `shlex` split.
+        #[test]
+        fn header_names_agree_with_the_shell_split(header in "(profile|sso-session|services|default|DEFAULT|x)[ \ta-c'\"\\\\]{0,8}") {
+            let by_split = match split_shell_words(&header) {
+                Ok(words) if words.len() == 2 && ["profile", "sso-session", "services"].iter().any(|p| header.starts_with(p)) => Some(words[1].clone()),
+                _ => None,
+            };
+            let (kind, name) = header_name(&header);
+            match kind {
+                SectionKind::Profile if header == "default" => proptest::prop_assert_eq!(name, "default"),
+                SectionKind::Profile | SectionKind::SsoSession | SectionKind::Services => {
+                    proptest::prop_assert_eq!(Some(name.into_owned()), by_split)
+                }
+                SectionKind::Defaults => proptest::prop_assert_eq!(header.as_str(), "DEFAULT"),
+                SectionKind::Other => proptest::prop_assert_eq!(by_split, None),
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! One `[…]` section of the config file as read: its settings in file order, with the line numbers
 //! a later editor needs to change the file in place.
 
+use std::borrow::Cow;
+
 /// What a section header declares (see `parse::classify_header` for botocore's rules).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SectionKind {
@@ -85,7 +87,7 @@ impl Section {
 
     /// Keys in file order (inherited `[DEFAULT]` keys last), lowercase.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|entry| entry.key.as_str())
+        self.entries.iter().map(|entry| entry.key.as_ref())
     }
 
     /// Every setting, in file order.
@@ -97,7 +99,7 @@ impl Section {
 /// One `key = value` setting.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
-    pub(super) key: String,
+    pub(super) key: Cow<'static, str>,
     pub(super) value: Value,
     pub(super) line: usize,
     pub(super) last_line: usize,

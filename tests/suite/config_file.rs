@@ -725,25 +725,48 @@ fn dump_sections<'c>(
     section: impl Fn(&str) -> Option<&'c Section>,
 ) -> serde_json::Value {
     use serde_json::json;
-    let entries = |section: &Section| -> serde_json::Value {
-        section
-            .entries()
-            .iter()
-            .map(|entry| {
-                let value = match entry.value() {
-                    Value::Text(text) => json!(text),
-                    Value::Nested(items) => items
-                        .iter()
-                        .map(|item| json!([item.key(), item.value()]))
-                        .collect(),
-                };
-                json!([entry.key(), value])
-            })
-            .collect()
-    };
     names
         .iter()
-        .map(|&name| json!([name, entries(section(name).expect("a listed name exists"))]))
+        .map(|&name| {
+            json!([
+                name,
+                dump_entries(section(name).expect("a listed name exists"))
+            ])
+        })
+        .collect()
+}
+
+/// `[[key, value], …]`, a nested block's value being `[[name, value], …]`.
+fn dump_entries(section: &Section) -> serde_json::Value {
+    use serde_json::json;
+    section
+        .entries()
+        .iter()
+        .map(|entry| {
+            let value = match entry.value() {
+                Value::Text(text) => json!(text),
+                Value::Nested(items) => items
+                    .iter()
+                    .map(|item| json!([item.key(), item.value()]))
+                    .collect(),
+            };
+            json!([entry.key(), value])
+        })
+        .collect()
+}
+
+/// Each profile of botocore's reading (`{"profiles": [[name, entries], …], …}`) as the reading of
+/// only that profile's sections (`AwsConfig::load_for_profile`, the fast path's) gives it.
+fn partial_dumps(path: &Path, botocore: &serde_json::Value) -> Vec<serde_json::Value> {
+    let names = botocore["profiles"].as_array().expect("a list of profiles");
+    names
+        .iter()
+        .map(|profile| {
+            let name = profile[0].as_str().expect("a name");
+            let config = AwsConfig::load_for_profile(path, name).expect("the profile's sections");
+            let section = config.profile(name).expect("the profile");
+            serde_json::json!([name, dump_entries(section)])
+        })
         .collect()
 }
 
@@ -760,7 +783,8 @@ fn botocore_dump(botocore: &Botocore, paths: &[PathBuf]) -> Vec<serde_json::Valu
     serde_json::from_value(dumped).expect("the script prints a list")
 }
 
-/// Files written to show botocore's rules; each is read by both parsers.
+/// Files written to show botocore's rules; each is read by both parsers, and each profile also
+/// on its own, as the fast path reads it.
 const HAND_WRITTEN: &[&str] = &[
     WALKTHROUGH,
     MANY_PROFILES,
@@ -902,7 +926,15 @@ fn botocore_reads_the_same_sections_and_keys() {
             "{} differs from botocore; content:\n{text:?}",
             path.display()
         );
-        parsed += usize::from(botocore.get("error").is_none());
+        if botocore.get("error").is_none() {
+            parsed += 1;
+            assert_eq!(
+                partial_dumps(path, botocore),
+                botocore["profiles"].as_array().cloned().unwrap_or_default(),
+                "{}: a profile read on its own differs from botocore; content:\n{text:?}",
+                path.display()
+            );
+        }
     }
     // The comparison is only worth something if many files are valid and many are not.
     assert!(parsed > 100, "only {parsed} files parsed");
