@@ -125,6 +125,15 @@ impl<'a> CredentialsPipeline<'a> {
         }
     }
 
+    /// The cached role credentials when they have more than `min_valid` left (and any
+    /// environment can carry them): what [`Self::role_credentials`] returns without fetching.
+    pub fn cached_role_credentials(
+        &self,
+        min_valid: Duration,
+    ) -> Result<Option<RoleCredentials>, CredentialsError> {
+        self.fresh_role_credentials(&self.profile.role_credentials_key(), min_valid)
+    }
+
     fn fresh_role_credentials(
         &self,
         key: &str,

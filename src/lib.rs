@@ -20,6 +20,8 @@ pub mod display;
 pub mod duration;
 pub mod environment;
 pub mod error;
+pub mod executables;
+pub mod front;
 pub mod hardening;
 pub mod login;
 pub mod populate;

@@ -11,7 +11,7 @@ use crate::shell::{Shell, quote};
 const DIRENVRC: &str = include_str!("../../shell/direnvrc.bash");
 
 pub fn run() -> anyhow::Result<()> {
-    let binary = std::env::current_exe().context("finding the ssoenv binary")?;
+    let binary = crate::executables::front().context("finding the ssoenv binary")?;
     let binary = binary
         .to_str()
         .context("the path of the ssoenv binary is not valid UTF-8")?;

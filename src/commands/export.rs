@@ -11,7 +11,7 @@
 use std::io::IsTerminal;
 
 use super::output::{evaluate_in, print_all, render_credentials};
-use super::profile_credentials::resolve;
+use super::profile_credentials::{self, resolve};
 use crate::cli::{ExportArgs, close_subcommand};
 use crate::config::{AwsConfig, select_profile_name};
 use crate::error::UsageError;
@@ -21,6 +21,17 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     refuse_to_show_secrets(args)?;
     let resolved = resolve(&args.credentials).map_err(|error| mistyped_subcommand(args, error))?;
     print_all(&render_credentials(&resolved, args.format, args.shell)?)
+}
+
+/// What [`run`] prints, when the caches alone give it and nothing needs saying on the terminal
+/// (see `profile_credentials::from_cache`); `None` when only `run` can tell. The front
+/// executable answers with this (see `crate::front`).
+pub fn from_cache(args: &ExportArgs) -> Option<String> {
+    if !is_for_evaluation(args) {
+        return None;
+    }
+    let resolved = profile_credentials::from_cache(&args.credentials)?;
+    render_credentials(&resolved, args.format, args.shell).ok()
 }
 
 /// `ssoenv stauts`: a word given as the profile that the config file does not define but that is
@@ -43,15 +54,17 @@ fn mistyped_subcommand(args: &ExportArgs, error: anyhow::Error) -> anyhow::Error
     }
 }
 
+/// Whether the output goes to something other than a person at a terminal (or is asked for
+/// anyway): the secrets may be printed.
+fn is_for_evaluation(args: &ExportArgs) -> bool {
+    args.show || args.format.is_some() || args.shell.is_some() || !std::io::stdout().is_terminal()
+}
+
 /// `ssoenv my-dev-profile` typed at a prompt would show the secret key on the screen and change
 /// nothing: say what to type instead. Nothing is fetched before this, so nothing is signed in to
 /// for output nobody evaluates.
 fn refuse_to_show_secrets(args: &ExportArgs) -> anyhow::Result<()> {
-    if args.show
-        || args.format.is_some()
-        || args.shell.is_some()
-        || !std::io::stdout().is_terminal()
-    {
+    if is_for_evaluation(args) {
         return Ok(());
     }
     let profile = select_profile_name(args.credentials.profile.as_deref());

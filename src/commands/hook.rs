@@ -45,20 +45,32 @@ pub fn run(args: &HookArgs) -> anyhow::Result<()> {
             Backoff::Until(now + timing.retry_after.as_secs().max(1)),
         )?);
     }
+    if nothing_due(args, &profile, now) {
+        return Ok(());
+    }
+    refresh(args, &profile)
+}
+
+/// Whether a run that was not interrupted has nothing to do (and prints nothing): no profile,
+/// a back-off running, or credentials not due yet.
+fn nothing_due(args: &HookArgs, profile: &str, now: u64) -> bool {
     let backoff_until = args
         .backoff_until
         .as_deref()
         .and_then(|text| text.trim().parse::<u64>().ok());
     if profile.is_empty() || backoff_until.is_some_and(|until| now < until) {
-        return Ok(());
+        return true;
     }
     let expires_at = std::env::var(EXPIRES_AT_MARKER)
         .ok()
         .and_then(|text| text.trim().parse::<u64>().ok());
-    if !is_due(expires_at, now, timing.refresh_before.as_secs()) {
-        return Ok(());
-    }
-    refresh(args, &profile)
+    !is_due(expires_at, now, args.timing.refresh_before.as_secs())
+}
+
+/// Whether [`run`] would return at once, printing nothing: what the front answers by itself.
+pub fn has_nothing_to_do(args: &HookArgs) -> bool {
+    let profile = std::env::var(PROFILE_MARKER).unwrap_or_default();
+    !args.interrupted && nothing_due(args, &profile, epoch_seconds(SystemTime::now()))
 }
 
 /// Exports `profile` again; on failure prints the back-off instead, and says once what happened.

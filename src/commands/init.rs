@@ -41,6 +41,8 @@ fn ssoenv_path(explicit: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
     match explicit {
         Some(path) => std::path::absolute(path)
             .with_context(|| format!("cannot make {} an absolute path", path.display())),
-        None => std::env::current_exe().context("cannot find the path of the ssoenv executable"),
+        None => {
+            crate::executables::front().context("cannot find the path of the ssoenv executable")
+        }
     }
 }

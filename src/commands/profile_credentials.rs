@@ -8,12 +8,13 @@ use super::sign_in::{SignInPolicy, token_source};
 use crate::aws::resolve_sts_endpoint;
 use crate::cache::{CacheDirs, RoleCredentials};
 use crate::cli::CredentialArgs;
-use crate::config::{self, AwsConfig};
+use crate::config::{self, AwsConfig, SsoProfile};
 use crate::credentials::{CredentialsError, CredentialsPipeline, ensure_lifetime};
 use crate::environment::credential_changes;
-use crate::login::SignInSubject;
+use crate::login::{LoginError, SignInSubject};
 use crate::role_chain::{ProfileKind, RoleChainPipeline, resolve_profile};
 use crate::shell::EnvChange;
+use crate::token_source::TokenSource;
 
 /// A profile's credentials, with what the environment variables are made of.
 #[derive(Debug)]
@@ -81,6 +82,67 @@ pub fn resolve(args: &CredentialArgs) -> anyhow::Result<ProfileCredentials> {
     Ok(resolved)
 }
 
+/// [`resolve`] when the caches alone answer it: an SSO profile whose role credentials are cached
+/// with enough time left, and everything `resolve` checks before it looks at the cache in order.
+/// `None` for anything else (a role chain, credentials to fetch, a warning to print, an error),
+/// which only `resolve` handles; whatever this returns, `resolve` returns too. This is the whole
+/// of what the front executable does for `export` (see `crate::front`), so it reaches no code that
+/// fetches.
+pub fn from_cache(args: &CredentialArgs) -> Option<ProfileCredentials> {
+    let name = config::select_profile_name(args.profile.as_deref());
+    let policy = SignInPolicy::from_args(&args.sign_in);
+    let min_valid = effective_min_valid(args.min_valid, args.min_remaining);
+    let config = AwsConfig::load_default_for_profile(&name).ok()?;
+    let ProfileKind::Sso(profile) = resolve_profile(&config, &name).ok()? else {
+        return None;
+    };
+    let dirs = CacheDirs::from_env().ok()?;
+    let tokens = profile_token_source(&config, &profile, &dirs, &policy).ok()?;
+    let credentials = CredentialsPipeline::new(&profile, &dirs, &tokens)
+        .cached_role_credentials(min_valid)
+        .ok()??;
+    let resolved = sso_profile_credentials(profile, credentials);
+    let lasts = args.min_remaining.unwrap_or(min_valid);
+    ensure_lifetime(
+        &resolved.profile,
+        &resolved.role,
+        &resolved.credentials,
+        lasts,
+    )
+    .ok()?;
+    Some(resolved)
+}
+
+/// The token source of an SSO profile's session.
+fn profile_token_source<'c>(
+    config: &'c AwsConfig,
+    profile: &SsoProfile,
+    dirs: &CacheDirs,
+    policy: &SignInPolicy,
+) -> Result<TokenSource<'c>, LoginError> {
+    token_source(
+        config,
+        &profile.session,
+        SignInSubject::Profile(profile.name.clone()),
+        dirs,
+        &profile.endpoints,
+        policy,
+    )
+}
+
+fn sso_profile_credentials(
+    profile: SsoProfile,
+    credentials: RoleCredentials,
+) -> ProfileCredentials {
+    ProfileCredentials {
+        profile: profile.name,
+        role: profile.role_name,
+        region: profile.region,
+        account_id: profile.account_id,
+        credentials,
+    }
+}
+
 /// The reuse threshold that satisfies both `--min-valid` and `--min-remaining`.
 fn effective_min_valid(min_valid: Duration, min_remaining: Option<Duration>) -> Duration {
     min_remaining.map_or(min_valid, |required| required.max(min_valid))
@@ -101,34 +163,13 @@ pub fn profile_credentials(
     let env = |name: &str| std::env::var(name).ok();
     match kind {
         ProfileKind::Sso(profile) => {
-            let tokens = token_source(
-                &config,
-                &profile.session,
-                SignInSubject::Profile(profile.name.clone()),
-                &dirs,
-                &profile.endpoints,
-                policy,
-            )?;
+            let tokens = profile_token_source(&config, &profile, &dirs, policy)?;
             let credentials =
                 CredentialsPipeline::new(&profile, &dirs, &tokens).role_credentials(min_valid)?;
-            Ok(ProfileCredentials {
-                profile: profile.name,
-                role: profile.role_name,
-                region: profile.region,
-                account_id: profile.account_id,
-                credentials,
-            })
+            Ok(sso_profile_credentials(profile, credentials))
         }
         ProfileKind::Chain(chain) => {
-            let root = &chain.root;
-            let tokens = token_source(
-                &config,
-                &root.session,
-                SignInSubject::Profile(root.name.clone()),
-                &dirs,
-                &root.endpoints,
-                policy,
-            )?;
+            let tokens = profile_token_source(&config, &chain.root, &dirs, policy)?;
             let sts_endpoint = resolve_sts_endpoint(chain.sts_endpoint_in_file.as_deref(), env);
             let credentials = RoleChainPipeline::new(&chain, &dirs, &tokens, sts_endpoint)
                 .credentials(min_valid)?;

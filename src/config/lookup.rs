@@ -95,11 +95,29 @@ fn is_wanted(header: &str, wanted: &[String]) -> bool {
     if header == DEFAULTS_HEADER {
         return true;
     }
+    if cannot_name(header, wanted) {
+        return false;
+    }
     match header_name(header) {
         (SectionKind::SsoSession | SectionKind::Services, _) => true,
         (SectionKind::Profile, name) => wanted.iter().any(|wanted| *wanted == name),
         (SectionKind::Defaults | SectionKind::Other, _) => false,
     }
+}
+
+/// A shortcut for the thousands of other profiles' headers: a `profile …` header without quotes
+/// or backslashes names the word after the prefix, so unless it ends with one of the names
+/// wanted (trailing separators aside), it names none of them.
+fn cannot_name(header: &str, wanted: &[String]) -> bool {
+    let plain = || {
+        !header
+            .bytes()
+            .any(|byte| matches!(byte, b'\'' | b'"' | b'\\'))
+    };
+    let end = header.trim_end_matches([' ', '\t', '\r', '\n']);
+    header.starts_with("profile")
+        && !wanted.iter().any(|name| end.ends_with(name.as_str()))
+        && plain()
 }
 
 /// Sets each region's `first_line`, counting line ends as Python's universal newlines do (`\n`,

@@ -18,6 +18,7 @@ mod errors;
 mod exec;
 mod export;
 mod faults;
+mod front;
 mod generated_docs;
 mod hostile_input;
 mod init_scripts;

@@ -185,7 +185,17 @@ impl TestHome {
     /// `ssoenv ARGS…` with nothing from the developer's environment but `PATH`: `HOME` is this
     /// home and both services point at `emulator_url`.
     pub fn ssoenv(&self, emulator_url: &str) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ssoenv"));
+        self.program(env!("CARGO_BIN_EXE_ssoenv"), emulator_url)
+    }
+
+    /// [`Self::ssoenv`] with `ssoenv-full`, the whole program the front executable hands over to.
+    pub fn ssoenv_full(&self, emulator_url: &str) -> Command {
+        self.program(env!("CARGO_BIN_EXE_ssoenv-full"), emulator_url)
+    }
+
+    /// `program` (`ssoenv` or a copy of it) as [`Self::ssoenv`] runs it.
+    pub fn program(&self, program: impl AsRef<std::ffi::OsStr>, emulator_url: &str) -> Command {
+        let mut command = Command::new(program);
         command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
