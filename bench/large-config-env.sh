@@ -1,8 +1,22 @@
-# shellcheck shell=bash disable=SC2154  # $bin, $demo_home and $profiles come from the sourcing script
-# Sourced after scripts/demo-env.sh by the benchmarks of a large config: writes $large_config, a
-# config with $profiles profiles as `ssoenv populate` writes them ($profiles/2 accounts × 2 roles,
-# from a second emulator with that many accounts, sso-session `bench`), followed by the seed's
-# config (its profile last: the worst place for a reader that stops at the first match).
+# shellcheck shell=bash disable=SC2154,SC2034  # $profiles comes from the sourcing script
+# Sourced by bench/large-config.sh and bench/counts.sh: builds the release binaries and the
+# hello-world baseline ($hello), starts the emulator with the seed's config (scripts/demo-env.sh),
+# signs in and caches the profile's credentials, then writes $large_config: $profiles profiles as
+# `ssoenv populate` writes them ($profiles/2 accounts × 2 roles, from a second emulator with that
+# many accounts, sso-session `bench`), followed by the seed's config (its profile last: the worst
+# place for a reader that stops at the first match).
+# SSOENV_BENCH_BIN names another folder with an `ssoenv` to measure (e.g. an older build).
+cargo build --release --workspace --locked --quiet
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release"
+ssoenv="${SSOENV_BENCH_BIN:-$bin}/ssoenv"
+mkdir -p target/bench
+rustc --edition 2021 -C opt-level=3 bench/hello.rs -o target/bench/hello
+hello="$PWD/target/bench/hello"
+# shellcheck source=scripts/demo-env.sh
+source scripts/demo-env.sh
+"$bin/ssoenv" login my-dev-profile --use-device-code --no-browser 2>/dev/null
+"$bin/ssoenv" my-dev-profile --shell bash >/dev/null # fills the role-credential cache
+
 large_config="$demo_home/config-large"
 populate_out="$demo_home/populate-emulator-url"
 "$bin/sso-emulator" --accounts $((profiles / 2)) --device-approve-after 0 \
@@ -27,3 +41,5 @@ CONFIG
 )
 kill "$populate_emulator"
 cat "$demo_home/populated" "$HOME/.aws/config" >"$large_config"
+# Nothing due for the prompt hook: credentials a day from expiry.
+nothing_due=$(($(date +%s) + 86400))

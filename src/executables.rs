@@ -1,5 +1,5 @@
 //! The two executables `cargo install` puts side by side: `ssoenv`, a small front that answers
-//! the command lines that run at every `eval` and prompt (see [`crate::front`]), and
+//! the command lines that run at every `eval` and prompt (`src/front.rs`), and
 //! `ssoenv-full`, the whole program, which the front `exec`s for everything else.
 
 use std::path::PathBuf;

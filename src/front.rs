@@ -42,7 +42,17 @@ fn answer(args: &[OsString]) -> bool {
     }
     match line.command {
         Command::Export(args) => {
-            export::from_cache(&args).is_some_and(|output| print_all(&output).is_ok())
+            // What the cache readers warn about is said by whichever executable answers.
+            crate::cache::hold_warnings();
+            let output = export::from_cache(&args);
+            let warnings = crate::cache::release_warnings();
+            let Some(output) = output else {
+                return false;
+            };
+            for warning in warnings {
+                eprintln!("{warning}");
+            }
+            print_all(&output).is_ok()
         }
         Command::Hook(args) => hook::has_nothing_to_do(&args),
         Command::Prompt(args) => prompt::run(&args).is_ok(),

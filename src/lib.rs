@@ -7,6 +7,10 @@
 //! pipeline for the SSO profile at its start and STS for the roles. Every AWS call goes through
 //! [`aws`]; what it returns and the cache stores is plain data from [`role_credentials`], its
 //! secrets wrapped in [`secret::Secret`]. No two top-level modules import each other.
+//!
+//! Two executables are built from this library ([`executables`]): `ssoenv`, whose [`front`]
+//! answers the hot command lines from the caches without linking the rest, and `ssoenv-full`,
+//! the whole program, which the front `exec`s for everything else.
 
 pub mod aws;
 pub mod cache;

@@ -15,6 +15,31 @@ use std::sync::Mutex;
 /// path pays for one `stat` per directory at most.
 static CHECKED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
 
+/// Warnings kept instead of printed, while [`hold_warnings`] is in force.
+static HELD: Mutex<Option<Vec<String>>> = Mutex::new(None);
+
+/// Keeps the warnings of this module from now on instead of printing them, until
+/// [`release_warnings`]. The front executable reads the caches and may then hand the run over to
+/// the whole program, which reads them again: only the one that answers may warn.
+pub fn hold_warnings() {
+    *HELD.lock().unwrap_or_else(|e| e.into_inner()) = Some(Vec::new());
+}
+
+/// The warnings kept since [`hold_warnings`], for the caller to print; later ones are printed.
+pub fn release_warnings() -> Vec<String> {
+    HELD.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .unwrap_or_default()
+}
+
+fn warn(message: String) {
+    match HELD.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+        Some(held) => held.push(message),
+        None => eprintln!("{message}"),
+    }
+}
+
 /// Warns on stderr about `dir` and each directory above it up to the one named `.aws` (followed
 /// if they are symbolic links) that other users can write to, or that another user owns.
 /// Missing directories and errors are silent: reading the files reports those.
@@ -38,18 +63,18 @@ fn warn_once(dir: &Path) {
         checked.insert(dir.to_path_buf());
     }
     if let Some(mode) = writable_by_others(dir) {
-        eprintln!(
+        warn(format!(
             "ssoenv: warning: the cache directory {} can be written by other users (mode {mode:03o}), who could plant tokens or credentials there; fix it with: chmod go-w {}",
             dir.display(),
             dir.display()
-        );
+        ));
     }
     if let Some(owner) = owned_by_another_user(dir) {
-        eprintln!(
+        warn(format!(
             "ssoenv: warning: the cache directory {} belongs to another user (uid {owner}), who could plant tokens or credentials there; make it yours with: chown \"$(id -u)\" {}",
             dir.display(),
             dir.display()
-        );
+        ));
     }
 }
 

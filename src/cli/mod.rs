@@ -140,7 +140,7 @@ pub fn parse_command_line() -> CommandLine {
 
 /// The command lines that run at every `eval` and prompt (`ssoenv [PROFILE] [options]`, `ssoenv
 /// hook …`, `ssoenv prompt`), read by the small definitions alone, as [`parse_command_line`] reads
-/// them; `None` for everything else. The front executable (`crate::front`) reads with this only,
+/// them; `None` for everything else. The front executable (`src/front.rs`) reads with this only,
 /// so it holds none of the other definitions.
 pub fn read_hot_command_line(args: &[OsString]) -> Option<CommandLine> {
     fast_path::read(args)

@@ -25,7 +25,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
 
 /// What [`run`] prints, when the caches alone give it and nothing needs saying on the terminal
 /// (see `profile_credentials::from_cache`); `None` when only `run` can tell. The front
-/// executable answers with this (see `crate::front`).
+/// executable answers with this (`src/front.rs`).
 pub fn from_cache(args: &ExportArgs) -> Option<String> {
     if !is_for_evaluation(args) {
         return None;

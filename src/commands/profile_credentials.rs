@@ -86,7 +86,7 @@ pub fn resolve(args: &CredentialArgs) -> anyhow::Result<ProfileCredentials> {
 /// with enough time left, and everything `resolve` checks before it looks at the cache in order.
 /// `None` for anything else (a role chain, credentials to fetch, a warning to print, an error),
 /// which only `resolve` handles; whatever this returns, `resolve` returns too. This is the whole
-/// of what the front executable does for `export` (see `crate::front`), so it reaches no code that
+/// of what the front executable does for `export` (`src/front.rs`), so it reaches no code that
 /// fetches.
 pub fn from_cache(args: &CredentialArgs) -> Option<ProfileCredentials> {
     let name = config::select_profile_name(args.profile.as_deref());
