@@ -36,6 +36,11 @@ const SECRET_KEYS: &[&str] = &[
     "codeverifier",
     "idtoken",
     "authorization",
+    // The console's federation endpoint: `Session={"sessionId", "sessionKey", "sessionToken"}`
+    // and the sign-in token of the login URL.
+    "session",
+    "sessionkey",
+    "signintoken",
 ];
 
 /// Switches the trace on for the rest of the process.

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod configure;
+pub mod console;
 pub mod credentials;
 pub mod debug;
 pub mod display;

@@ -15,13 +15,16 @@
 //! `GET /authorize` (PKCE sign-in page), `GET /device` (device verification page); portal
 //! `GET /federation/credentials`, `GET /assignment/accounts`, `GET /assignment/roles`,
 //! `POST /logout`; STS `POST /` with a form body (`Action=AssumeRole`, `Action=GetCallerIdentity`);
-//! control endpoints under `/_emulator/` (see [`control`]).
+//! the console's federation endpoint `GET /federation` (`Action=getSigninToken`, `Action=login`),
+//! its sign-out `GET /oauth?Action=logout` and a console stand-in under `GET /console/` (see
+//! [`federation`]); control endpoints under `/_emulator/` (see [`control`]).
 
 pub mod cli;
 pub mod config;
 pub mod control;
 mod emulator;
 pub mod failure;
+pub mod federation;
 mod http;
 mod ids;
 mod oidc;

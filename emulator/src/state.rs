@@ -114,6 +114,8 @@ pub struct CredentialsOwner {
 /// when a request is signed with it.
 #[derive(Debug, Clone)]
 pub struct IssuedKey {
+    /// What the key signs with; checked by the console's federation endpoint, which is given it.
+    pub secret_access_key: String,
     /// Must come with the key in `X-Amz-Security-Token`.
     pub session_token: String,
     pub expires_at: Instant,
@@ -157,6 +159,8 @@ pub struct State {
     /// Access key id → token and expiry, for every temporary key issued (both kinds).
     pub issued_keys: HashMap<String, IssuedKey>,
     pub last_authorize_query: Option<BTreeMap<String, String>>,
+    /// The console's sign-in tokens, logins and sessions (see [`crate::federation`]).
+    pub console: crate::federation::ConsoleState,
 }
 
 impl State {
@@ -174,6 +178,7 @@ impl State {
             assumed_roles: HashMap::new(),
             issued_keys: HashMap::new(),
             last_authorize_query: None,
+            console: crate::federation::ConsoleState::default(),
         }
     }
 
@@ -297,12 +302,14 @@ impl State {
     pub fn record_issued_key(
         &mut self,
         access_key_id: String,
+        secret_access_key: String,
         session_token: String,
         lifetime: Duration,
     ) {
         self.issued_keys.insert(
             access_key_id,
             IssuedKey {
+                secret_access_key,
                 session_token,
                 expires_at: deadline(lifetime),
             },

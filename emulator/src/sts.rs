@@ -290,7 +290,12 @@ fn assume_role_inner(state: &mut State, request: &Request) -> Result<String, Sts
     let assumed_role_arn =
         format!("arn:{partition}:sts::{account}:assumed-role/{role_name}/{session_name}");
     let expiration = iso8601(epoch_seconds(SystemTime::now()).saturating_add(lifetime.as_secs()));
-    state.record_issued_key(access_key_id.clone(), session_token.clone(), lifetime);
+    state.record_issued_key(
+        access_key_id.clone(),
+        secret_access_key.clone(),
+        session_token.clone(),
+        lifetime,
+    );
     state.assumed_roles.insert(
         access_key_id.clone(),
         AssumedRoleOwner {

@@ -7,6 +7,7 @@
 // The commands.
 pub mod completions;
 pub mod configure;
+pub mod console;
 pub mod direnv;
 pub mod exec;
 pub mod export;
@@ -50,5 +51,6 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Off(args) => integration::run_off(&args),
         Command::Unset(args) => unset::run(&args),
         Command::Hook(args) => hook::run(&args),
+        Command::Console(args) => console::run(&args),
     }
 }

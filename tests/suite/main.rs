@@ -11,6 +11,7 @@ mod cache_compat;
 mod completions;
 mod config_file;
 mod configure;
+mod console;
 mod crash;
 mod credential_process;
 mod direnv;
