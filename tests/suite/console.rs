@@ -11,10 +11,11 @@ use std::time::Duration;
 use ssoenv::cache::RoleCredentials;
 
 use crate::support::browsers::{
-    HEADLESS_CHROMIUM_FLAGS, chromium, wait_for_file_containing, write_script,
+    headless_chromium_dumping_the_page, wait_for_file_containing, write_script,
 };
 use crate::support::cache_files::{secrets_in, snapshot};
 use crate::support::home::*;
+use sso_emulator::Emulator;
 
 /// `ssoenv console ARGS…` with the federation endpoint at the emulator.
 fn console(home: &TestHome, emulator_url: &str, args: &[&str]) -> Command {
@@ -54,6 +55,20 @@ fn curl_browser(home: &TestHome) -> (String, std::path::PathBuf, std::path::Path
     (script, page, argv)
 }
 
+/// The emulator, and `home` signed in to its session for an hour.
+fn signed_in(home: TestHome) -> (Emulator, TestHome) {
+    let emulator = start_emulator();
+    home.seed_token(&emulator, 3600);
+    (emulator, home)
+}
+
+/// `ssoenv console ARGS…` with `$BROWSER` set to `browser`.
+fn open_in(home: &TestHome, emulator: &Emulator, browser: &str, args: &[&str]) -> Run {
+    let out = run(console(home, &emulator.url(), args).env("BROWSER", browser));
+    assert!(out.status.success(), "{}", out.stderr);
+    out
+}
+
 /// The destination on the console stand-in.
 fn stand_in(emulator_url: &str, service: &str) -> String {
     format!("{emulator_url}/console/{service}/home?region=us-west-2")
@@ -61,18 +76,15 @@ fn stand_in(emulator_url: &str, service: &str) -> String {
 
 #[test]
 fn curl_as_the_browser_lands_on_the_destination_signed_in_as_the_role() {
-    let emulator = start_emulator();
-    let home = TestHome::new();
-    home.seed_token(&emulator, 3600);
+    let (emulator, home) = signed_in(TestHome::new());
     let (browser, page, argv) = curl_browser(&home);
     let destination = stand_in(&emulator.url(), "s3");
-    let out = run(console(
+    let out = open_in(
         &home,
-        &emulator.url(),
+        &emulator,
+        &browser,
         &[PROFILE, "--destination", &destination],
-    )
-    .env("BROWSER", &browser));
-    assert!(out.status.success(), "{}", out.stderr);
+    );
     assert_eq!(out.stdout, "", "nothing on stdout without --print");
 
     let html = wait_for_file_containing(&page, "</html>", Duration::from_secs(10));
@@ -117,31 +129,17 @@ fn curl_as_the_browser_lands_on_the_destination_signed_in_as_the_role() {
 
 #[test]
 fn headless_chromium_follows_the_url_to_the_console() {
-    let Some(chromium) = chromium() else {
+    let (emulator, home) = signed_in(TestHome::new());
+    let Some((browser, page)) = headless_chromium_dumping_the_page(home.path()) else {
         return;
     };
-    let emulator = start_emulator();
-    let home = TestHome::new();
-    home.seed_token(&emulator, 3600);
-    let page = home.path().join("page.html");
-    let browser = write_script(
-        home.path(),
-        "chromium-browser-script",
-        &format!(
-            "exec {chromium} {HEADLESS_CHROMIUM_FLAGS} --user-data-dir='{}' --dump-dom \"$1\" \
-             > '{}' 2>/dev/null",
-            home.path().join("chromium-profile").display(),
-            page.display()
-        ),
-    );
     let destination = stand_in(&emulator.url(), "ec2");
-    let out = run(console(
+    open_in(
         &home,
-        &emulator.url(),
+        &emulator,
+        &browser,
         &[PROFILE, "--destination", &destination],
-    )
-    .env("BROWSER", &browser));
-    assert!(out.status.success(), "{}", out.stderr);
+    );
     let html = wait_for_file_containing(&page, "id=\"role\"", Duration::from_secs(30));
     assert!(
         html.contains(&format!("<span id=\"account\">{ACCOUNT}</span>"))
@@ -156,12 +154,10 @@ fn headless_chromium_follows_the_url_to_the_console() {
 /// `$AWS_PROFILE`; `--service` lands on that service's home in the profile's region.
 #[test]
 fn print_writes_only_the_url_of_the_shells_profile() {
-    let emulator = start_emulator();
-    let home = TestHome::with_config(&CONFIG.replace(
+    let (emulator, home) = signed_in(TestHome::with_config(&CONFIG.replace(
         "[profile prod-readonly]\n",
         "[profile prod-readonly]\nregion = eu-west-1\n",
-    ));
-    home.seed_token(&emulator, 3600);
+    )));
     let out = run(
         console(&home, &emulator.url(), &["--print", "--service", "s3"])
             .env("SSOENV_PROFILE", "prod-readonly")
@@ -240,9 +236,7 @@ fn visit(url: &str) -> (String, String) {
 
 #[test]
 fn each_sign_in_token_signs_in_once() {
-    let emulator = start_emulator();
-    let home = TestHome::new();
-    home.seed_token(&emulator, 3600);
+    let (emulator, home) = signed_in(TestHome::new());
     let destination = stand_in(&emulator.url(), "lambda");
     let out = run(&mut console(
         &home,
@@ -259,9 +253,7 @@ fn each_sign_in_token_signs_in_once() {
 
 #[test]
 fn a_role_chained_profile_opens_the_console_of_its_last_role() {
-    let emulator = start_emulator();
-    let home = TestHome::with_chains();
-    home.seed_token(&emulator, 3600);
+    let (emulator, home) = signed_in(TestHome::with_chains());
     let out = run(&mut console(&home, &emulator.url(), &["deploy", "--print"]));
     assert!(out.status.success(), "{}", out.stderr);
     let url = out.stdout.trim();
@@ -342,14 +334,15 @@ fn recorded_runs(log: &Path) -> Vec<Vec<String>> {
 #[test]
 fn isolate_gives_each_profile_a_browser_data_directory_of_its_own() {
     use std::os::unix::fs::PermissionsExt;
-    let emulator = start_emulator();
-    let home = TestHome::new();
-    home.seed_token(&emulator, 3600);
+    let (emulator, home) = signed_in(TestHome::new());
     let (browser, log) = recording_browser(&home, "chromium");
     for profile in [PROFILE, "prod-readonly"] {
-        let out = run(console(&home, &emulator.url(), &[profile, "--isolate"])
-            .env("BROWSER", format!("{browser} --new-window")));
-        assert!(out.status.success(), "{}", out.stderr);
+        open_in(
+            &home,
+            &emulator,
+            &format!("{browser} --new-window"),
+            &[profile, "--isolate"],
+        );
     }
     let runs = recorded_runs(&log);
     assert_eq!(runs.len(), 2, "{runs:?}");
@@ -377,18 +370,13 @@ fn isolate_gives_each_profile_a_browser_data_directory_of_its_own() {
 /// overrides it; Firefox gets the container extension's URL.
 #[test]
 fn the_config_setting_isolates_and_firefox_gets_a_container() {
-    let emulator = start_emulator();
-    let home = TestHome::with_config(&CONFIG.replace(
+    let (emulator, home) = signed_in(TestHome::with_config(&CONFIG.replace(
         "[sso-session my-sso]\n",
         "[sso-session my-sso]\nssoenv_console_isolate = true\n",
-    ));
-    home.seed_token(&emulator, 3600);
+    )));
     let (browser, log) = recording_browser(&home, "firefox");
-    let isolated = run(console(&home, &emulator.url(), &[PROFILE]).env("BROWSER", &browser));
-    assert!(isolated.status.success(), "{}", isolated.stderr);
-    let shared =
-        run(console(&home, &emulator.url(), &[PROFILE, "--no-isolate"]).env("BROWSER", &browser));
-    assert!(shared.status.success(), "{}", shared.stderr);
+    open_in(&home, &emulator, &browser, &[PROFILE]);
+    open_in(&home, &emulator, &browser, &[PROFILE, "--no-isolate"]);
 
     let runs = recorded_runs(&log);
     assert_eq!(runs.len(), 2, "{runs:?}");
@@ -415,9 +403,7 @@ fn the_config_setting_isolates_and_firefox_gets_a_container() {
 
 #[test]
 fn isolation_without_a_known_browser_says_what_it_needs() {
-    let emulator = start_emulator();
-    let home = TestHome::new();
-    home.seed_token(&emulator, 3600);
+    let (emulator, home) = signed_in(TestHome::new());
     let out = run(console(&home, &emulator.url(), &[PROFILE, "--isolate"]).env("BROWSER", "w3m"));
     assert_eq!(out.status.code(), Some(2), "{}", out.stderr);
     assert!(
@@ -437,32 +423,28 @@ fn isolation_without_a_known_browser_says_what_it_needs() {
 /// the new sign-in: the console shows the second profile.
 #[test]
 fn logout_first_signs_the_browser_out_then_in() {
-    let emulator = start_emulator();
-    let home = TestHome::new();
-    home.seed_token(&emulator, 3600);
+    let (emulator, home) = signed_in(TestHome::new());
     let (browser, page, argv) = curl_browser(&home);
     let destination = stand_in(&emulator.url(), "iam");
-    let first = run(console(
+    open_in(
         &home,
-        &emulator.url(),
+        &emulator,
+        &browser,
         &[PROFILE, "--destination", &destination],
-    )
-    .env("BROWSER", &browser));
-    assert!(first.status.success(), "{}", first.stderr);
+    );
     wait_for_file_containing(&page, ACCOUNT, Duration::from_secs(10));
     std::fs::remove_file(&page).unwrap();
-    let second = run(console(
+    open_in(
         &home,
-        &emulator.url(),
+        &emulator,
+        &browser,
         &[
             "prod-readonly",
             "--logout-first",
             "--destination",
             &destination,
         ],
-    )
-    .env("BROWSER", &browser));
-    assert!(second.status.success(), "{}", second.stderr);
+    );
     let html = wait_for_file_containing(&page, "123456789022", Duration::from_secs(10));
     assert!(html.contains("<span id=\"role\">ReadOnly</span>"), "{html}");
     assert!(
@@ -482,12 +464,9 @@ fn logout_first_signs_the_browser_out_then_in() {
 /// argv holds the token only, never the credentials.
 #[test]
 fn no_secret_in_stderr_debug_or_the_browsers_argv() {
-    let emulator = start_emulator();
-    let home = TestHome::new();
-    home.seed_token(&emulator, 3600);
+    let (emulator, home) = signed_in(TestHome::new());
     let (browser, log) = recording_browser(&home, "browser");
-    let out = run(console(&home, &emulator.url(), &[PROFILE, "--debug"]).env("BROWSER", &browser));
-    assert!(out.status.success(), "{}", out.stderr);
+    let out = open_in(&home, &emulator, &browser, &[PROFILE, "--debug"]);
     assert!(
         out.stderr.contains("getSigninToken → "),
         "the exchange is traced: {}",
@@ -512,9 +491,7 @@ fn no_secret_in_stderr_debug_or_the_browsers_argv() {
 
 #[test]
 fn a_browser_that_fails_at_once_is_reported() {
-    let emulator = start_emulator();
-    let home = TestHome::new();
-    home.seed_token(&emulator, 3600);
+    let (emulator, home) = signed_in(TestHome::new());
     let out = run(console(&home, &emulator.url(), &[PROFILE]).env("BROWSER", "false"));
     assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
     assert!(

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::botocore::Botocore;
 use crate::support::browsers::{
-    HEADLESS_CHROMIUM_FLAGS, chromium, wait_for_file_containing, write_script,
+    headless_chromium_dumping_the_page, wait_for_file_containing, write_script,
 };
 use crate::support::home::*;
 use crate::support::shells::RealShell;
@@ -131,23 +131,11 @@ fn botocore_uses_the_token_of_an_ssoenv_sign_in() {
 /// The real thing: headless Chromium follows the redirect and shows ssoenv's closing page.
 #[test]
 fn headless_chromium_signs_in_and_sees_the_closing_page() {
-    let Some(chromium) = chromium() else {
-        return;
-    };
     let emulator = start_emulator();
     let home = TestHome::new();
-    let page = home.path().join("page.html");
-    let profile_dir = home.path().join("chromium-profile");
-    let browser = write_script(
-        home.path(),
-        "browser",
-        &format!(
-            "exec {chromium} {HEADLESS_CHROMIUM_FLAGS} --user-data-dir='{}' --dump-dom \"$1\" \
-             > '{}' 2>/dev/null",
-            profile_dir.display(),
-            page.display()
-        ),
-    );
+    let Some((browser, page)) = headless_chromium_dumping_the_page(home.path()) else {
+        return;
+    };
     let out = login(&home, &emulator.url(), &browser, &[PROFILE]);
     assert!(out.status.success(), "{}", out.stderr);
     wait_for_file_containing(&page, "You can close this tab", Duration::from_secs(20));

@@ -5,8 +5,27 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Chromium's flags for a test: headless, and nothing that reaches beyond loopback.
-pub const HEADLESS_CHROMIUM_FLAGS: &str = "--headless --no-sandbox --disable-gpu --disable-quic \
+const HEADLESS_CHROMIUM_FLAGS: &str = "--headless --no-sandbox --disable-gpu --disable-quic \
      --no-first-run --disable-background-networking --disable-component-update --disable-sync";
+
+/// A `$BROWSER` for a test: real headless Chromium (`None` when it is not installed, see
+/// [`chromium`]) that loads the URL with a fresh profile in `dir` and writes the page it ends on
+/// (its DOM) to `dir/page.html`. Returns the script and the page's path.
+pub fn headless_chromium_dumping_the_page(dir: &Path) -> Option<(String, std::path::PathBuf)> {
+    let chromium = chromium()?;
+    let page = dir.join("page.html");
+    let script = write_script(
+        dir,
+        "headless-chromium",
+        &format!(
+            "exec {chromium} {HEADLESS_CHROMIUM_FLAGS} --user-data-dir='{}' --dump-dom \"$1\" \
+             > '{}' 2>/dev/null",
+            dir.join("chromium-profile").display(),
+            page.display()
+        ),
+    );
+    Some((script, page))
+}
 
 /// Writes an executable `#!/bin/sh` script `dir/name` running `body`; returns its path.
 pub fn write_script(dir: &Path, name: &str, body: &str) -> String {
