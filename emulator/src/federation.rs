@@ -219,3 +219,144 @@ fn session_cookie(request: &Request) -> Option<&str> {
         (name == SESSION_COOKIE).then_some(value)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::EmulatorConfig;
+    use crate::state::CredentialsOwner;
+
+    fn get(path: &str, query: &[(&str, &str)], cookie: Option<&str>) -> Request {
+        Request {
+            method: "GET".to_owned(),
+            path: path.to_owned(),
+            query: query
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            headers: cookie
+                .map(|c| vec![("cookie".to_owned(), c.to_owned())])
+                .unwrap_or_default(),
+            body: Vec::new(),
+        }
+    }
+
+    /// A state that issued role credentials `AKID`/`SECRET`/`TOKEN` for 111122223333/Admin.
+    fn issued(lifetime: Duration) -> State {
+        let mut state = State::new(EmulatorConfig::default());
+        state.record_issued_key("AKID".into(), "SECRET".into(), "TOKEN".into(), lifetime);
+        state.record_role_credentials(
+            "AKID".into(),
+            CredentialsOwner {
+                account_id: "111122223333".into(),
+                role_name: "Admin".into(),
+            },
+        );
+        state
+    }
+
+    fn session(secret: &str) -> String {
+        serde_json::json!({"sessionId": "AKID", "sessionKey": secret, "sessionToken": "TOKEN"})
+            .to_string()
+    }
+
+    fn token_of(response: &Response) -> String {
+        let answer: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
+        answer["SigninToken"].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn only_the_three_parts_of_unexpired_issued_credentials_get_a_token() {
+        let mut state = issued(Duration::from_secs(3600));
+        let ok = get_signin_token(
+            &mut state,
+            &get("/federation", &[("Session", &session("SECRET"))], None),
+        );
+        assert_eq!(ok.status, 200);
+        assert!(token_of(&ok).len() > 100);
+
+        let wrong_secret = get("/federation", &[("Session", &session("OTHER"))], None);
+        assert_eq!(get_signin_token(&mut state, &wrong_secret).status, 400);
+        let with_duration = get(
+            "/federation",
+            &[
+                ("Session", &session("SECRET")),
+                ("SessionDuration", "43200"),
+            ],
+            None,
+        );
+        assert_eq!(get_signin_token(&mut state, &with_duration).status, 400);
+        assert_eq!(
+            get_signin_token(&mut state, &get("/federation", &[], None)).status,
+            400
+        );
+
+        let mut expired = issued(Duration::ZERO);
+        let refused = get_signin_token(
+            &mut expired,
+            &get("/federation", &[("Session", &session("SECRET"))], None),
+        );
+        assert_eq!(refused.status, 400);
+        assert_eq!(refused.body, b"the credentials have expired");
+    }
+
+    #[test]
+    fn a_token_signs_in_once_and_the_console_names_the_role_until_sign_out() {
+        let mut state = issued(Duration::from_secs(3600));
+        let token = token_of(&get_signin_token(
+            &mut state,
+            &get("/federation", &[("Session", &session("SECRET"))], None),
+        ));
+        let login_request = get(
+            "/federation",
+            &[
+                ("Action", "login"),
+                ("Destination", "http://127.0.0.1:1/console/s3"),
+                ("SigninToken", &token),
+            ],
+            None,
+        );
+        let first = login(&mut state, &login_request);
+        assert_eq!(first.status, 302);
+        assert_eq!(
+            first.header("Location"),
+            Some("http://127.0.0.1:1/console/s3")
+        );
+        assert_eq!(login(&mut state, &login_request).status, 400);
+        assert_eq!(state.console.logins.len(), 1);
+        assert_eq!(state.console.refused_logins, 1);
+        assert_eq!(state.console.logins[0].role_name, "Admin");
+
+        let cookie = first
+            .header("Set-Cookie")
+            .and_then(|c| c.split(';').next())
+            .unwrap()
+            .to_owned();
+        let page = console_page(&state, &get("/console/s3", &[], Some(&cookie)));
+        assert_eq!(page.status, 200);
+        let html = String::from_utf8(page.body).unwrap();
+        assert!(
+            html.contains("<span id=\"account\">111122223333</span>"),
+            "{html}"
+        );
+        assert_eq!(
+            console_page(&state, &get("/console/s3", &[], None)).status,
+            401
+        );
+
+        let out = logout(
+            &mut state,
+            &get(
+                "/oauth",
+                &[("redirect_uri", "https://elsewhere.example/")],
+                Some(&cookie),
+            ),
+            "http://127.0.0.1:1",
+        );
+        assert_eq!(out.status, 200, "no redirect away from the emulator");
+        assert_eq!(
+            console_page(&state, &get("/console/s3", &[], Some(&cookie))).status,
+            401
+        );
+    }
+}

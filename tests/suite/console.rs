@@ -15,7 +15,7 @@ use crate::support::browsers::{
 };
 use crate::support::cache_files::{secrets_in, snapshot};
 use crate::support::home::*;
-use sso_emulator::Emulator;
+use sso_emulator::{Emulator, Failure};
 
 /// `ssoenv console ARGS…` with the federation endpoint at the emulator.
 fn console(home: &TestHome, emulator_url: &str, args: &[&str]) -> Command {
@@ -501,4 +501,42 @@ fn a_browser_that_fails_at_once_is_reported() {
         out.stderr
     );
     assert!(!out.stderr.contains("SigninToken"), "{}", out.stderr);
+}
+
+#[test]
+fn a_refusal_at_the_federation_endpoint_is_reported_and_nothing_opens() {
+    let (emulator, home) = signed_in(TestHome::new());
+    emulator.inject_failure(Failure::raw_body(
+        "GetSigninToken",
+        400,
+        "Invalid Session\n",
+        1,
+    ));
+    let (browser, log) = recording_browser(&home, "browser");
+    let out = run(console(&home, &emulator.url(), &[PROFILE]).env("BROWSER", &browser));
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("refused the credentials (HTTP 400): Invalid Session"),
+        "{}",
+        out.stderr
+    );
+    assert!(recorded_runs(&log).is_empty(), "no browser was started");
+}
+
+/// An override that would send the credentials in clear text over the network is refused before
+/// any credentials are fetched.
+#[test]
+fn a_plain_http_endpoint_off_this_machine_is_refused_first() {
+    let (emulator, home) = signed_in(TestHome::new());
+    let out = run(console(&home, &emulator.url(), &[PROFILE, "--print"])
+        .env("AWS_ENDPOINT_URL_SIGNIN", "http://signin.example.com"));
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("is not an https:// URL"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "");
+    assert_eq!(emulator.request_count("GetRoleCredentials"), 0);
 }
