@@ -266,7 +266,7 @@ pub enum Command {
     /// Print a short prompt segment: the active profile and the time its credentials have left
     Prompt(PromptArgs),
     /// Print the direnv function `use_ssoenv`, for `eval "$(ssoenv direnv)"` in direnvrc
-    Direnv,
+    Direnv(DirenvArgs),
     /// Print the shell integration: a prompt hook that keeps the credentials valid, and the
     /// `ssoenv use` / `ssoenv off` commands (e.g. `eval "$(ssoenv init bash)"` in ~/.bashrc)
     Init(InitArgs),
@@ -720,8 +720,16 @@ pub struct InitArgs {
     #[command(flatten)]
     pub timing: HookTiming,
 
-    /// The ssoenv the script runs [default: this executable's absolute path]. For tests and
-    /// wrappers (for example one that counts runs); the path is quoted for the shell.
+    /// The ssoenv the script runs [default: this executable's absolute path]. For tests,
+    /// wrappers (for example one that counts runs) and packages that render the script for the
+    /// installed path; the path is quoted for the shell.
+    #[arg(long, value_name = "PATH", hide = true)]
+    pub ssoenv_path: Option<std::path::PathBuf>,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct DirenvArgs {
+    /// The ssoenv the function runs [default: this executable's absolute path]; as for `init`.
     #[arg(long, value_name = "PATH", hide = true)]
     pub ssoenv_path: Option<std::path::PathBuf>,
 }

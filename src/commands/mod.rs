@@ -45,7 +45,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Exec(args) => exec::run(&args),
         Command::Process(args) => process::run(&args),
         Command::Prompt(args) => prompt::run(&args),
-        Command::Direnv => direnv::run(),
+        Command::Direnv(args) => direnv::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Use(args) => integration::run_use(&args),
         Command::Off(args) => integration::run_off(&args),

@@ -26,6 +26,7 @@ mod lifetime_guard;
 mod list_status;
 mod login;
 mod logout;
+mod packaging;
 mod populate;
 mod prompt_hook;
 mod prompt_hook_coexistence;
