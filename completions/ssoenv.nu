@@ -133,6 +133,7 @@ module completions {
 
   # Print the direnv function `use_ssoenv`, for `eval "$(ssoenv direnv)"` in direnvrc
   export extern "ssoenv direnv" [
+    --ssoenv-path: path       # The ssoenv the function runs [default: this executable's absolute path]; as for `init`
     --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
     --help(-h)                # Print help
   ]
@@ -150,7 +151,7 @@ module completions {
     --redirect-port: string   # Listen for the browser's redirect on this 127.0.0.1 port (so `ssh -L PORT:127.0.0.1:PORT` can forward it) [default: `sso_redirect_port` of the sso-session, else a random port]
     --paste                   # Sign in with a browser on another machine, then paste the address it ended on (`http://127.0.0.1:…/oauth/callback?code=…`) into this terminal
     --no-login                # Never sign in from the hook: when the SSO session has ended, only say how to sign in
-    --ssoenv-path: path       # The ssoenv the script runs [default: this executable's absolute path]. For tests and wrappers (for example one that counts runs); the path is quoted for the shell
+    --ssoenv-path: path       # The ssoenv the script runs [default: this executable's absolute path]. For tests, wrappers (for example one that counts runs) and packages that render the script for the installed path; the path is quoted for the shell
     --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
     --help(-h)                # Print help
     shell: string@"nu-complete ssoenv init shell" # The shell to print the integration for: bash, zsh, fish, powershell (pwsh), nushell (nu), elvish or xonsh. POSIX sh, tcsh and cmd.exe have no integration; use the export there
