@@ -14,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod configure;
+pub mod credential_server;
 pub mod credentials;
 pub mod debug;
 pub mod display;

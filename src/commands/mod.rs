@@ -19,10 +19,12 @@ pub mod logout;
 pub mod populate;
 pub mod process;
 pub mod prompt;
+pub mod serve;
 pub mod status;
 pub mod unset;
 
 // Shared by several commands.
+pub mod credential_endpoint;
 pub mod hook_timing;
 pub mod output;
 pub mod profile_credentials;
@@ -50,5 +52,6 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Off(args) => integration::run_off(&args),
         Command::Unset(args) => unset::run(&args),
         Command::Hook(args) => hook::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }

@@ -13,6 +13,7 @@ mod config_file;
 mod configure;
 mod crash;
 mod credential_process;
+mod credential_server;
 mod direnv;
 mod errors;
 mod exec;
