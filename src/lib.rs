@@ -6,7 +6,9 @@
 //! [`shell`] rendering → stdout. A role chain goes through [`role_chain`], which uses the same
 //! pipeline for the SSO profile at its start and STS for the roles. Every AWS call goes through
 //! [`aws`]; what it returns and the cache stores is plain data from [`role_credentials`], its
-//! secrets wrapped in [`secret::Secret`]. No two top-level modules import each other.
+//! secrets wrapped in [`secret::Secret`]. [`credential_server`] is the HTTP endpoint of
+//! `exec --server` and `serve`, fed with credentials by `commands`. No two top-level modules import
+//! each other.
 
 pub mod aws;
 pub mod cache;
