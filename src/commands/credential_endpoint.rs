@@ -13,6 +13,7 @@ use super::profile_credentials::{
 };
 use super::sign_in::SignInPolicy;
 use crate::cli::CredentialArgs;
+use crate::config::AwsConfig;
 use crate::credential_server::Endpoint;
 use crate::credential_server::answers::{Answers, CredentialSource, Fetched, Refusal};
 use crate::environment::container_credentials_json;
@@ -25,6 +26,33 @@ pub const LOOPBACK_ANY_PORT: SocketAddr =
 
 /// How often the same failure is said again on stderr while requests keep failing.
 const REPEAT_FAILURE_AFTER: Duration = Duration::from_secs(60);
+
+/// Keys with which a profile gives credentials of its own. botocore, the JS SDK and the Rust SDK
+/// all read the `default` profile before the container provider, so such a `default` shadows the
+/// endpoint for a command that names no profile.
+const CREDENTIAL_KEYS: [&str; 6] = [
+    "aws_access_key_id",
+    "role_arn",
+    "sso_session",
+    "sso_start_url",
+    "credential_process",
+    "web_identity_token_file",
+];
+
+/// Warns when the config file's `default` profile would be used instead of the endpoint.
+pub fn warn_if_the_default_profile_shadows_it() {
+    let Ok(config) = AwsConfig::load_default() else {
+        return;
+    };
+    if let Some(default) = config.profile("default")
+        && CREDENTIAL_KEYS.iter().any(|key| default.get(key).is_some())
+    {
+        eprintln!(
+            "ssoenv: warning: the profile 'default' of the config file has credentials of its \
+             own, and the SDKs use it before the credential endpoint: the command gets those"
+        );
+    }
+}
 
 /// An endpoint bound and ready to serve, with the credentials fetched for it.
 pub struct Prepared {

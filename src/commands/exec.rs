@@ -14,7 +14,9 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use super::credential_endpoint::{LOOPBACK_ANY_PORT, Prepared, prepare};
+use super::credential_endpoint::{
+    LOOPBACK_ANY_PORT, Prepared, prepare, warn_if_the_default_profile_shadows_it,
+};
 use super::profile_credentials::resolve;
 use crate::cli::ExecArgs;
 use crate::environment::{PROFILE_MARKER, endpoint_changes};
@@ -34,6 +36,7 @@ pub fn run(args: &ExecArgs) -> anyhow::Result<()> {
         // Checked before the command starts, as without `--server`.
         let prepared = prepare(&args.credentials, LOOPBACK_ANY_PORT)?;
         note_another_profile(&prepared.resolved.profile, program);
+        warn_if_the_default_profile_shadows_it();
         let changes = endpoint_changes(
             &prepared.endpoint.url(),
             prepared.endpoint.token().expose(),

@@ -322,6 +322,26 @@ fn exec_server_gives_the_command_the_endpoint_and_no_shadowing_variables() {
 }
 
 #[test]
+fn a_default_profile_that_would_shadow_the_endpoint_is_warned_about() {
+    let emulator = start_emulator();
+    let home = TestHome::with_config(&format!(
+        "{CONFIG}\n[default]\nsso_session = my-sso\nsso_account_id = {ACCOUNT}\nsso_role_name = {ROLE}\n"
+    ));
+    home.seed_token(&emulator, 3600);
+    let out = run(home
+        .ssoenv(&emulator.url())
+        .args(["exec", "--server", PROFILE, "--", "true"]));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert!(out.stderr.contains("profile 'default'"), "{}", out.stderr);
+    let quiet = TestHome::new();
+    quiet.seed_token(&emulator, 3600);
+    let out = run(quiet
+        .ssoenv(&emulator.url())
+        .args(["exec", "--server", PROFILE, "--", "true"]));
+    assert_eq!(out.stderr, "", "no default profile, nothing to say");
+}
+
+#[test]
 fn exec_server_gives_a_new_token_each_run() {
     let emulator = start_emulator();
     let home = TestHome::new();
