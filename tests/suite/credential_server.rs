@@ -259,6 +259,24 @@ fn serve_prints_the_variables_for_the_chosen_shell() {
 }
 
 #[test]
+fn ctrl_c_stops_serve_and_its_port() {
+    use std::os::unix::process::ExitStatusExt;
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    home.seed_token(&emulator, 3600);
+    let mut served = Served::start(&home, &emulator.url(), &[]);
+    let address = served.address();
+    assert_eq!(get(address, Some(served.token())).0, 200);
+    let interrupt = Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", served.child.id())])
+        .status()
+        .unwrap();
+    assert!(interrupt.success());
+    assert_eq!(served.child.wait().unwrap().signal(), Some(2));
+    assert!(TcpStream::connect_timeout(&address, Duration::from_secs(2)).is_err());
+}
+
+#[test]
 fn a_non_loopback_listen_address_is_warned_about() {
     let emulator = start_emulator();
     let home = TestHome::new();
@@ -726,10 +744,11 @@ fn sdk_children_keep_working_across_expiries_with_one_fetch_per_renewal() {
         (4..=SECONDS / 30 + 2).contains(&fetches),
         "one fetch per renewal (every 30 s), whatever the number of clients: {fetches}"
     );
-    assert_eq!(
-        distinct_keys.len() as u64,
-        fetches,
-        "every client used the same keys"
+    // Each fetch's keys reached the clients, but for perhaps the last one, fetched as they ended.
+    let used = distinct_keys.len() as u64;
+    assert!(
+        used <= fetches && used + 1 >= fetches,
+        "the clients used {used} keys of {fetches} fetches"
     );
 }
 
