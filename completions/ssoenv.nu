@@ -109,6 +109,7 @@ module completions {
     --no-browser              # Print the sign-in address instead of opening a browser
     --redirect-port: string   # Listen for the browser's redirect on this 127.0.0.1 port (so `ssh -L PORT:127.0.0.1:PORT` can forward it) [default: `sso_redirect_port` of the sso-session, else a random port]
     --paste                   # Sign in with a browser on another machine, then paste the address it ended on (`http://127.0.0.1:…/oauth/callback?code=…`) into this terminal
+    --server                  # Serve the credentials to the command from an endpoint on 127.0.0.1 that renews them (and signs in again on the terminal when the SSO session ends), instead of fixed variables: the command gets AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN
     --min-valid: string       # Reuse cached credentials only while they have more than this left (e.g. 90s, 10m, 1h)
     --min-remaining: string   # Fail before starting the command unless the credentials stay valid this long (fresh ones are fetched when the cached ones would expire sooner), e.g. `--min-remaining 45m`
     --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
@@ -122,6 +123,31 @@ module completions {
     --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
     --help(-h)                # Print help (see more with '--help')
     profile: string           # The profile whose credentials to print. Required, never taken from $AWS_PROFILE: that names the profile whose credential_process runs ssoenv
+  ]
+
+  def "nu-complete ssoenv serve shell" [] {
+    [ "bash" "zsh" "sh" "fish" "powershell" "nushell" "elvish" "xonsh" "tcsh" "cmd" ]
+  }
+
+  def "nu-complete ssoenv serve format" [] {
+    [ "shell" "dotenv" ]
+  }
+
+  # Serve a profile's credentials on a local endpoint that renews them, for SDKs and containers
+  export extern "ssoenv serve" [
+    --no-login                # Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv never signs in either
+    --use-device-code         # Sign in with a device code (confirm a code on any device) instead of the browser redirect
+    --no-browser              # Print the sign-in address instead of opening a browser
+    --redirect-port: string   # Listen for the browser's redirect on this 127.0.0.1 port (so `ssh -L PORT:127.0.0.1:PORT` can forward it) [default: `sso_redirect_port` of the sso-session, else a random port]
+    --paste                   # Sign in with a browser on another machine, then paste the address it ended on (`http://127.0.0.1:…/oauth/callback?code=…`) into this terminal
+    --listen: string          # Listen on this address and port instead of 127.0.0.1 on a random port (e.g. 127.0.0.1:9911, or 169.254.170.2:80 once that address is assigned to an interface). Another address than loopback is warned about: anything that reaches it can try the token
+    --shell: string@"nu-complete ssoenv serve shell" # The shell to print the variables for [default: the calling shell, then $SHELL, then sh]
+    --format: string@"nu-complete ssoenv serve format" # Print shell statements, or `NAME=value` lines for `docker run --env-file` and other .env readers [default: shell]
+    --min-valid: string       # Renew the credentials when they have less than this left (e.g. 90s, 10m, 1h)
+    --min-remaining: string   # Fail at the start, and fetch earlier, so that the credentials served always stay valid this long, e.g. `--min-remaining 45m`
+    --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
+    --help(-h)                # Print help (see more with '--help')
+    profile?: string@"nu-complete ssoenv profile"          # The profile [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
   ]
 
   # Print a short prompt segment: the active profile and the time its credentials have left
@@ -317,6 +343,10 @@ module completions {
 
   # Print a profile's credentials as credential_process JSON (never signs in)
   export extern "ssoenv help process" [
+  ]
+
+  # Serve a profile's credentials on a local endpoint that renews them, for SDKs and containers
+  export extern "ssoenv help serve" [
   ]
 
   # Print a short prompt segment: the active profile and the time its credentials have left

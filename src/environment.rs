@@ -97,3 +97,67 @@ pub fn credential_process_json(account_id: &str, credentials: &RoleCredentials) 
     text.push('\n');
     text
 }
+
+/// The variables that point the SDKs at a credential endpoint (`exec --server`, `serve`).
+pub const CONTAINER_CREDENTIALS_URI: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+pub const CONTAINER_AUTHORIZATION_TOKEN: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+
+/// Variables that would make an SDK ignore the credential endpoint: each SDK's chain reads the
+/// static keys, a profile and web identity before the container provider, the relative URI before
+/// the full one, and the token file before the token. ssoenv's own markers go too, so that a shell
+/// started as the command does not export fixed keys over the endpoint.
+const SHADOWING_THE_ENDPOINT: [&str; 14] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_ACCOUNT_ID",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    PROFILE_MARKER,
+    EXPIRES_AT_MARKER,
+];
+
+/// The two variables of a credential endpoint at `url` with `token`.
+pub fn endpoint_variables(url: &str, token: &str) -> Vec<EnvChange> {
+    vec![
+        EnvChange::set(CONTAINER_CREDENTIALS_URI, url),
+        EnvChange::set(CONTAINER_AUTHORIZATION_TOKEN, token),
+    ]
+}
+
+/// The environment of a command that gets its credentials from an endpoint: its two variables,
+/// the profile's region when it names one (as `export` sets it), and none of the variables that
+/// would shadow the endpoint.
+pub fn endpoint_changes(url: &str, token: &str, region: Option<&str>) -> Vec<EnvChange> {
+    let mut changes = endpoint_variables(url, token);
+    if let Some(region) = region {
+        changes.push(EnvChange::set("AWS_REGION", region));
+        changes.push(EnvChange::set("AWS_DEFAULT_REGION", region));
+    }
+    changes.extend(
+        SHADOWING_THE_ENDPOINT
+            .iter()
+            .map(|name| EnvChange::unset(*name)),
+    );
+    changes
+}
+
+/// The container-credentials document the SDKs' container providers read (botocore's
+/// `ContainerProvider`, the JS SDK's `fromHttp`, the Rust SDK's `EcsCredentialsProvider`):
+/// `Token` (not `SessionToken`), and `Expiration` in RFC 3339 with `Z`, which all three parse.
+pub fn container_credentials_json(account_id: &str, credentials: &RoleCredentials) -> String {
+    serde_json::json!({
+        "AccessKeyId": credentials.access_key_id,
+        "SecretAccessKey": credentials.secret_access_key.expose(),
+        "Token": credentials.session_token.expose(),
+        "Expiration": format_cli_timestamp(credentials.expiration),
+        "AccountId": credentials.account_id.as_deref().unwrap_or(account_id),
+    })
+    .to_string()
+}

@@ -7,7 +7,8 @@
 //! pipeline for the SSO profile at its start and STS for the roles. Every AWS call goes through
 //! [`aws`]; what it returns and the cache stores is plain data from [`role_credentials`], its
 //! secrets wrapped in [`secret::Secret`]. [`console`] turns a profile's credentials into a console
-//! sign-in (`ssoenv console`). No two top-level modules import each other.
+//! sign-in (`ssoenv console`); [`credential_server`] is the HTTP endpoint of `exec --server` and
+//! `serve`, fed with credentials by `commands`. No two top-level modules import each other.
 
 pub mod aws;
 pub mod cache;
@@ -16,6 +17,7 @@ pub mod commands;
 pub mod config;
 pub mod configure;
 pub mod console;
+pub mod credential_server;
 pub mod credentials;
 pub mod debug;
 pub mod display;

@@ -251,8 +251,9 @@ pub enum Command {
     /// The command gets the variables `export` sets, without AWS_PROFILE and AWS_DEFAULT_PROFILE.
     /// ssoenv becomes the command, so its exit status and the signals sent to it are the
     /// command's own; 127 means the command was not found, 126 that it could not be run.
-    /// Credentials are not renewed while the command runs: for long jobs use a profile with
-    /// `credential_process = ssoenv process PROFILE`.
+    /// Credentials are not renewed while the command runs, unless `--server` serves them from a
+    /// local endpoint that renews them (or use a profile with `credential_process = ssoenv
+    /// process PROFILE`).
     Exec(ExecArgs),
     /// Print a profile's credentials as credential_process JSON (never signs in)
     ///
@@ -263,6 +264,13 @@ pub enum Command {
     /// nobody sees a prompt: without a usable SSO session it exits with status 3 and says on
     /// stderr what to run.
     Process(ProcessArgs),
+    /// Serve a profile's credentials on a local endpoint that renews them, for SDKs and containers
+    ///
+    /// Prints AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN (for a
+    /// shell, or as an env file for `docker run --env-file`), then answers the SDKs' container
+    /// credential requests in the foreground until stopped (Ctrl-C). Each run has a new random
+    /// token; requests without it are refused.
+    Serve(ServeArgs),
     /// Print a short prompt segment: the active profile and the time its credentials have left
     Prompt(PromptArgs),
     /// Print the direnv function `use_ssoenv`, for `eval "$(ssoenv direnv)"` in direnvrc
@@ -478,10 +486,57 @@ pub struct ExecArgs {
     #[command(flatten)]
     pub credentials: CredentialArgs,
 
+    /// Serve the credentials to the command from an endpoint on 127.0.0.1 that renews them (and
+    /// signs in again on the terminal when the SSO session ends), instead of fixed variables: the
+    /// command gets AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN
+    #[arg(long)]
+    pub server: bool,
+
     /// The command to run and its arguments: after the profile, or after `--` (needed when the
     /// profile is not named: `ssoenv exec -- COMMAND`)
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<OsString>,
+}
+
+/// `ssoenv serve [PROFILE]`.
+#[derive(Clone, Debug, Args)]
+#[command(
+    mut_arg("min_valid", |arg| arg.help(
+        "Renew the credentials when they have less than this left (e.g. 90s, 10m, 1h)"
+    )),
+    mut_arg("min_remaining", |arg| arg.help(
+        "Fail at the start, and fetch earlier, so that the credentials served always stay valid \
+         this long, e.g. `--min-remaining 45m`"
+    )),
+)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    /// Listen on this address and port instead of 127.0.0.1 on a random port (e.g.
+    /// 127.0.0.1:9911, or 169.254.170.2:80 once that address is assigned to an interface).
+    /// Another address than loopback is warned about: anything that reaches it can try the token
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
+
+    /// The shell to print the variables for [default: the calling shell, then $SHELL, then sh]
+    #[arg(long, value_enum)]
+    pub shell: Option<Shell>,
+
+    /// Print shell statements, or `NAME=value` lines for `docker run --env-file` and other .env
+    /// readers [default: shell]
+    #[arg(long, value_enum)]
+    pub format: Option<EndpointFormat>,
+}
+
+/// How `serve` prints the endpoint's variables.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum EndpointFormat {
+    /// Statements for a shell (`--shell`, or the calling shell)
+    #[default]
+    Shell,
+    /// `NAME=value` lines, unquoted: `docker run --env-file`, docker compose, python-dotenv
+    Dotenv,
 }
 
 /// `ssoenv process PROFILE`.

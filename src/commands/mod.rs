@@ -20,10 +20,12 @@ pub mod logout;
 pub mod populate;
 pub mod process;
 pub mod prompt;
+pub mod serve;
 pub mod status;
 pub mod unset;
 
 // Shared by several commands.
+pub mod credential_endpoint;
 pub mod hook_timing;
 pub mod output;
 pub mod profile_credentials;
@@ -52,5 +54,6 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Unset(args) => unset::run(&args),
         Command::Hook(args) => hook::run(&args),
         Command::Console(args) => console::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }

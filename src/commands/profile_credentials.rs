@@ -82,7 +82,7 @@ pub fn resolve(args: &CredentialArgs) -> anyhow::Result<ProfileCredentials> {
 }
 
 /// The reuse threshold that satisfies both `--min-valid` and `--min-remaining`.
-fn effective_min_valid(min_valid: Duration, min_remaining: Option<Duration>) -> Duration {
+pub fn effective_min_valid(min_valid: Duration, min_remaining: Option<Duration>) -> Duration {
     min_remaining.map_or(min_valid, |required| required.max(min_valid))
 }
 

@@ -14,6 +14,7 @@ mod configure;
 mod console;
 mod crash;
 mod credential_process;
+mod credential_server;
 mod direnv;
 mod errors;
 mod exec;
