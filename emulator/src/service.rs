@@ -32,11 +32,12 @@ pub enum Operation {
     ListAccountRoles,
     Logout,
     AssumeRole,
+    AssumeRoleWithWebIdentity,
     GetCallerIdentity,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 11] = [
+    pub const ALL: [Operation; 12] = [
         Operation::RegisterClient,
         Operation::StartDeviceAuthorization,
         Operation::CreateToken,
@@ -47,6 +48,7 @@ impl Operation {
         Operation::ListAccountRoles,
         Operation::Logout,
         Operation::AssumeRole,
+        Operation::AssumeRoleWithWebIdentity,
         Operation::GetCallerIdentity,
     ];
 
@@ -62,6 +64,7 @@ impl Operation {
             Operation::ListAccountRoles => "ListAccountRoles",
             Operation::Logout => "Logout",
             Operation::AssumeRole => "AssumeRole",
+            Operation::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
             Operation::GetCallerIdentity => "GetCallerIdentity",
         }
     }
@@ -72,6 +75,7 @@ impl Operation {
         if request.method == "POST" && request.path == "/" {
             return match sts::action_of(request)?.as_str() {
                 "AssumeRole" => Some(Operation::AssumeRole),
+                "AssumeRoleWithWebIdentity" => Some(Operation::AssumeRoleWithWebIdentity),
                 "GetCallerIdentity" => Some(Operation::GetCallerIdentity),
                 _ => None,
             };
@@ -106,7 +110,12 @@ impl Operation {
     }
 
     fn is_sts(self) -> bool {
-        matches!(self, Operation::AssumeRole | Operation::GetCallerIdentity)
+        matches!(
+            self,
+            Operation::AssumeRole
+                | Operation::AssumeRoleWithWebIdentity
+                | Operation::GetCallerIdentity
+        )
     }
 }
 
@@ -224,6 +233,9 @@ impl Service {
             Operation::ListAccountRoles => portal::list_account_roles(&mut state, request),
             Operation::Logout => portal::logout(&mut state, request),
             Operation::AssumeRole => sts::assume_role(&mut state, request),
+            Operation::AssumeRoleWithWebIdentity => {
+                sts::assume_role_with_web_identity(&mut state, request)
+            }
             Operation::GetCallerIdentity => sts::get_caller_identity(&mut state, request),
         };
         Some(response.with_header("x-amzn-RequestId", &ids::request_id()))

@@ -129,8 +129,13 @@ pub struct AssumedRoleOwner {
     pub external_id: Option<String>,
     /// `None` when the request carried no `DurationSeconds` (the default hour applied).
     pub duration_seconds: Option<u32>,
-    /// The access key id the request was signed with.
+    /// The access key id the request was signed with; empty for `AssumeRoleWithWebIdentity`,
+    /// which is not signed.
     pub source_access_key_id: String,
+    /// The web identity token sent (`AssumeRoleWithWebIdentity` only).
+    pub web_identity_token: Option<String>,
+    /// The MFA device's serial number, when the request carried one (with a code that matched).
+    pub serial_number: Option<String>,
     /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
     pub assumed_role_arn: String,
     /// The role's unique id (`AROA…`), without the `:SESSION` suffix.

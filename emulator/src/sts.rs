@@ -118,6 +118,14 @@ fn authenticate(state: &State, request: &Request) -> Result<Caller, StsError> {
             "The security token included in the request is invalid.",
         )
     };
+    if let Some(user_arn) = state.config.iam_users.get(key_id) {
+        // An IAM user's long-term key: signed without a session token.
+        return Ok(Caller {
+            arn: user_arn.clone(),
+            user_id: format!("AIDAEMULATORIAMUSER0:{key_id}"),
+            account: account_of_arn(user_arn).to_owned(),
+        });
+    }
     let issued = state.issued_keys.get(key_id).ok_or_else(invalid)?;
     if request.header("x-amz-security-token") != Some(issued.session_token.as_str()) {
         return Err(invalid());
@@ -281,33 +289,136 @@ fn assume_role_inner(state: &mut State, request: &Request) -> Result<String, Sts
             ),
         ));
     }
+    let serial_number = check_mfa(state, &form)?;
+    let issued = Issue {
+        partition,
+        account,
+        role_name,
+        session_name,
+        duration,
+    };
+    let owner = |assumed_role_arn: String, assumed_role_id: String| AssumedRoleOwner {
+        role_arn: role_arn.to_owned(),
+        role_session_name: session_name.to_owned(),
+        external_id: external_id.map(str::to_owned),
+        duration_seconds: duration,
+        source_access_key_id: signing_key_id(request.header("authorization").unwrap_or(""))
+            .unwrap_or("")
+            .to_owned(),
+        web_identity_token: None,
+        serial_number: serial_number.clone(),
+        assumed_role_arn,
+        assumed_role_id,
+    };
+    Ok(issue(state, "AssumeRole", &issued, owner))
+}
 
-    let lifetime = Duration::from_secs(u64::from(duration.unwrap_or(DEFAULT_DURATION_SECONDS)));
+/// With `SerialNumber`, `TokenCode` must be the code configured for that device.
+fn check_mfa(state: &State, form: &Form) -> Result<Option<String>, StsError> {
+    let Some(serial) = form.get("SerialNumber") else {
+        return Ok(None);
+    };
+    let code = form.get("TokenCode").unwrap_or("");
+    if state.config.mfa_codes.get(serial).map(String::as_str) != Some(code) || code.is_empty() {
+        return Err(StsError::new(
+            403,
+            "AccessDenied",
+            "MultiFactorAuthentication failed with invalid MFA one time pass code.",
+        ));
+    }
+    Ok(Some(serial.to_owned()))
+}
+
+/// `Action=AssumeRoleWithWebIdentity`: not signed; the token must be one the test configured.
+pub fn assume_role_with_web_identity(state: &mut State, request: &Request) -> Response {
+    match assume_role_with_web_identity_inner(state, request) {
+        Ok(body) => xml_response(200, body),
+        Err(error) => error.to_response(),
+    }
+}
+
+fn assume_role_with_web_identity_inner(
+    state: &mut State,
+    request: &Request,
+) -> Result<String, StsError> {
+    let form = Form::of(request);
+    check_version(&form)?;
+    let role_arn = required(&form, "RoleArn", "roleArn")?;
+    let session_name = required(&form, "RoleSessionName", "roleSessionName")?;
+    let token = required(&form, "WebIdentityToken", "webIdentityToken")?;
+    let (partition, account, role_name) = parse_role_arn(role_arn)
+        .ok_or_else(|| StsError::validation(format!("{role_arn} is invalid")))?;
+    if !valid_session_name(session_name) {
+        return Err(StsError::validation(format!(
+            "Value '{session_name}' at 'roleSessionName' failed to satisfy constraint"
+        )));
+    }
+    if !state.config.web_identity_tokens.iter().any(|t| t == token) {
+        return Err(StsError::new(
+            400,
+            "InvalidIdentityToken",
+            "The web identity token that was passed could not be validated by AWS.",
+        ));
+    }
+    let duration = duration_seconds(&form)?;
+    let issued = Issue {
+        partition,
+        account,
+        role_name,
+        session_name,
+        duration,
+    };
+    let owner = |assumed_role_arn: String, assumed_role_id: String| AssumedRoleOwner {
+        role_arn: role_arn.to_owned(),
+        role_session_name: session_name.to_owned(),
+        external_id: None,
+        duration_seconds: duration,
+        source_access_key_id: String::new(),
+        web_identity_token: Some(token.to_owned()),
+        serial_number: None,
+        assumed_role_arn,
+        assumed_role_id,
+    };
+    Ok(issue(state, "AssumeRoleWithWebIdentity", &issued, owner))
+}
+
+/// The role session a successful call creates.
+struct Issue<'a> {
+    partition: &'a str,
+    account: &'a str,
+    role_name: &'a str,
+    session_name: &'a str,
+    duration: Option<u32>,
+}
+
+/// Issues the session's credentials, remembers who owns them, and answers in `action`'s shape
+/// (both actions answer with `AssumedRoleUser` and `Credentials`).
+fn issue(
+    state: &mut State,
+    action: &str,
+    issued: &Issue<'_>,
+    owner: impl FnOnce(String, String) -> AssumedRoleOwner,
+) -> String {
+    let lifetime = Duration::from_secs(u64::from(
+        issued.duration.unwrap_or(DEFAULT_DURATION_SECONDS),
+    ));
     let access_key_id = ids::access_key_id();
     let secret_access_key = ids::secret_access_key();
     let session_token = ids::session_token();
     let assumed_role_id = ids::role_id();
-    let assumed_role_arn =
-        format!("arn:{partition}:sts::{account}:assumed-role/{role_name}/{session_name}");
+    let assumed_role_arn = format!(
+        "arn:{}:sts::{}:assumed-role/{}/{}",
+        issued.partition, issued.account, issued.role_name, issued.session_name
+    );
     let expiration = iso8601(epoch_seconds(SystemTime::now()).saturating_add(lifetime.as_secs()));
     state.record_issued_key(access_key_id.clone(), session_token.clone(), lifetime);
     state.assumed_roles.insert(
         access_key_id.clone(),
-        AssumedRoleOwner {
-            role_arn: role_arn.to_owned(),
-            role_session_name: session_name.to_owned(),
-            external_id: external_id.map(str::to_owned),
-            duration_seconds: duration,
-            source_access_key_id: signing_key_id(request.header("authorization").unwrap_or(""))
-                .unwrap_or("")
-                .to_owned(),
-            assumed_role_arn: assumed_role_arn.clone(),
-            assumed_role_id: assumed_role_id.clone(),
-        },
+        owner(assumed_role_arn.clone(), assumed_role_id.clone()),
     );
-    Ok(format!(
-        "<AssumeRoleResponse xmlns=\"{STS_NAMESPACE}\">
-  <AssumeRoleResult>
+    format!(
+        "<{action}Response xmlns=\"{STS_NAMESPACE}\">
+  <{action}Result>
     <AssumedRoleUser>
       <AssumedRoleId>{}:{}</AssumedRoleId>
       <Arn>{}</Arn>
@@ -318,19 +429,19 @@ fn assume_role_inner(state: &mut State, request: &Request) -> Result<String, Sts
       <SessionToken>{}</SessionToken>
       <Expiration>{expiration}</Expiration>
     </Credentials>
-  </AssumeRoleResult>
+  </{action}Result>
   <ResponseMetadata>
     <RequestId>{}</RequestId>
   </ResponseMetadata>
-</AssumeRoleResponse>
+</{action}Response>
 ",
         assumed_role_id,
-        xml_escape(session_name),
+        xml_escape(issued.session_name),
         xml_escape(&assumed_role_arn),
         xml_escape(&secret_access_key),
         xml_escape(&session_token),
         ids::request_id(),
-    ))
+    )
 }
 
 /// `Action=GetCallerIdentity`: who signed the request (`aws sts get-caller-identity`).

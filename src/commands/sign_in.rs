@@ -34,6 +34,14 @@ impl SignInPolicy {
         }
     }
 
+    /// Whether a question (an MFA code) may be asked here and now: the policy allows signing in
+    /// and someone is at the terminal to answer.
+    pub fn may_prompt(&self) -> bool {
+        !matches!(self, SignInPolicy::Never)
+            && std::io::stdin().is_terminal()
+            && std::io::stderr().is_terminal()
+    }
+
     /// The sign-in this policy allows for `session` here and now.
     fn resolve(
         &self,

@@ -10,6 +10,7 @@
 
 pub mod edit;
 mod error;
+mod kind;
 mod parse;
 mod profile;
 mod section;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 pub use edit::{ConfigEditor, EditError, SectionId, value_problem};
 pub use error::{ConfigError, ValueMismatch};
+pub use kind::{CredentialKind, CredentialsFile, ProfileKeys, is_plain_sso};
 pub use parse::SyntaxProblem;
 pub use profile::{EndpointOverrides, SsoProfile, SsoSession};
 pub use section::{Entry, NestedEntry, Section, SectionKind, Value};
