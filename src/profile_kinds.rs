@@ -330,7 +330,7 @@ pub fn login_cache_path(session_arn: &str) -> Result<PathBuf, BaseError> {
 }
 
 /// The credentials an `aws login` cache file holds (`accessToken`), if complete.
-fn read_login_cache(path: &Path) -> Option<RoleCredentials> {
+pub fn read_login_cache(path: &Path) -> Option<RoleCredentials> {
     let bytes = std::fs::read(path).ok()?;
     let document: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
     let token = document.get("accessToken")?;
