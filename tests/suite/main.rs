@@ -26,6 +26,7 @@ mod list_status;
 mod login;
 mod logout;
 mod populate;
+mod profile_kinds;
 mod prompt_hook;
 mod prompt_hook_coexistence;
 mod prompt_segment;
