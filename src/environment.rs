@@ -11,6 +11,11 @@ pub const PROFILE_MARKER: &str = "SSOENV_PROFILE";
 /// clock, so checking costs no process.
 pub const EXPIRES_AT_MARKER: &str = "SSOENV_EXPIRES_AT";
 
+/// The expiry ssoenv records for credentials that have none (static keys, or a
+/// credential_process that gives no `Expiration`): 9999-12-31T23:59:59Z. Every shell hook compares
+/// `SSOENV_EXPIRES_AT` as an integer, so a date far away keeps them from ever refreshing.
+pub const NEVER_EXPIRES_EPOCH: i64 = 253_402_300_799;
+
 /// Variables that would make tools ignore the exported credentials: the JS SDK (and so the CDK)
 /// resolves `AWS_PROFILE` instead of reading `AWS_ACCESS_KEY_ID` while it is set.
 pub const PROFILE_SELECTORS: [&str; 2] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];

@@ -16,14 +16,10 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::cache::{AssumedRoleCache, CacheDirs, CacheError};
+use crate::environment::NEVER_EXPIRES_EPOCH;
 use crate::role_chain::{BaseProfile, BaseSource, NamedSource, StaticKeys, WebIdentity};
 use crate::role_credentials::{AssumedRole, RoleCredentials};
 use crate::secret::Secret;
-
-/// The expiry ssoenv records for credentials that have none (static keys, or a
-/// credential_process that gives no `Expiration`): 9999-12-31T23:59:59Z. Every shell hook compares
-/// `SSOENV_EXPIRES_AT` as an integer, so a date far away keeps them from ever refreshing.
-pub const NEVER_EXPIRES_EPOCH: i64 = 253_402_300_799;
 
 /// The region STS and the Sign-In service are called in when the profile names none.
 const DEFAULT_REGION: &str = "us-east-1";

@@ -135,6 +135,18 @@ fn static_keys_export_without_session_token_or_expiry_in_every_shell() {
         emulator.request_counts()
     );
 
+    // The prompt segment says the keys do not run out.
+    let out = run(home
+        .ssoenv(&emulator.url())
+        .arg("prompt")
+        .env("SSOENV_PROFILE", "iam-user")
+        .env("SSOENV_EXPIRES_AT", NEVER));
+    assert!(
+        out.stdout.contains("iam-user") && out.stdout.contains("no expiry"),
+        "{}",
+        out.stdout
+    );
+
     // As credential_process JSON: no Expiration (botocore reads that as static), no token.
     let out = run(home.ssoenv(&emulator.url()).args(["process", "iam-user"]));
     assert!(out.status.success(), "{}", out.stderr);
@@ -282,6 +294,18 @@ fn credential_process_credentials_carry_their_expiration() {
         .find(|row| row["profile"] == "proc")
         .unwrap();
     assert_eq!(proc_row["kind"], "process");
+
+    // `exec` hands them to a command.
+    let out = run(home.ssoenv(&emulator.url()).args([
+        "exec",
+        "proc",
+        "--",
+        "sh",
+        "-c",
+        "echo $AWS_ACCESS_KEY_ID $AWS_REGION",
+    ]));
+    assert!(out.status.success(), "{}", out.stderr);
+    assert_eq!(out.stdout, "PROC-2 ap-south-1\n");
 
     // A failing command says which profile and why.
     std::fs::write(
@@ -461,6 +485,15 @@ fn a_login_session_is_served_from_the_aws_cli_cache_file() {
         .env("AWS_LOGIN_CACHE_DIRECTORY", home.path().join("login-cache")));
     assert!(out.status.success(), "{}", out.stderr);
     assert!(out.stdout.contains("ASIALOGINSESSION0001"));
+
+    // `ssoenv login` has no SSO session to open for it, and says what signs it in.
+    let out = run(home.ssoenv(&emulator.url()).args(["login", "console"]));
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("aws login --profile console"),
+        "{}",
+        out.stderr
+    );
 
     let out = run(home.ssoenv(&emulator.url()).args(["status", "console"]));
     assert_eq!(
