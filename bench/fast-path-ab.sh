@@ -12,6 +12,7 @@ after=$(realpath "$2")
 runs=${3:-500}
 cd "$(dirname "$0")/.."
 cargo build --release --workspace --locked --quiet
+# shellcheck disable=SC2034  # read by scripts/demo-env.sh
 bin="${CARGO_TARGET_DIR:-$PWD/target}/release"
 mkdir -p target/bench
 rustc --edition 2021 -C opt-level=3 bench/hello.rs -o target/bench/hello
