@@ -79,6 +79,9 @@ pub struct EmulatorConfig {
     pub mfa_codes: BTreeMap<String, String>,
     /// Web identity tokens `AssumeRoleWithWebIdentity` accepts (the token file's contents).
     pub web_identity_tokens: Vec<String>,
+    /// A company's own start URL (vanity domain) as a path of the emulator: path → where it
+    /// redirects (`302 Location`), for HEAD and GET alike.
+    pub start_url_redirects: BTreeMap<String, String>,
     pub authorize: AuthorizeBehaviour,
     /// Print one line per request to stderr.
     pub log_requests: bool,
@@ -119,6 +122,7 @@ impl Default for EmulatorConfig {
             iam_users: BTreeMap::new(),
             mfa_codes: BTreeMap::new(),
             web_identity_tokens: Vec::new(),
+            start_url_redirects: BTreeMap::new(),
             authorize: AuthorizeBehaviour::Approve,
             log_requests: false,
         }

@@ -172,6 +172,20 @@ impl Service {
         if let Some(action) = request.path.strip_prefix("/_emulator/") {
             return Some(control::handle(self, action, request));
         }
+        let redirect = self
+            .state()
+            .config
+            .start_url_redirects
+            .get(&request.path)
+            .cloned();
+        if let Some(location) =
+            redirect.filter(|_| matches!(request.method.as_str(), "HEAD" | "GET"))
+        {
+            *lock(&self.counts)
+                .entry("StartUrlRedirect".to_owned())
+                .or_default() += 1;
+            return Some(Response::new(302).with_header("Location", &location));
+        }
         let started = Instant::now();
         let (latency, log_requests) = {
             let state = self.state();

@@ -162,6 +162,8 @@ pub struct State {
     /// Access key id → token and expiry, for every temporary key issued (both kinds).
     pub issued_keys: HashMap<String, IssuedKey>,
     pub last_authorize_query: Option<BTreeMap<String, String>>,
+    /// The `startUrl` of the last `StartDeviceAuthorization`.
+    pub last_device_start_url: Option<String>,
 }
 
 impl State {
@@ -179,6 +181,7 @@ impl State {
             assumed_roles: HashMap::new(),
             issued_keys: HashMap::new(),
             last_authorize_query: None,
+            last_device_start_url: None,
         }
     }
 

@@ -14,6 +14,7 @@ mod kind;
 mod parse;
 mod profile;
 mod section;
+pub mod start_url;
 mod suggest;
 
 use std::collections::HashMap;

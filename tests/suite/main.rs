@@ -35,3 +35,4 @@ mod secrets;
 mod shell_detection;
 mod shell_output;
 mod soak;
+mod vanity_start_url;
