@@ -16,8 +16,8 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::cache::{AssumedRoleCache, CacheDirs, CacheError};
+use crate::config::{BaseProfile, BaseSource, NamedSource, StaticKeys, WebIdentity};
 use crate::environment::NEVER_EXPIRES_EPOCH;
-use crate::role_chain::{BaseProfile, BaseSource, NamedSource, StaticKeys, WebIdentity};
 use crate::role_credentials::{AssumedRole, RoleCredentials};
 use crate::secret::Secret;
 

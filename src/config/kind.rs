@@ -1,6 +1,6 @@
 //! What a profile is: which of the AWS CLI's credential providers answers for it. ssoenv serves
-//! every kind; only the SSO kind is resolved natively on the fast path (see `crate::profile_kinds`
-//! for the others).
+//! every kind; only the SSO kind is resolved natively on the fast path (the `profile_kinds`
+//! module gets the others' credentials).
 //!
 //! The order is botocore's (`create_credential_resolver` and `ProfileProviderBuilder`), with the
 //! environment provider left out because ssoenv always resolves a named profile:

@@ -2,7 +2,7 @@
 //! company's own domain (a "vanity" URL) that redirects to one. The AWS CLI (2.35.13,
 //! `awscli/customizations/sso/resolve.py`) sends a vanity URL's redirect target, not the URL
 //! itself, to the OIDC service, and takes the region from that target's host when `sso_region` is
-//! absent. These are its rules on the text alone; following the redirect is `crate::aws`'s.
+//! absent. These are its rules on the text alone; following the redirect is the `aws` module's.
 
 /// Host suffixes that are AWS's (a host equal to the suffix without its dot counts too).
 const AWS_OWNED_SUFFIXES: [&str; 3] = [".app.aws", ".portal.amazonaws.com", ".awsapps.com"];
