@@ -259,16 +259,8 @@ fn assume_role_inner(state: &mut State, request: &Request) -> Result<String, Sts
     let form = Form::of(request);
     check_version(&form)?;
     let caller = authenticate(state, request)?;
-    let role_arn = required(&form, "RoleArn", "roleArn")?;
-    let session_name = required(&form, "RoleSessionName", "roleSessionName")?;
-    let (partition, account, role_name) = parse_role_arn(role_arn)
-        .ok_or_else(|| StsError::validation(format!("{role_arn} is invalid")))?;
-    if !valid_session_name(session_name) {
-        return Err(StsError::validation(format!(
-            "1 validation error detected: Value '{session_name}' at 'roleSessionName' failed to \
-             satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"
-        )));
-    }
+    let mut issue = Issue::read(&form)?;
+    let role_arn = issue.role_arn;
     let external_id = form.get("ExternalId");
     if let Some(id) = external_id.filter(|id| !valid_external_id(id)) {
         return Err(StsError::validation(format!(
@@ -276,7 +268,6 @@ fn assume_role_inner(state: &mut State, request: &Request) -> Result<String, Sts
              constraint: Member must satisfy regular expression pattern: [\\w+=,./@:-]*"
         )));
     }
-    let duration = duration_seconds(&form)?;
     if let Some(wanted) = state.config.role_external_ids.get(role_arn)
         && external_id != Some(wanted.as_str())
     {
@@ -289,44 +280,27 @@ fn assume_role_inner(state: &mut State, request: &Request) -> Result<String, Sts
             ),
         ));
     }
-    let serial_number = check_mfa(state, &form)?;
-    let issued = Issue {
-        partition,
-        account,
-        role_name,
-        session_name,
-        duration,
-    };
-    let owner = |assumed_role_arn: String, assumed_role_id: String| AssumedRoleOwner {
-        role_arn: role_arn.to_owned(),
-        role_session_name: session_name.to_owned(),
-        external_id: external_id.map(str::to_owned),
-        duration_seconds: duration,
-        source_access_key_id: signing_key_id(request.header("authorization").unwrap_or(""))
-            .unwrap_or("")
-            .to_owned(),
-        web_identity_token: None,
-        serial_number: serial_number.clone(),
-        assumed_role_arn,
-        assumed_role_id,
-    };
-    Ok(issue(state, "AssumeRole", &issued, owner))
+    issue.external_id = external_id;
+    issue.serial_number = check_mfa(state, &form)?;
+    issue.source_access_key_id =
+        signing_key_id(request.header("authorization").unwrap_or("")).unwrap_or("");
+    Ok(issue.issue(state, "AssumeRole"))
 }
 
 /// With `SerialNumber`, `TokenCode` must be the code configured for that device.
-fn check_mfa(state: &State, form: &Form) -> Result<Option<String>, StsError> {
+fn check_mfa<'f>(state: &State, form: &'f Form) -> Result<Option<&'f str>, StsError> {
     let Some(serial) = form.get("SerialNumber") else {
         return Ok(None);
     };
     let code = form.get("TokenCode").unwrap_or("");
-    if state.config.mfa_codes.get(serial).map(String::as_str) != Some(code) || code.is_empty() {
+    if code.is_empty() || state.config.mfa_codes.get(serial).map(String::as_str) != Some(code) {
         return Err(StsError::new(
             403,
             "AccessDenied",
             "MultiFactorAuthentication failed with invalid MFA one time pass code.",
         ));
     }
-    Ok(Some(serial.to_owned()))
+    Ok(Some(serial))
 }
 
 /// `Action=AssumeRoleWithWebIdentity`: not signed; the token must be one the test configured.
@@ -343,16 +317,8 @@ fn assume_role_with_web_identity_inner(
 ) -> Result<String, StsError> {
     let form = Form::of(request);
     check_version(&form)?;
-    let role_arn = required(&form, "RoleArn", "roleArn")?;
-    let session_name = required(&form, "RoleSessionName", "roleSessionName")?;
+    let mut issue = Issue::read(&form)?;
     let token = required(&form, "WebIdentityToken", "webIdentityToken")?;
-    let (partition, account, role_name) = parse_role_arn(role_arn)
-        .ok_or_else(|| StsError::validation(format!("{role_arn} is invalid")))?;
-    if !valid_session_name(session_name) {
-        return Err(StsError::validation(format!(
-            "Value '{session_name}' at 'roleSessionName' failed to satisfy constraint"
-        )));
-    }
     if !state.config.web_identity_tokens.iter().any(|t| t == token) {
         return Err(StsError::new(
             400,
@@ -360,64 +326,84 @@ fn assume_role_with_web_identity_inner(
             "The web identity token that was passed could not be validated by AWS.",
         ));
     }
-    let duration = duration_seconds(&form)?;
-    let issued = Issue {
-        partition,
-        account,
-        role_name,
-        session_name,
-        duration,
-    };
-    let owner = |assumed_role_arn: String, assumed_role_id: String| AssumedRoleOwner {
-        role_arn: role_arn.to_owned(),
-        role_session_name: session_name.to_owned(),
-        external_id: None,
-        duration_seconds: duration,
-        source_access_key_id: String::new(),
-        web_identity_token: Some(token.to_owned()),
-        serial_number: None,
-        assumed_role_arn,
-        assumed_role_id,
-    };
-    Ok(issue(state, "AssumeRoleWithWebIdentity", &issued, owner))
+    issue.web_identity_token = Some(token);
+    Ok(issue.issue(state, "AssumeRoleWithWebIdentity"))
 }
 
-/// The role session a successful call creates.
+/// The role session a request asks for, and what it was asked with.
 struct Issue<'a> {
+    role_arn: &'a str,
     partition: &'a str,
     account: &'a str,
     role_name: &'a str,
     session_name: &'a str,
     duration: Option<u32>,
+    external_id: Option<&'a str>,
+    source_access_key_id: &'a str,
+    web_identity_token: Option<&'a str>,
+    serial_number: Option<&'a str>,
 }
 
-/// Issues the session's credentials, remembers who owns them, and answers in `action`'s shape
-/// (both actions answer with `AssumedRoleUser` and `Credentials`).
-fn issue(
-    state: &mut State,
-    action: &str,
-    issued: &Issue<'_>,
-    owner: impl FnOnce(String, String) -> AssumedRoleOwner,
-) -> String {
-    let lifetime = Duration::from_secs(u64::from(
-        issued.duration.unwrap_or(DEFAULT_DURATION_SECONDS),
-    ));
-    let access_key_id = ids::access_key_id();
-    let secret_access_key = ids::secret_access_key();
-    let session_token = ids::session_token();
-    let assumed_role_id = ids::role_id();
-    let assumed_role_arn = format!(
-        "arn:{}:sts::{}:assumed-role/{}/{}",
-        issued.partition, issued.account, issued.role_name, issued.session_name
-    );
-    let expiration = iso8601(epoch_seconds(SystemTime::now()).saturating_add(lifetime.as_secs()));
-    state.record_issued_key(access_key_id.clone(), session_token.clone(), lifetime);
-    state.assumed_roles.insert(
-        access_key_id.clone(),
-        owner(assumed_role_arn.clone(), assumed_role_id.clone()),
-    );
-    format!(
-        "<{action}Response xmlns=\"{STS_NAMESPACE}\">
+impl<'a> Issue<'a> {
+    /// The arguments both actions share: `RoleArn`, `RoleSessionName`, `DurationSeconds`.
+    fn read(form: &'a Form) -> Result<Issue<'a>, StsError> {
+        let role_arn = required(form, "RoleArn", "roleArn")?;
+        let session_name = required(form, "RoleSessionName", "roleSessionName")?;
+        let (partition, account, role_name) = parse_role_arn(role_arn)
+            .ok_or_else(|| StsError::validation(format!("{role_arn} is invalid")))?;
+        if !valid_session_name(session_name) {
+            return Err(StsError::validation(format!(
+                "1 validation error detected: Value '{session_name}' at 'roleSessionName' failed \
+                 to satisfy constraint: Member must satisfy regular expression pattern: \
+                 [\\w+=,.@-]*"
+            )));
+        }
+        Ok(Issue {
+            role_arn,
+            partition,
+            account,
+            role_name,
+            session_name,
+            duration: duration_seconds(form)?,
+            external_id: None,
+            source_access_key_id: "",
+            web_identity_token: None,
+            serial_number: None,
+        })
+    }
+
+    /// Issues the session's credentials, remembers who owns them, and answers in `action`'s
+    /// shape (both actions answer with `AssumedRoleUser` and `Credentials`).
+    fn issue(&self, state: &mut State, action: &str) -> String {
+        let lifetime =
+            Duration::from_secs(u64::from(self.duration.unwrap_or(DEFAULT_DURATION_SECONDS)));
+        let access_key_id = ids::access_key_id();
+        let secret_access_key = ids::secret_access_key();
+        let session_token = ids::session_token();
+        let assumed_role_id = ids::role_id();
+        let assumed_role_arn = format!(
+            "arn:{}:sts::{}:assumed-role/{}/{}",
+            self.partition, self.account, self.role_name, self.session_name
+        );
+        let expiration =
+            iso8601(epoch_seconds(SystemTime::now()).saturating_add(lifetime.as_secs()));
+        state.record_issued_key(access_key_id.clone(), session_token.clone(), lifetime);
+        state.assumed_roles.insert(
+            access_key_id.clone(),
+            AssumedRoleOwner {
+                role_arn: self.role_arn.to_owned(),
+                role_session_name: self.session_name.to_owned(),
+                external_id: self.external_id.map(str::to_owned),
+                duration_seconds: self.duration,
+                source_access_key_id: self.source_access_key_id.to_owned(),
+                web_identity_token: self.web_identity_token.map(str::to_owned),
+                serial_number: self.serial_number.map(str::to_owned),
+                assumed_role_arn: assumed_role_arn.clone(),
+                assumed_role_id: assumed_role_id.clone(),
+            },
+        );
+        format!(
+            "<{action}Response xmlns=\"{STS_NAMESPACE}\">
   <{action}Result>
     <AssumedRoleUser>
       <AssumedRoleId>{}:{}</AssumedRoleId>
@@ -435,13 +421,14 @@ fn issue(
   </ResponseMetadata>
 </{action}Response>
 ",
-        assumed_role_id,
-        xml_escape(issued.session_name),
-        xml_escape(&assumed_role_arn),
-        xml_escape(&secret_access_key),
-        xml_escape(&session_token),
-        ids::request_id(),
-    )
+            assumed_role_id,
+            xml_escape(self.session_name),
+            xml_escape(&assumed_role_arn),
+            xml_escape(&secret_access_key),
+            xml_escape(&session_token),
+            ids::request_id(),
+        )
+    }
 }
 
 /// `Action=GetCallerIdentity`: who signed the request (`aws sts get-caller-identity`).

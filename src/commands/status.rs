@@ -153,13 +153,7 @@ pub fn run(args: &StatusArgs) -> anyhow::Result<()> {
         out
     };
     print_all(&output)?;
-    match standing {
-        Standing::Valid => Ok(()),
-        Standing::Expiring => Err(SilentExit(exit_code::EXPIRING).into()),
-        Standing::Expired | Standing::NotSignedIn => {
-            Err(SilentExit(exit_code::SIGN_IN_NEEDED).into())
-        }
-    }
+    exit_for(standing)
 }
 
 /// The status of a profile that is not an SSO profile: its kind, the credentials the caches hold
@@ -288,6 +282,11 @@ fn other_kind_status(
         )
     };
     print_all(&output)?;
+    exit_for(standing)
+}
+
+/// The exit status that tells scripts the standing (see the module documentation).
+fn exit_for(standing: Standing) -> anyhow::Result<()> {
     match standing {
         Standing::Valid => Ok(()),
         Standing::Expiring => Err(SilentExit(exit_code::EXPIRING).into()),
