@@ -473,6 +473,15 @@ fn a_login_session_is_served_from_the_aws_cli_cache_file() {
         "answered from the file"
     );
 
+    // botocore's own login provider (the AWS CLI's) reads the same file the same way.
+    if let Some(botocore) = Botocore::available("a_login_session_is_served_from_the_aws_cli_cache")
+    {
+        let seen = botocore.credentials(&home, &emulator.url(), "console");
+        assert_eq!(seen["method"], "login");
+        assert_eq!(seen["access_key"], "ASIALOGINSESSION0001");
+        assert_eq!(seen["token"], "login-session-token");
+    }
+
     // AWS_LOGIN_CACHE_DIRECTORY moves the cache, as for the AWS CLI.
     std::fs::rename(
         home.path().join(".aws/login/cache"),
@@ -585,4 +594,45 @@ fn credential_source_environment_assumes_the_role_with_the_environments_keys() {
         .assumed_role_owner(&env["AWS_ACCESS_KEY_ID"])
         .expect("assumed");
     assert_eq!(owner.source_access_key_id, USER_KEY);
+}
+
+#[test]
+fn debug_output_holds_no_secret_of_any_kind() {
+    let emulator = emulator_with_user();
+    let token_file_config = |home: &TestHome| {
+        let token_file = home.path().join("ci-token");
+        std::fs::write(&token_file, WEB_TOKEN).unwrap();
+        format!(
+            "\n[profile ci]\nrole_arn = {WEB_ROLE}\nweb_identity_token_file = {}\n",
+            token_file.display()
+        )
+    };
+    let home = home_with(&format!("{CONFIG}{KINDS_CONFIG}"), &credentials_file());
+    let extra = token_file_config(&home);
+    let config_path = home.path().join(".aws/config");
+    let mut config = std::fs::read_to_string(&config_path).unwrap();
+    config.push_str(&extra);
+    std::fs::write(&config_path, config).unwrap();
+    for profile in ["iam-user", "from-keys", "ci"] {
+        let out = run(home
+            .ssoenv(&emulator.url())
+            .args(["--debug", "export", profile, "--shell", "bash"]));
+        assert!(out.status.success(), "{profile}: {}", out.stderr);
+        let env = RealShell::Bash.eval(&out.stdout, &[]);
+        let mut secrets = vec![
+            USER_SECRET,
+            WEB_TOKEN,
+            env["AWS_SECRET_ACCESS_KEY"].as_str(),
+        ];
+        if let Some(token) = env.get("AWS_SESSION_TOKEN") {
+            secrets.push(token);
+        }
+        for secret in secrets {
+            assert!(
+                !out.stderr.contains(secret),
+                "{profile}: a secret reached stderr:\n{}",
+                out.stderr
+            );
+        }
+    }
 }
