@@ -82,6 +82,10 @@ pub struct EmulatorConfig {
     /// A company's own start URL (vanity domain) as a path of the emulator: path → where it
     /// redirects (`302 Location`), for HEAD and GET alike.
     pub start_url_redirects: BTreeMap<String, String>,
+    /// The ECS container credentials endpoint (`GET /container-credentials`, for
+    /// `AWS_CONTAINER_CREDENTIALS_FULL_URI`): the access key of one of `iam_users` it hands out,
+    /// or `None` for no endpoint.
+    pub container_credentials_key: Option<String>,
     pub authorize: AuthorizeBehaviour,
     /// Print one line per request to stderr.
     pub log_requests: bool,
@@ -123,6 +127,7 @@ impl Default for EmulatorConfig {
             mfa_codes: BTreeMap::new(),
             web_identity_tokens: Vec::new(),
             start_url_redirects: BTreeMap::new(),
+            container_credentials_key: None,
             authorize: AuthorizeBehaviour::Approve,
             log_requests: false,
         }

@@ -186,6 +186,14 @@ impl Service {
                 .or_default() += 1;
             return Some(Response::new(302).with_header("Location", &location));
         }
+        if request.path == "/container-credentials"
+            && let Some(key) = self.state().config.container_credentials_key.clone()
+        {
+            *lock(&self.counts)
+                .entry("ContainerCredentials".to_owned())
+                .or_default() += 1;
+            return Some(container_credentials(&key));
+        }
         let started = Instant::now();
         let (latency, log_requests) = {
             let state = self.state();
@@ -362,4 +370,20 @@ fn injected_response(operation: Operation, failure: &Failure) -> Response {
         Some(code) => oidc_error_response(failure.status, code, "Injected failure"),
         None => Response::new(failure.status),
     }
+}
+
+/// What the ECS agent's credentials endpoint answers: the key (an IAM user's, which STS accepts
+/// without checking the token), valid for an hour.
+fn container_credentials(key: &str) -> Response {
+    let expires = crate::state::epoch_seconds(std::time::SystemTime::now()) + 3600;
+    Response::json(
+        200,
+        &serde_json::json!({
+            "AccessKeyId": key,
+            "SecretAccessKey": "container-secret",
+            "Token": "container-session-token",
+            "Expiration": crate::sts::iso8601(expires),
+            "RoleArn": "arn:aws:iam::111122223333:role/task",
+        }),
+    )
 }

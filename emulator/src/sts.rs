@@ -461,7 +461,7 @@ pub fn get_caller_identity(state: &mut State, request: &Request) -> Response {
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ` for epoch seconds (the proleptic Gregorian calendar, as STS writes it).
-fn iso8601(epoch: u64) -> String {
+pub(crate) fn iso8601(epoch: u64) -> String {
     let days = epoch / 86_400;
     let seconds = epoch % 86_400;
     let (year, month, day) = civil_from_days(days);

@@ -636,3 +636,26 @@ fn debug_output_holds_no_secret_of_any_kind() {
         }
     }
 }
+
+#[test]
+fn credential_source_ecs_container_assumes_the_role_with_the_containers_credentials() {
+    let emulator = emulator_with_user();
+    emulator.update_config(|config| config.container_credentials_key = Some(USER_KEY.into()));
+    let home = TestHome::with_config(&format!(
+        "{CONFIG}\n[profile from-ecs]\nrole_arn = {CHAIN_ROLE}\ncredential_source = EcsContainer\n"
+    ));
+    let out = run(home
+        .ssoenv(&emulator.url())
+        .args(["export", "from-ecs", "--shell", "bash"])
+        .env(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            format!("{}/container-credentials", emulator.url()),
+        ));
+    assert!(out.status.success(), "{}", out.stderr);
+    let env = RealShell::Bash.eval(&out.stdout, &[]);
+    let owner = emulator
+        .assumed_role_owner(&env["AWS_ACCESS_KEY_ID"])
+        .expect("assumed");
+    assert_eq!(owner.source_access_key_id, USER_KEY);
+    assert_eq!(emulator.request_count("ContainerCredentials"), 1);
+}
