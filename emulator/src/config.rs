@@ -86,6 +86,9 @@ pub struct EmulatorConfig {
     /// `AWS_CONTAINER_CREDENTIALS_FULL_URI`): the access key of one of `iam_users` it hands out,
     /// or `None` for no endpoint.
     pub container_credentials_key: Option<String>,
+    /// Refresh tokens of `aws login` sessions that Sign-In's `CreateOAuth2Token` accepts (each
+    /// is replaced by the rotated one it hands out).
+    pub signin_refresh_tokens: Vec<String>,
     pub authorize: AuthorizeBehaviour,
     /// Print one line per request to stderr.
     pub log_requests: bool,
@@ -128,6 +131,7 @@ impl Default for EmulatorConfig {
             web_identity_tokens: Vec::new(),
             start_url_redirects: BTreeMap::new(),
             container_credentials_key: None,
+            signin_refresh_tokens: Vec::new(),
             authorize: AuthorizeBehaviour::Approve,
             log_requests: false,
         }

@@ -16,7 +16,7 @@ use crate::state::{State, epoch_seconds};
 use crate::wire::{
     oidc_error_response, oidc_error_type, portal_error_response, sts_error_response,
 };
-use crate::{control, ids, oidc, portal, sts};
+use crate::{control, ids, oidc, portal, signin, sts};
 
 /// The operations the emulator serves, named as the service models name them (plus the two
 /// browser pages).
@@ -34,10 +34,11 @@ pub enum Operation {
     AssumeRole,
     AssumeRoleWithWebIdentity,
     GetCallerIdentity,
+    CreateOAuth2Token,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 12] = [
+    pub const ALL: [Operation; 13] = [
         Operation::RegisterClient,
         Operation::StartDeviceAuthorization,
         Operation::CreateToken,
@@ -50,6 +51,7 @@ impl Operation {
         Operation::AssumeRole,
         Operation::AssumeRoleWithWebIdentity,
         Operation::GetCallerIdentity,
+        Operation::CreateOAuth2Token,
     ];
 
     pub fn name(self) -> &'static str {
@@ -66,6 +68,7 @@ impl Operation {
             Operation::AssumeRole => "AssumeRole",
             Operation::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
             Operation::GetCallerIdentity => "GetCallerIdentity",
+            Operation::CreateOAuth2Token => "CreateOAuth2Token",
         }
     }
 
@@ -94,6 +97,7 @@ impl Operation {
             ("GET", "/assignment/accounts") => Operation::ListAccounts,
             ("GET", "/assignment/roles") => Operation::ListAccountRoles,
             ("POST", "/logout") => Operation::Logout,
+            ("POST", "/v1/token") => Operation::CreateOAuth2Token,
             _ => return None,
         };
         Some(operation)
@@ -259,6 +263,7 @@ impl Service {
                 sts::assume_role_with_web_identity(&mut state, request)
             }
             Operation::GetCallerIdentity => sts::get_caller_identity(&mut state, request),
+            Operation::CreateOAuth2Token => signin::create_oauth2_token(&mut state, request),
         };
         Some(response.with_header("x-amzn-RequestId", &ids::request_id()))
     }

@@ -1,7 +1,8 @@
 //! Every profile kind the AWS CLI resolves, served by ssoenv: static keys (credentials file or
-//! config), credential_process, web identity, `aws login` sessions, `credential_source`, and role
-//! chains from any of them (with an MFA code typed on a terminal), against the emulator's STS, with
-//! botocore reading what ssoenv cached and the reverse.
+//! config), credential_process, web identity, `aws login` sessions (and their DPoP-signed refresh
+//! through the emulator's Sign-In), `credential_source`, and role chains from any of them (with an
+//! MFA code typed on a terminal), against the emulator's STS, with botocore reading what ssoenv
+//! cached and the reverse.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -518,8 +519,8 @@ fn an_ended_login_session_names_aws_login_and_the_hook_backs_off() {
     let emulator = start_emulator();
     let home = login_home();
     write_login_cache(&home, -600);
-    // The refresh goes to the Sign-In endpoint (here the emulator, which has no Sign-In service):
-    // it fails, and the message says what to run.
+    // The refresh goes to Sign-In (here the emulator), which refuses the refresh token: the
+    // session has ended, and the message says what to run.
     let out = run(home
         .ssoenv(&emulator.url())
         .args(["export", "console", "--shell", "sh"]));
@@ -658,4 +659,38 @@ fn credential_source_ecs_container_assumes_the_role_with_the_containers_credenti
         .expect("assumed");
     assert_eq!(owner.source_access_key_id, USER_KEY);
     assert_eq!(emulator.request_count("ContainerCredentials"), 1);
+}
+
+#[test]
+fn an_expired_login_session_is_refreshed_through_sign_in_and_the_file_rewritten() {
+    let emulator = start_emulator_with(|config: &mut EmulatorConfig| {
+        config
+            .signin_refresh_tokens
+            .push("opaque-refresh-token".to_string());
+    });
+    let home = login_home();
+    let path = write_login_cache(&home, -60);
+    let before = OffsetDateTime::now_utc();
+    let env = export(&home, &emulator, "console", &[]);
+    assert_eq!(emulator.request_count("CreateOAuth2Token"), 1);
+    let key = &env["AWS_ACCESS_KEY_ID"];
+    assert_ne!(key, "ASIALOGINSESSION0001", "new credentials");
+    let expires = OffsetDateTime::parse(&env["AWS_CREDENTIAL_EXPIRATION"], &Rfc3339).unwrap();
+    let lifetime = (expires - before).whole_seconds();
+    assert!((880..=910).contains(&lifetime), "{lifetime}");
+    assert_eq!(env["AWS_ACCOUNT_ID"], "111122223333");
+
+    // The file holds the refreshed session, as the AWS CLI would have written it.
+    let file: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(file["accessToken"]["accessKeyId"], key.as_str());
+    assert_ne!(file["refreshToken"], "opaque-refresh-token", "rotated");
+    // The next run is answered from it.
+    let again = export(&home, &emulator, "console", &[]);
+    assert_eq!(&again["AWS_ACCESS_KEY_ID"], key);
+    assert_eq!(emulator.request_count("CreateOAuth2Token"), 1);
+    if let Some(botocore) = Botocore::available("an_expired_login_session_is_refreshed") {
+        let seen = botocore.credentials(&home, &emulator.url(), "console");
+        assert_eq!(seen["access_key"], key.as_str());
+        assert_eq!(emulator.request_count("CreateOAuth2Token"), 1);
+    }
 }
