@@ -694,3 +694,19 @@ fn an_expired_login_session_is_refreshed_through_sign_in_and_the_file_rewritten(
         assert_eq!(emulator.request_count("CreateOAuth2Token"), 1);
     }
 }
+
+#[test]
+fn the_hook_leaves_static_keys_alone() {
+    let emulator = emulator_with_user();
+    let env = HookEnv::new(&emulator.url());
+    std::fs::write(env.home.path().join(".aws/credentials"), credentials_file()).unwrap();
+    let mut terminal = env.start(HookShell::Bash, &["--refresh-before", "15s"], "", "");
+    terminal.run("export AWS_SESSION_TOKEN=stale-token-of-another-export");
+    terminal.run("ssoenv use iam-user");
+    for _ in 0..5 {
+        terminal.run("true");
+    }
+    let answer = terminal.query("$AWS_ACCESS_KEY_ID ${AWS_SESSION_TOKEN-unset} $SSOENV_EXPIRES_AT");
+    assert_eq!(answer, format!("{USER_KEY} unset {NEVER}"));
+    assert_eq!(env.hook_runs(), Vec::<String>::new(), "never due");
+}
