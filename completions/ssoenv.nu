@@ -82,6 +82,26 @@ module completions {
     profile?: string@"nu-complete ssoenv profile"          # The profile whose SSO session to sign out of [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
   ]
 
+  # Open the AWS console signed in as a profile's role (or print its sign-in URL)
+  export extern "ssoenv console" [
+    --print                   # Print the sign-in URL on stdout (and nothing else there) instead of opening a browser
+    --service: string         # Land on this service's console (e.g. s3, ec2, lambda, cloudwatch) [default: the console home]
+    --region: string          # The console's region; also picks the partition (us-gov-*: GovCloud, cn-*: China) [default: the profile's `region`, then us-east-1]
+    --destination: string     # Land on this console URL instead (a deep link)
+    --isolate                 # Open the console in a browser profile of this profile's own, so that consoles of several accounts stay signed in side by side (also `ssoenv_console_isolate = true` in the config)
+    --no-isolate              # Open the console in the browser's usual profile, whatever the config says
+    --logout-first            # Sign out of the console first (its sign-out page then goes on to the new sign-in): one console session at a time, without isolation
+    --min-valid: string       # Reuse cached credentials only while they have more than this left: the console session lasts as long as the credentials (e.g. 30m, 2h)
+    --no-login                # Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv never signs in either
+    --use-device-code         # Sign in with a device code (confirm a code on any device) instead of the browser redirect
+    --no-browser              # Print the sign-in address instead of opening a browser
+    --redirect-port: string   # Listen for the browser's redirect on this 127.0.0.1 port (so `ssh -L PORT:127.0.0.1:PORT` can forward it) [default: `sso_redirect_port` of the sso-session, else a random port]
+    --paste                   # Sign in with a browser on another machine, then paste the address it ended on (`http://127.0.0.1:…/oauth/callback?code=…`) into this terminal
+    --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
+    --help(-h)                # Print help (see more with '--help')
+    profile?: string@"nu-complete ssoenv profile"          # The profile [default: $SSOENV_PROFILE (the one this shell holds), then $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
+  ]
+
   # Run a command with a profile's credentials in its environment
   export extern "ssoenv exec" [
     --no-login                # Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv never signs in either
@@ -113,6 +133,7 @@ module completions {
 
   # Print the direnv function `use_ssoenv`, for `eval "$(ssoenv direnv)"` in direnvrc
   export extern "ssoenv direnv" [
+    --ssoenv-path: path       # The ssoenv the function runs [default: this executable's absolute path]; as for `init`
     --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
     --help(-h)                # Print help
   ]
@@ -130,7 +151,7 @@ module completions {
     --redirect-port: string   # Listen for the browser's redirect on this 127.0.0.1 port (so `ssh -L PORT:127.0.0.1:PORT` can forward it) [default: `sso_redirect_port` of the sso-session, else a random port]
     --paste                   # Sign in with a browser on another machine, then paste the address it ended on (`http://127.0.0.1:…/oauth/callback?code=…`) into this terminal
     --no-login                # Never sign in from the hook: when the SSO session has ended, only say how to sign in
-    --ssoenv-path: path       # The ssoenv the script runs [default: this executable's absolute path]. For tests and wrappers (for example one that counts runs); the path is quoted for the shell
+    --ssoenv-path: path       # The ssoenv the script runs [default: this executable's absolute path]. For tests, wrappers (for example one that counts runs) and packages that render the script for the installed path; the path is quoted for the shell
     --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
     --help(-h)                # Print help
     shell: string@"nu-complete ssoenv init shell" # The shell to print the integration for: bash, zsh, fish, powershell (pwsh), nushell (nu), elvish or xonsh. POSIX sh, tcsh and cmd.exe have no integration; use the export there
@@ -284,6 +305,10 @@ module completions {
 
   # Sign out of an SSO session and delete its cached token and role credentials
   export extern "ssoenv help logout" [
+  ]
+
+  # Open the AWS console signed in as a profile's role (or print its sign-in URL)
+  export extern "ssoenv help console" [
   ]
 
   # Run a command with a profile's credentials in its environment

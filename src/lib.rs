@@ -6,7 +6,8 @@
 //! [`shell`] rendering → stdout. A role chain goes through [`role_chain`], which uses the same
 //! pipeline for the SSO profile at its start and STS for the roles. Every AWS call goes through
 //! [`aws`]; what it returns and the cache stores is plain data from [`role_credentials`], its
-//! secrets wrapped in [`secret::Secret`]. No two top-level modules import each other.
+//! secrets wrapped in [`secret::Secret`]. [`console`] turns a profile's credentials into a console
+//! sign-in (`ssoenv console`). No two top-level modules import each other.
 
 pub mod aws;
 pub mod cache;
@@ -14,6 +15,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod configure;
+pub mod console;
 pub mod credentials;
 pub mod debug;
 pub mod display;

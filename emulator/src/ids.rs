@@ -90,6 +90,16 @@ pub fn session_token() -> String {
     random_string(SECRET_KEY, 356)
 }
 
+/// The console's one-time sign-in token: long and opaque, URL-safe, as the real ones are.
+pub fn signin_token() -> String {
+    random_string(BASE64URL, 400)
+}
+
+/// The console stand-in's session cookie.
+pub fn console_session() -> String {
+    random_string(ALNUM, 32)
+}
+
 pub fn request_id() -> String {
     let hex = random_string(b"0123456789abcdef", 32);
     format!(

@@ -17,14 +17,17 @@
 //! `POST /logout`; STS `POST /` with a form body (`Action=AssumeRole`,
 //! `Action=AssumeRoleWithWebIdentity`, `Action=GetCallerIdentity`); AWS Sign-In `POST /v1/token`
 //! (the `aws login` session refresh); a company's start URL redirecting to AWS's, and an ECS
-//! container credentials endpoint, when configured; control endpoints under `/_emulator/` (see
-//! [`control`]).
+//! container credentials endpoint, when configured; the console's federation endpoint
+//! `GET /federation` (`Action=getSigninToken`, `Action=login`), its sign-out
+//! `GET /oauth?Action=logout` and a console stand-in under `GET /console/` (see [`federation`]);
+//! control endpoints under `/_emulator/` (see [`control`]).
 
 pub mod cli;
 pub mod config;
 pub mod control;
 mod emulator;
 pub mod failure;
+pub mod federation;
 mod http;
 mod ids;
 mod oidc;

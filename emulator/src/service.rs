@@ -16,7 +16,7 @@ use crate::state::{State, epoch_seconds};
 use crate::wire::{
     oidc_error_response, oidc_error_type, portal_error_response, sts_error_response,
 };
-use crate::{control, ids, oidc, portal, signin, sts};
+use crate::{control, federation, ids, oidc, portal, signin, sts};
 
 /// The operations the emulator serves, named as the service models name them (plus the two
 /// browser pages).
@@ -35,10 +35,15 @@ pub enum Operation {
     AssumeRoleWithWebIdentity,
     GetCallerIdentity,
     CreateOAuth2Token,
+    // The console (see `federation`).
+    GetSigninToken,
+    ConsoleLogin,
+    ConsoleLogout,
+    ConsolePage,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 13] = [
+    pub const ALL: [Operation; 17] = [
         Operation::RegisterClient,
         Operation::StartDeviceAuthorization,
         Operation::CreateToken,
@@ -52,6 +57,10 @@ impl Operation {
         Operation::AssumeRoleWithWebIdentity,
         Operation::GetCallerIdentity,
         Operation::CreateOAuth2Token,
+        Operation::GetSigninToken,
+        Operation::ConsoleLogin,
+        Operation::ConsoleLogout,
+        Operation::ConsolePage,
     ];
 
     pub fn name(self) -> &'static str {
@@ -69,6 +78,10 @@ impl Operation {
             Operation::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
             Operation::GetCallerIdentity => "GetCallerIdentity",
             Operation::CreateOAuth2Token => "CreateOAuth2Token",
+            Operation::GetSigninToken => "GetSigninToken",
+            Operation::ConsoleLogin => "ConsoleLogin",
+            Operation::ConsoleLogout => "ConsoleLogout",
+            Operation::ConsolePage => "ConsolePage",
         }
     }
 
@@ -82,6 +95,17 @@ impl Operation {
                 "GetCallerIdentity" => Some(Operation::GetCallerIdentity),
                 _ => None,
             };
+        }
+        if request.method == "GET" {
+            match (request.path.as_str(), request.query_param("Action")) {
+                ("/federation", Some("getSigninToken")) => return Some(Operation::GetSigninToken),
+                ("/federation", Some("login")) => return Some(Operation::ConsoleLogin),
+                ("/oauth", Some("logout")) => return Some(Operation::ConsoleLogout),
+                (path, _) if path == "/console" || path.starts_with("/console/") => {
+                    return Some(Operation::ConsolePage);
+                }
+                _ => {}
+            }
         }
         Operation::route(&request.method, &request.path)
     }
@@ -264,6 +288,10 @@ impl Service {
             }
             Operation::GetCallerIdentity => sts::get_caller_identity(&mut state, request),
             Operation::CreateOAuth2Token => signin::create_oauth2_token(&mut state, request),
+            Operation::GetSigninToken => federation::get_signin_token(&mut state, request),
+            Operation::ConsoleLogin => federation::login(&mut state, request),
+            Operation::ConsoleLogout => federation::logout(&mut state, request, &self.base_url),
+            Operation::ConsolePage => federation::console_page(&state, request),
         };
         Some(response.with_header("x-amzn-RequestId", &ids::request_id()))
     }

@@ -66,9 +66,11 @@ pub fn create_oauth2_token(state: &mut State, request: &Request) -> Response {
     let rotated = ids::refresh_token();
     state.config.signin_refresh_tokens[position] = rotated.clone();
     let access_key_id = ids::access_key_id();
+    let secret_access_key = ids::secret_access_key();
     let session_token = ids::session_token();
     state.record_issued_key(
         access_key_id.clone(),
+        secret_access_key.clone(),
         session_token.clone(),
         std::time::Duration::from_secs(EXPIRES_IN_SECONDS),
     );
@@ -77,7 +79,7 @@ pub fn create_oauth2_token(state: &mut State, request: &Request) -> Response {
         &json!({
             "accessToken": {
                 "accessKeyId": access_key_id,
-                "secretAccessKey": ids::secret_access_key(),
+                "secretAccessKey": secret_access_key,
                 "sessionToken": session_token,
             },
             "expiresIn": EXPIRES_IN_SECONDS,

@@ -114,6 +114,8 @@ pub struct CredentialsOwner {
 /// when a request is signed with it.
 #[derive(Debug, Clone)]
 pub struct IssuedKey {
+    /// What the key signs with; checked by the console's federation endpoint, which is given it.
+    pub secret_access_key: String,
     /// Must come with the key in `X-Amz-Security-Token`.
     pub session_token: String,
     pub expires_at: Instant,
@@ -164,6 +166,8 @@ pub struct State {
     pub last_authorize_query: Option<BTreeMap<String, String>>,
     /// The `startUrl` of the last `StartDeviceAuthorization`.
     pub last_device_start_url: Option<String>,
+    /// The console's sign-in tokens, logins and sessions (see [`crate::federation`]).
+    pub console: crate::federation::ConsoleState,
 }
 
 impl State {
@@ -182,6 +186,7 @@ impl State {
             issued_keys: HashMap::new(),
             last_authorize_query: None,
             last_device_start_url: None,
+            console: crate::federation::ConsoleState::default(),
         }
     }
 
@@ -305,12 +310,14 @@ impl State {
     pub fn record_issued_key(
         &mut self,
         access_key_id: String,
+        secret_access_key: String,
         session_token: String,
         lifetime: Duration,
     ) {
         self.issued_keys.insert(
             access_key_id,
             IssuedKey {
+                secret_access_key,
                 session_token,
                 expires_at: deadline(lifetime),
             },

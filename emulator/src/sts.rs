@@ -387,7 +387,12 @@ impl<'a> Issue<'a> {
         );
         let expiration =
             iso8601(epoch_seconds(SystemTime::now()).saturating_add(lifetime.as_secs()));
-        state.record_issued_key(access_key_id.clone(), session_token.clone(), lifetime);
+        state.record_issued_key(
+            access_key_id.clone(),
+            secret_access_key.clone(),
+            session_token.clone(),
+            lifetime,
+        );
         state.assumed_roles.insert(
             access_key_id.clone(),
             AssumedRoleOwner {

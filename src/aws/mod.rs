@@ -1,5 +1,7 @@
 //! The one layer every AWS call goes through: SSO OIDC (signing in), the SSO portal (role
-//! credentials, accounts, roles) and STS (role chaining), over the AWS SDK clients.
+//! credentials, accounts, roles) and STS (role chaining), over the AWS SDK clients; and the
+//! console's federation endpoint (`federation.rs`, the SDK's HTTP client without a service
+//! model), with the partitions' hosts (`partition.rs`).
 //!
 //! What the layer guarantees for every call, whatever the service:
 //! * where it goes: [`resolve_endpoints`] / [`resolve_sts_endpoint`], the SDKs' order of
@@ -25,7 +27,9 @@
 mod arn;
 mod endpoints;
 mod error;
+mod federation;
 mod oidc;
+mod partition;
 mod portal;
 mod runtime;
 mod sso;
@@ -33,9 +37,11 @@ mod start_url;
 mod sts;
 mod trace;
 
-pub use endpoints::{Endpoints, resolve_endpoints, resolve_sts_endpoint};
+pub use endpoints::{Endpoints, resolve_endpoints, resolve_signin_endpoint, resolve_sts_endpoint};
 pub use error::{SsoError, StsError, TransportError};
+pub use federation::{FederationEndpoint, FederationError};
 pub use oidc::{DeviceAuthorization, RegisteredClient, TokenGrant};
+pub use partition::Partition;
 pub use portal::{AccountInfo, DEFAULT_CONCURRENCY, RoleInfo};
 pub use sso::SsoClient;
 pub use start_url::{ResolvedStartUrl, StartUrlError, resolve_start_url};

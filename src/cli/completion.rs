@@ -132,6 +132,57 @@ pub fn profile_names() -> Vec<CompletionCandidate> {
         .collect()
 }
 
+/// Common console service names for `ssoenv console --service`, with what they are.
+const CONSOLE_SERVICES: &[(&str, &str)] = &[
+    ("acm", "Certificate Manager"),
+    ("apigateway", "API Gateway"),
+    ("athena", "Athena"),
+    ("billing", "Billing and Cost Management"),
+    ("cloudformation", "CloudFormation"),
+    ("cloudfront", "CloudFront"),
+    ("cloudtrail", "CloudTrail"),
+    ("cloudwatch", "CloudWatch (metrics, alarms, logs)"),
+    ("codebuild", "CodeBuild"),
+    ("codepipeline", "CodePipeline"),
+    ("cognito", "Cognito"),
+    ("config", "Config"),
+    ("costmanagement", "Cost Management"),
+    ("dynamodbv2", "DynamoDB"),
+    ("ec2", "EC2"),
+    ("ecr", "Elastic Container Registry"),
+    ("ecs", "Elastic Container Service"),
+    ("eks", "Elastic Kubernetes Service"),
+    ("elasticache", "ElastiCache"),
+    ("events", "EventBridge"),
+    ("glue", "Glue"),
+    ("guardduty", "GuardDuty"),
+    ("iam", "IAM"),
+    ("kinesis", "Kinesis"),
+    ("kms", "Key Management Service"),
+    ("lambda", "Lambda"),
+    ("organizations", "Organizations"),
+    ("rds", "RDS"),
+    ("route53", "Route 53"),
+    ("s3", "S3"),
+    ("sagemaker", "SageMaker"),
+    ("secretsmanager", "Secrets Manager"),
+    ("securityhub", "Security Hub"),
+    ("sns", "SNS"),
+    ("sqs", "SQS"),
+    ("states", "Step Functions"),
+    ("systems-manager", "Systems Manager"),
+    ("vpc", "VPC"),
+    ("wafv2", "WAF"),
+];
+
+/// Console service names for `--service`, with the service's name as help text.
+pub fn console_services() -> Vec<CompletionCandidate> {
+    CONSOLE_SERVICES
+        .iter()
+        .map(|(slug, name)| CompletionCandidate::new(slug).help(Some((*name).into())))
+        .collect()
+}
+
 /// sso-session names of the config file, with their start URL as help text.
 pub fn sso_session_names() -> Vec<CompletionCandidate> {
     let Ok(config) = AwsConfig::load_default() else {

@@ -18,7 +18,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::ArgValueCandidates;
 
-use self::completion::{profile_names, sso_session_names};
+use self::completion::{console_services, profile_names, sso_session_names};
 use crate::duration::parse_duration;
 use crate::shell::Shell;
 
@@ -237,6 +237,15 @@ pub enum Command {
     Login(LoginArgs),
     /// Sign out of an SSO session and delete its cached token and role credentials
     Logout(LogoutArgs),
+    /// Open the AWS console signed in as a profile's role (or print its sign-in URL)
+    ///
+    /// The profile's role credentials (cached, refreshed, or after a sign-in, as for `export`;
+    /// role chains too) are exchanged at the federation endpoint for a sign-in token that works
+    /// once, within 15 minutes; only that token is in the URL, never the credentials. The console
+    /// session ends when the credentials do (said on stderr). `AWS_ENDPOINT_URL_SIGNIN` overrides
+    /// the federation endpoint.
+    #[command(after_help = CONSOLE_EXAMPLES)]
+    Console(ConsoleArgs),
     /// Run a command with a profile's credentials in its environment
     ///
     /// The command gets the variables `export` sets, without AWS_PROFILE and AWS_DEFAULT_PROFILE.
@@ -257,7 +266,7 @@ pub enum Command {
     /// Print a short prompt segment: the active profile and the time its credentials have left
     Prompt(PromptArgs),
     /// Print the direnv function `use_ssoenv`, for `eval "$(ssoenv direnv)"` in direnvrc
-    Direnv,
+    Direnv(DirenvArgs),
     /// Print the shell integration: a prompt hook that keeps the credentials valid, and the
     /// `ssoenv use` / `ssoenv off` commands (e.g. `eval "$(ssoenv init bash)"` in ~/.bashrc)
     Init(InitArgs),
@@ -600,6 +609,70 @@ pub struct StatusArgs {
     pub check: bool,
 }
 
+const CONSOLE_EXAMPLES: &str = "\
+Examples:
+  ssoenv console                         the console of $SSOENV_PROFILE, in its region
+  ssoenv console prod --service s3       the S3 console of profile prod
+  ssoenv console prod --region eu-west-1 --service ec2
+  ssoenv console prod --print | wl-copy  the sign-in URL, for another browser
+  ssoenv console prod --isolate          in prod's own browser profile, beside other accounts
+  ssoenv console prod --destination https://us-east-1.console.aws.amazon.com/cloudwatch/home
+
+Isolation (--isolate, or `ssoenv_console_isolate = true` in a profile or its [sso-session]):
+$BROWSER must name the browser. Chromium-family browsers get --user-data-dir under
+~/.cache/ssoenv/console/PROFILE; Firefox opens the URL in the container named after the profile
+(needs the \"Open external links in a container\" extension).";
+
+/// `ssoenv console [PROFILE]`.
+#[derive(Clone, Debug, Args)]
+pub struct ConsoleArgs {
+    /// The profile [default: $SSOENV_PROFILE (the one this shell holds), then $AWS_PROFILE, then
+    /// $AWS_DEFAULT_PROFILE, then "default"]
+    #[arg(add = ArgValueCandidates::new(profile_names))]
+    pub profile: Option<String>,
+
+    /// Print the sign-in URL on stdout (and nothing else there) instead of opening a browser
+    #[arg(long, conflicts_with = "isolate")]
+    pub print: bool,
+
+    /// Land on this service's console (e.g. s3, ec2, lambda, cloudwatch) [default: the console
+    /// home]
+    #[arg(long, value_name = "SERVICE", conflicts_with = "destination",
+          add = ArgValueCandidates::new(console_services))]
+    pub service: Option<String>,
+
+    /// The console's region; also picks the partition (us-gov-*: GovCloud, cn-*: China)
+    /// [default: the profile's `region`, then us-east-1]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Land on this console URL instead (a deep link)
+    #[arg(long, value_name = "URL")]
+    pub destination: Option<String>,
+
+    /// Open the console in a browser profile of this profile's own, so that consoles of several
+    /// accounts stay signed in side by side (also `ssoenv_console_isolate = true` in the config)
+    #[arg(long, overrides_with = "no_isolate")]
+    pub isolate: bool,
+
+    /// Open the console in the browser's usual profile, whatever the config says
+    #[arg(long, overrides_with = "isolate")]
+    pub no_isolate: bool,
+
+    /// Sign out of the console first (its sign-out page then goes on to the new sign-in): one
+    /// console session at a time, without isolation
+    #[arg(long)]
+    pub logout_first: bool,
+
+    /// Reuse cached credentials only while they have more than this left: the console session
+    /// lasts as long as the credentials (e.g. 30m, 2h)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30m")]
+    pub min_valid: Duration,
+
+    #[command(flatten)]
+    pub sign_in: SignInPolicyArgs,
+}
+
 /// The shells ssoenv can print a completion script for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum CompletionShell {
@@ -649,8 +722,16 @@ pub struct InitArgs {
     #[command(flatten)]
     pub timing: HookTiming,
 
-    /// The ssoenv the script runs [default: this executable's absolute path]. For tests and
-    /// wrappers (for example one that counts runs); the path is quoted for the shell.
+    /// The ssoenv the script runs [default: this executable's absolute path]. For tests,
+    /// wrappers (for example one that counts runs) and packages that render the script for the
+    /// installed path; the path is quoted for the shell.
+    #[arg(long, value_name = "PATH", hide = true)]
+    pub ssoenv_path: Option<std::path::PathBuf>,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct DirenvArgs {
+    /// The ssoenv the function runs [default: this executable's absolute path]; as for `init`.
     #[arg(long, value_name = "PATH", hide = true)]
     pub ssoenv_path: Option<std::path::PathBuf>,
 }

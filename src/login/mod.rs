@@ -4,7 +4,7 @@
 //! session's lock and signs in; the others wait on the lock and then use its token.
 
 mod authorization_code;
-mod browser;
+pub mod browser;
 pub mod callback;
 mod device;
 pub mod pkce;

@@ -110,9 +110,16 @@ fn bash_completes_profile_and_session_names() {
             "ssoenv status my-d",
             "ssoenv login --sso-session my-",
             "ssoenv conf",
+            "ssoenv console prod-r",
+            "ssoenv console --service cloudfr",
         ],
     );
     assert!(screen.contains("ssoenv status my-dev-profile "), "{screen}");
+    assert!(screen.contains("ssoenv console prod-readonly "), "{screen}");
+    assert!(
+        screen.contains("ssoenv console --service cloudfront "),
+        "{screen}"
+    );
     assert!(
         screen.contains("ssoenv login --sso-session my-sso "),
         "{screen}"
@@ -134,9 +141,16 @@ fn zsh_completes_profile_and_session_names() {
             "ssoenv status my-d",
             "ssoenv login --sso-session my-",
             "ssoenv conf",
+            "ssoenv console prod-r",
+            "ssoenv console --service cloudfr",
         ],
     );
     assert!(screen.contains("ssoenv status my-dev-profile "), "{screen}");
+    assert!(screen.contains("ssoenv console prod-readonly "), "{screen}");
+    assert!(
+        screen.contains("ssoenv console --service cloudfront "),
+        "{screen}"
+    );
     assert!(
         screen.contains("ssoenv login --sso-session my-sso "),
         "{screen}"

@@ -185,7 +185,13 @@ impl TestHome {
     /// `ssoenv ARGS…` with nothing from the developer's environment but `PATH`: `HOME` is this
     /// home and both services point at `emulator_url`.
     pub fn ssoenv(&self, emulator_url: &str) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ssoenv"));
+        self.command(Path::new(env!("CARGO_BIN_EXE_ssoenv")), emulator_url)
+    }
+
+    /// `binary` (an ssoenv installed elsewhere, say from a package) run as [`TestHome::ssoenv`]
+    /// runs the one under test.
+    pub fn command(&self, binary: &Path, emulator_url: &str) -> Command {
+        let mut command = Command::new(binary);
         command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
