@@ -10,9 +10,11 @@
 
 use std::time::Duration;
 
-use http::{Method, Request, StatusCode, Uri};
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings};
+use aws_smithy_runtime_api::http::Request;
+use aws_smithy_types::body::SdkBody;
+
+use super::error::innermost_cause;
 
 use crate::config::start_url::{is_aws_owned_host, region_from_host, url_host};
 
@@ -109,7 +111,8 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// The URL the one request ends at: `url` itself when it answers without a redirect, else the
-/// redirect's `Location` (made absolute); a redirect is not followed further.
+/// redirect's `Location` (made absolute); a redirect is not followed further. Made with the SDK's
+/// own HTTPS connector (as the console's federation call is), which follows no redirect.
 fn follow_one_redirect(url: &str) -> Result<String, StartUrlError> {
     let unresolved = |detail: String| StartUrlError::Unresolved {
         start_url: url.to_string(),
@@ -119,56 +122,50 @@ fn follow_one_redirect(url: &str) -> Result<String, StartUrlError> {
         .enable_all()
         .build()
         .map_err(|error| unresolved(format!("could not start the network client: {error}")))?;
-    runtime.block_on(async {
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_native_roots()
-            .map_err(|error| unresolved(format!("no trusted certificates: {error}")))?
-            .https_or_http()
-            .enable_http1()
-            .build();
-        let client: Client<_, String> = Client::builder(TokioExecutor::new()).build(connector);
-        let uri: Uri = url
-            .parse()
-            .map_err(|error| unresolved(format!("not a valid URL ({error})")))?;
-        let send = |method: Method| {
-            let request = Request::builder()
-                .method(method)
-                .uri(uri.clone())
-                .header("user-agent", concat!("ssoenv/", env!("CARGO_PKG_VERSION")))
-                .body(String::new());
-            let client = &client;
-            async move {
-                let request = request.map_err(|error| unresolved(error.to_string()))?;
-                match tokio::time::timeout(TIMEOUT, client.request(request)).await {
-                    Err(_) => Err(unresolved(format!(
-                        "no answer within {}s",
-                        TIMEOUT.as_secs()
-                    ))),
-                    Ok(Err(error)) => Err(unresolved(format!("{error}"))),
-                    Ok(Ok(response)) => Ok(response),
-                }
+    let connector =
+        aws_smithy_http_client::default_connector(&HttpConnectorSettings::default(), None)
+            .ok_or_else(|| unresolved("no HTTPS client is built in".to_string()))?;
+    let send = |method: &str| {
+        let request = http::Request::builder()
+            .method(method)
+            .uri(url)
+            .header("user-agent", concat!("ssoenv/", env!("CARGO_PKG_VERSION")))
+            .body(SdkBody::empty())
+            .map_err(|error| unresolved(format!("not a valid URL ({error})")))
+            .and_then(|request| {
+                Request::try_from(request)
+                    .map_err(|error| unresolved(format!("not a valid URL ({error})")))
+            });
+        let connector = &connector;
+        async move {
+            let request = request?;
+            match tokio::time::timeout(TIMEOUT, connector.call(request)).await {
+                Err(_) => Err(unresolved(format!(
+                    "no answer within {}s",
+                    TIMEOUT.as_secs()
+                ))),
+                Ok(Err(error)) => Err(unresolved(innermost_cause(&error))),
+                Ok(Ok(response)) => Ok(response),
             }
-        };
-        let mut response = send(Method::HEAD).await?;
-        if matches!(
-            response.status(),
-            StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_IMPLEMENTED
-        ) {
-            response = send(Method::GET).await?;
         }
-        let status = response.status();
-        if status.is_redirection() {
+    };
+    runtime.block_on(async {
+        let mut response = send("HEAD").await?;
+        if matches!(response.status().as_u16(), 405 | 501) {
+            response = send("GET").await?;
+        }
+        let status = response.status().as_u16();
+        if (300..400).contains(&status) {
             let location = response
                 .headers()
-                .get(http::header::LOCATION)
-                .and_then(|value| value.to_str().ok())
+                .get("location")
                 .ok_or_else(|| unresolved("a redirect without a Location".to_string()))?;
             return Ok(join(url, location));
         }
-        if status.is_success() {
+        if (200..300).contains(&status) {
             return Ok(url.to_string());
         }
-        Err(unresolved(format!("HTTP {}", status.as_u16())))
+        Err(unresolved(format!("HTTP {status}")))
     })
 }
 
