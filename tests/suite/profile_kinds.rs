@@ -148,6 +148,14 @@ fn static_keys_export_without_session_token_or_expiry_in_every_shell() {
         out.stdout
     );
 
+    // The console's sign-in takes role sessions only: said before any call.
+    let out = run(home
+        .ssoenv(&emulator.url())
+        .args(["console", "iam-user", "--print"]));
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert!(out.stderr.contains("long-term keys"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+
     // As credential_process JSON: no Expiration (botocore reads that as static), no token.
     let out = run(home.ssoenv(&emulator.url()).args(["process", "iam-user"]));
     assert!(out.status.success(), "{}", out.stderr);
