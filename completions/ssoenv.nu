@@ -289,14 +289,14 @@ module completions {
     --help(-h)                # Print help
   ]
 
-  # List the profiles of the config file with their account, role and sign-in state (offline)
+  # List every profile with its kind (sso, static, process, role, …), account, role and sign-in state (offline)
   export extern "ssoenv list" [
     --json                    # One JSON array of objects instead of a table
     --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
     --help(-h)                # Print help
   ]
 
-  # Show the time left on a profile's SSO token and credentials; the exit status tells scripts
+  # Show the time left on a profile's SSO token and credentials (or, for other kinds, what happens when they expire); the exit status tells scripts
   export extern "ssoenv status" [
     --json                    # One JSON object instead of text
     --margin: string          # Report "expiring" (exit status 4) when a sign-in will be due within this time
@@ -385,11 +385,11 @@ module completions {
   export extern "ssoenv help populate" [
   ]
 
-  # List the profiles of the config file with their account, role and sign-in state (offline)
+  # List every profile with its kind (sso, static, process, role, …), account, role and sign-in state (offline)
   export extern "ssoenv help list" [
   ]
 
-  # Show the time left on a profile's SSO token and credentials; the exit status tells scripts
+  # Show the time left on a profile's SSO token and credentials (or, for other kinds, what happens when they expire); the exit status tells scripts
   export extern "ssoenv help status" [
   ]
 

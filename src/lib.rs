@@ -27,6 +27,7 @@ pub mod error;
 pub mod hardening;
 pub mod login;
 pub mod populate;
+pub mod profile_kinds;
 pub mod profile_state;
 pub mod role_chain;
 pub mod role_credentials;

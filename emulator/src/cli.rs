@@ -39,7 +39,10 @@ DURATION: a number with a unit, ms, s, m, h or d (e.g. 90s, 1h30m); a bare numbe
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CliAction {
-    Run { port: u16, config: EmulatorConfig },
+    Run {
+        port: u16,
+        config: Box<EmulatorConfig>,
+    },
     Help,
 }
 
@@ -112,7 +115,10 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<CliAction, 
             _ => return Err(CliError::UnknownOption(arg)),
         }
     }
-    Ok(CliAction::Run { port, config })
+    Ok(CliAction::Run {
+        port,
+        config: Box::new(config),
+    })
 }
 
 fn parse_number<T: std::str::FromStr>(option: &str, value: &str) -> Result<T, CliError>

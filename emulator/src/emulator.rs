@@ -160,6 +160,11 @@ impl Emulator {
     }
 
     /// The decoded query parameters of the last `GET /authorize`, to check the URL a client built.
+    /// The `startUrl` the last `StartDeviceAuthorization` was sent.
+    pub fn last_device_start_url(&self) -> Option<String> {
+        self.service.state().last_device_start_url.clone()
+    }
+
     pub fn last_authorize_query(&self) -> Option<BTreeMap<String, String>> {
         self.service.state().last_authorize_query.clone()
     }

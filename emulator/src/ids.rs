@@ -131,6 +131,25 @@ pub fn base64url_no_pad(bytes: &[u8]) -> String {
     out
 }
 
+/// Decodes base64url, padded or not; `None` for anything else.
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut bits = 0u32;
+    let mut count = 0;
+    for byte in text.bytes() {
+        let value = BASE64URL.iter().position(|&c| c == byte)? as u32;
+        bits = (bits << 6) | value;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    Some(out)
+}
+
 /// The S256 code challenge for a PKCE verifier: base64url(SHA-256(verifier)), no padding.
 pub fn pkce_s256_challenge(verifier: &str) -> String {
     base64url_no_pad(&Sha256::digest(verifier.as_bytes()))

@@ -131,8 +131,13 @@ pub struct AssumedRoleOwner {
     pub external_id: Option<String>,
     /// `None` when the request carried no `DurationSeconds` (the default hour applied).
     pub duration_seconds: Option<u32>,
-    /// The access key id the request was signed with.
+    /// The access key id the request was signed with; empty for `AssumeRoleWithWebIdentity`,
+    /// which is not signed.
     pub source_access_key_id: String,
+    /// The web identity token sent (`AssumeRoleWithWebIdentity` only).
+    pub web_identity_token: Option<String>,
+    /// The MFA device's serial number, when the request carried one (with a code that matched).
+    pub serial_number: Option<String>,
     /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
     pub assumed_role_arn: String,
     /// The role's unique id (`AROA…`), without the `:SESSION` suffix.
@@ -159,6 +164,8 @@ pub struct State {
     /// Access key id → token and expiry, for every temporary key issued (both kinds).
     pub issued_keys: HashMap<String, IssuedKey>,
     pub last_authorize_query: Option<BTreeMap<String, String>>,
+    /// The `startUrl` of the last `StartDeviceAuthorization`.
+    pub last_device_start_url: Option<String>,
     /// The console's sign-in tokens, logins and sessions (see [`crate::federation`]).
     pub console: crate::federation::ConsoleState,
 }
@@ -178,6 +185,7 @@ impl State {
             assumed_roles: HashMap::new(),
             issued_keys: HashMap::new(),
             last_authorize_query: None,
+            last_device_start_url: None,
             console: crate::federation::ConsoleState::default(),
         }
     }

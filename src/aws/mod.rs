@@ -10,6 +10,8 @@
 //!   (`runtime.rs`);
 //! * what `--debug` shows of it: the call, each HTTP attempt's status, the outcome, and never a
 //!   header, body, token or credential (`trace.rs`);
+//! * where a start URL on a company's own domain leads (`start_url.rs`: one request, read as
+//!   the AWS CLI reads it, before a sign-in);
 //! * what its failure means: [`SsoError`] / [`StsError`], sorted by what the caller must do
 //!   next (sign in again, retry, fix the endpoint or the role), with one [`TransportError`] for
 //!   "no usable answer" (`error.rs`).
@@ -31,6 +33,7 @@ mod partition;
 mod portal;
 mod runtime;
 mod sso;
+mod start_url;
 mod sts;
 mod trace;
 
@@ -41,4 +44,5 @@ pub use oidc::{DeviceAuthorization, RegisteredClient, TokenGrant};
 pub use partition::Partition;
 pub use portal::{AccountInfo, DEFAULT_CONCURRENCY, RoleInfo};
 pub use sso::SsoClient;
+pub use start_url::{ResolvedStartUrl, StartUrlError, resolve_start_url};
 pub use sts::{AssumeRoleRequest, StsClient};

@@ -295,9 +295,11 @@ pub enum Command {
     Configure(ConfigureArgs),
     /// Create a profile for every account and role you can reach through an SSO session
     Populate(PopulateArgs),
-    /// List the profiles of the config file with their account, role and sign-in state (offline)
+    /// List every profile with its kind (sso, static, process, role, …), account, role and
+    /// sign-in state (offline)
     List(ListArgs),
-    /// Show the time left on a profile's SSO token and credentials; the exit status tells scripts
+    /// Show the time left on a profile's SSO token and credentials (or, for other kinds, what
+    /// happens when they expire); the exit status tells scripts
     #[command(
         after_help = "Exit status: 0 valid; 1 error; 3 a sign-in is needed (not signed \
                             in, or expired); 4 expiring (a sign-in is due within --margin)."

@@ -50,6 +50,17 @@ pub fn run(args: &ConsoleArgs) -> anyhow::Result<()> {
 
     let policy = SignInPolicy::from_args(&args.sign_in);
     let resolved = profile_credentials(&name, args.min_valid, &policy)?;
+    if resolved.long_term {
+        // The federation endpoint takes role-session credentials only; an IAM user's keys would
+        // be refused there after a round trip, with a less helpful message.
+        anyhow::bail!(
+            "profile '{}' holds long-term keys, which the console's sign-in endpoint does not \
+             accept (it takes a role's temporary credentials); open the console with a role \
+             profile that starts from it (role_arn = …, source_profile = {})",
+            resolved.profile,
+            resolved.profile
+        );
+    }
 
     let region = args
         .region

@@ -1,6 +1,8 @@
 //! What the commands that hand out credentials share (`export`, `use`, `exec`, `process`, the
-//! prompt hook): the credentials of any profile ssoenv serves (an SSO profile, or a role chain
-//! starting from one), and [`resolve`], which turns the shared [`CredentialArgs`] into them.
+//! prompt hook): the credentials of any profile ssoenv serves (an SSO profile, any other kind the
+//! AWS CLI resolves, or a role chain starting from either), and [`resolve`], which turns the
+//! shared [`CredentialArgs`] into them. Every command that needs a profile's credentials goes
+//! through [`profile_credentials`], so each gets every kind.
 
 use std::time::Duration;
 
@@ -12,7 +14,8 @@ use crate::config::{self, AwsConfig};
 use crate::credentials::{CredentialsError, CredentialsPipeline, ensure_lifetime};
 use crate::environment::credential_changes;
 use crate::login::SignInSubject;
-use crate::role_chain::{ProfileKind, RoleChainPipeline, resolve_profile};
+use crate::profile_kinds::base_credentials;
+use crate::role_chain::{ChainRoot, ProfileKind, RoleChainPipeline, resolve_profile};
 use crate::shell::EnvChange;
 
 /// A profile's credentials, with what the environment variables are made of.
@@ -25,9 +28,13 @@ pub struct ProfileCredentials {
     pub region: Option<String>,
     /// The account the credentials belong to, when they do not say it themselves.
     pub account_id: String,
-    /// The role the credentials are for (for a chain: its last role's ARN), for messages.
+    /// The role the credentials are for (for a chain: its last role's ARN; for other kinds the
+    /// kind), for messages.
     pub role: String,
     pub credentials: RoleCredentials,
+    /// Long-term keys (static keys, or a credential_process without `Expiration`): exported with
+    /// no expiry and never refreshed by the hook.
+    pub long_term: bool,
 }
 
 impl ProfileCredentials {
@@ -38,6 +45,7 @@ impl ProfileCredentials {
             self.region.as_deref(),
             &self.account_id,
             &self.credentials,
+            self.long_term,
         )
     }
 
@@ -115,21 +123,41 @@ pub fn profile_credentials(
                 region: profile.region,
                 account_id: profile.account_id,
                 credentials,
+                long_term: false,
+            })
+        }
+        ProfileKind::Base(base) => {
+            let resolved = base_credentials(&base, &dirs, min_valid)?;
+            Ok(ProfileCredentials {
+                account_id: resolved.credentials.account_id.clone().unwrap_or_default(),
+                role: format!("of profile '{}'", base.profile),
+                profile: base.profile,
+                region: base.region,
+                credentials: resolved.credentials,
+                long_term: resolved.long_term,
             })
         }
         ProfileKind::Chain(chain) => {
-            let root = &chain.root;
-            let tokens = token_source(
-                &config,
-                &root.session,
-                SignInSubject::Profile(root.name.clone()),
-                &dirs,
-                &root.endpoints,
-                policy,
-            )?;
+            let tokens = match &chain.root {
+                ChainRoot::Sso(root) => Some(token_source(
+                    &config,
+                    &root.session,
+                    SignInSubject::Profile(root.name.clone()),
+                    &dirs,
+                    &root.endpoints,
+                    policy,
+                )?),
+                ChainRoot::Base(_) => None,
+            };
             let sts_endpoint = resolve_sts_endpoint(chain.sts_endpoint_in_file.as_deref(), env);
-            let credentials = RoleChainPipeline::new(&chain, &dirs, &tokens, sts_endpoint)
-                .credentials(min_valid)?;
+            let credentials = RoleChainPipeline::new(
+                &chain,
+                &dirs,
+                tokens.as_ref(),
+                sts_endpoint,
+                policy.may_prompt(),
+            )
+            .credentials(min_valid)?;
             let last_role = chain.hops.last().map_or("", |hop| hop.role_arn.as_str());
             Ok(ProfileCredentials {
                 account_id: last_role.split(':').nth(4).unwrap_or_default().to_string(),
@@ -137,6 +165,7 @@ pub fn profile_credentials(
                 profile: chain.profile.clone(),
                 region: chain.region.clone(),
                 credentials,
+                long_term: false,
             })
         }
     }

@@ -177,8 +177,10 @@ fn fish_completes_profile_and_session_names() {
     };
     assert_eq!(
         complete("ssoenv status my-d"),
-        "my-dev-profile\t123456789011 FullAccess\n"
+        "my-dev-profile\tsso 123456789011 FullAccess\n"
     );
+    // Every kind is offered, with its kind (the static-keys profile of the fixture).
+    assert_eq!(complete("ssoenv status static-"), "static-keys\tstatic\n");
     assert_eq!(
         complete("ssoenv login --sso-session my-"),
         "my-sso\thttps://my-sso-portal.awsapps.com/start\n"
