@@ -25,9 +25,13 @@ struct Served {
 
 impl Served {
     fn start(home: &TestHome, emulator_url: &str, args: &[&str]) -> Served {
+        Served::start_for(home, emulator_url, PROFILE, args)
+    }
+
+    fn start_for(home: &TestHome, emulator_url: &str, profile: &str, args: &[&str]) -> Served {
         let mut child = home
             .ssoenv(emulator_url)
-            .args(["serve", PROFILE, "--format", "dotenv"])
+            .args(["serve", profile, "--format", "dotenv"])
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -183,6 +187,51 @@ fn serve_answers_only_get_of_its_path_with_its_token() {
         1,
         "every answer came from the one fetch"
     );
+}
+
+/// Every profile kind is served, not only SSO: a credential_process profile's credentials come
+/// from its command, and new ones from the command again once they are due.
+#[test]
+fn a_credential_process_profile_is_served_and_renewed_through_its_command() {
+    let emulator = start_emulator();
+    let home = TestHome::new();
+    let script = crate::profile_kinds::process_script(&home, 1200);
+    std::fs::write(
+        home.path().join(".aws/config"),
+        format!(
+            "{CONFIG}\n[profile proc]\ncredential_process = {}\n",
+            script.display()
+        ),
+    )
+    .unwrap();
+    // Due 10 s after each run of the command: 1200 s of life, 1190 s wanted.
+    let served = Served::start_for(&home, &emulator.url(), "proc", &["--min-valid", "1190s"]);
+    let key_of = |body: &str| {
+        let document: serde_json::Value = serde_json::from_str(body).unwrap();
+        document["AccessKeyId"].as_str().unwrap().to_string()
+    };
+    let (status, body) = get(served.address(), Some(served.token()));
+    assert_eq!(
+        (status, key_of(&body)),
+        (200, "PROC-1".to_string()),
+        "{body}"
+    );
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let renewed = loop {
+        std::thread::sleep(Duration::from_millis(500));
+        let (status, body) = get(served.address(), Some(served.token()));
+        assert_eq!(status, 200, "{body}");
+        let key = key_of(&body);
+        if key != "PROC-1" || Instant::now() > deadline {
+            break key;
+        }
+    };
+    assert_eq!(
+        renewed, "PROC-2",
+        "the command ran again once they were due"
+    );
+    assert_eq!(emulator.request_count("GetRoleCredentials"), 0);
 }
 
 #[test]

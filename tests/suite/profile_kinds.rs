@@ -243,7 +243,7 @@ fn a_role_chain_from_static_keys_is_signed_with_them_and_shared_with_botocore() 
 
 /// A credential_process that prints a new key each run (`PROC-1`, `PROC-2`, …), valid for
 /// `lifetime` seconds.
-fn process_script(home: &TestHome, lifetime: u64) -> PathBuf {
+pub(crate) fn process_script(home: &TestHome, lifetime: u64) -> PathBuf {
     let script = home.path().join("creds.sh");
     let counter = home.path().join("creds.count");
     std::fs::write(
