@@ -82,6 +82,26 @@ module completions {
     profile?: string@"nu-complete ssoenv profile"          # The profile whose SSO session to sign out of [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
   ]
 
+  # Open the AWS console signed in as a profile's role (or print its sign-in URL)
+  export extern "ssoenv console" [
+    --print                   # Print the sign-in URL on stdout (and nothing else there) instead of opening a browser
+    --service: string         # Land on this service's console (e.g. s3, ec2, lambda, cloudwatch) [default: the console home]
+    --region: string          # The console's region; also picks the partition (us-gov-*: GovCloud, cn-*: China) [default: the profile's `region`, then us-east-1]
+    --destination: string     # Land on this console URL instead (a deep link)
+    --isolate                 # Open the console in a browser profile of this profile's own, so that consoles of several accounts stay signed in side by side (also `ssoenv_console_isolate = true` in the config)
+    --no-isolate              # Open the console in the browser's usual profile, whatever the config says
+    --logout-first            # Sign out of the console first (its sign-out page then goes on to the new sign-in): one console session at a time, without isolation
+    --min-valid: string       # Reuse cached credentials only while they have more than this left: the console session lasts as long as the credentials (e.g. 30m, 2h)
+    --no-login                # Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv never signs in either
+    --use-device-code         # Sign in with a device code (confirm a code on any device) instead of the browser redirect
+    --no-browser              # Print the sign-in address instead of opening a browser
+    --redirect-port: string   # Listen for the browser's redirect on this 127.0.0.1 port (so `ssh -L PORT:127.0.0.1:PORT` can forward it) [default: `sso_redirect_port` of the sso-session, else a random port]
+    --paste                   # Sign in with a browser on another machine, then paste the address it ended on (`http://127.0.0.1:…/oauth/callback?code=…`) into this terminal
+    --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
+    --help(-h)                # Print help (see more with '--help')
+    profile?: string@"nu-complete ssoenv profile"          # The profile [default: $SSOENV_PROFILE (the one this shell holds), then $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
+  ]
+
   # Run a command with a profile's credentials in its environment
   export extern "ssoenv exec" [
     --no-login                # Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv never signs in either
@@ -89,6 +109,7 @@ module completions {
     --no-browser              # Print the sign-in address instead of opening a browser
     --redirect-port: string   # Listen for the browser's redirect on this 127.0.0.1 port (so `ssh -L PORT:127.0.0.1:PORT` can forward it) [default: `sso_redirect_port` of the sso-session, else a random port]
     --paste                   # Sign in with a browser on another machine, then paste the address it ended on (`http://127.0.0.1:…/oauth/callback?code=…`) into this terminal
+    --server                  # Serve the credentials to the command from an endpoint on 127.0.0.1 that renews them (and signs in again on the terminal when the SSO session ends), instead of fixed variables: the command gets AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN
     --min-valid: string       # Reuse cached credentials only while they have more than this left (e.g. 90s, 10m, 1h)
     --min-remaining: string   # Fail before starting the command unless the credentials stay valid this long (fresh ones are fetched when the cached ones would expire sooner), e.g. `--min-remaining 45m`
     --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
@@ -104,6 +125,31 @@ module completions {
     profile: string           # The profile whose credentials to print. Required, never taken from $AWS_PROFILE: that names the profile whose credential_process runs ssoenv
   ]
 
+  def "nu-complete ssoenv serve shell" [] {
+    [ "bash" "zsh" "sh" "fish" "powershell" "nushell" "elvish" "xonsh" "tcsh" "cmd" ]
+  }
+
+  def "nu-complete ssoenv serve format" [] {
+    [ "shell" "dotenv" ]
+  }
+
+  # Serve a profile's credentials on a local endpoint that renews them, for SDKs and containers
+  export extern "ssoenv serve" [
+    --no-login                # Never sign in; fail with the command to run instead. Without a terminal on stderr ssoenv never signs in either
+    --use-device-code         # Sign in with a device code (confirm a code on any device) instead of the browser redirect
+    --no-browser              # Print the sign-in address instead of opening a browser
+    --redirect-port: string   # Listen for the browser's redirect on this 127.0.0.1 port (so `ssh -L PORT:127.0.0.1:PORT` can forward it) [default: `sso_redirect_port` of the sso-session, else a random port]
+    --paste                   # Sign in with a browser on another machine, then paste the address it ended on (`http://127.0.0.1:…/oauth/callback?code=…`) into this terminal
+    --listen: string          # Listen on this address and port instead of 127.0.0.1 on a random port (e.g. 127.0.0.1:9911, or 169.254.170.2:80 once that address is assigned to an interface). Another address than loopback is warned about: anything that reaches it can try the token
+    --shell: string@"nu-complete ssoenv serve shell" # The shell to print the variables for [default: the calling shell, then $SHELL, then sh]
+    --format: string@"nu-complete ssoenv serve format" # Print shell statements, or `NAME=value` lines for `docker run --env-file` and other .env readers [default: shell]
+    --min-valid: string       # Renew the credentials when they have less than this left (e.g. 90s, 10m, 1h)
+    --min-remaining: string   # Fail at the start, and fetch earlier, so that the credentials served always stay valid this long, e.g. `--min-remaining 45m`
+    --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
+    --help(-h)                # Print help (see more with '--help')
+    profile?: string@"nu-complete ssoenv profile"          # The profile [default: $AWS_PROFILE, then $AWS_DEFAULT_PROFILE, then "default"]
+  ]
+
   # Print a short prompt segment: the active profile and the time its credentials have left
   export extern "ssoenv prompt" [
     --format: string          # What to print; `{profile}` and `{remaining}` (e.g. `42m`, `1h05m`, `expired`) are replaced
@@ -113,6 +159,7 @@ module completions {
 
   # Print the direnv function `use_ssoenv`, for `eval "$(ssoenv direnv)"` in direnvrc
   export extern "ssoenv direnv" [
+    --ssoenv-path: path       # The ssoenv the function runs [default: this executable's absolute path]; as for `init`
     --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
     --help(-h)                # Print help
   ]
@@ -130,7 +177,7 @@ module completions {
     --redirect-port: string   # Listen for the browser's redirect on this 127.0.0.1 port (so `ssh -L PORT:127.0.0.1:PORT` can forward it) [default: `sso_redirect_port` of the sso-session, else a random port]
     --paste                   # Sign in with a browser on another machine, then paste the address it ended on (`http://127.0.0.1:…/oauth/callback?code=…`) into this terminal
     --no-login                # Never sign in from the hook: when the SSO session has ended, only say how to sign in
-    --ssoenv-path: path       # The ssoenv the script runs [default: this executable's absolute path]. For tests and wrappers (for example one that counts runs); the path is quoted for the shell
+    --ssoenv-path: path       # The ssoenv the script runs [default: this executable's absolute path]. For tests, wrappers (for example one that counts runs) and packages that render the script for the installed path; the path is quoted for the shell
     --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
     --help(-h)                # Print help
     shell: string@"nu-complete ssoenv init shell" # The shell to print the integration for: bash, zsh, fish, powershell (pwsh), nushell (nu), elvish or xonsh. POSIX sh, tcsh and cmd.exe have no integration; use the export there
@@ -242,14 +289,14 @@ module completions {
     --help(-h)                # Print help
   ]
 
-  # List the profiles of the config file with their account, role and sign-in state (offline)
+  # List every profile with its kind (sso, static, process, role, …), account, role and sign-in state (offline)
   export extern "ssoenv list" [
     --json                    # One JSON array of objects instead of a table
     --debug                   # Trace on stderr what ssoenv decides and sends (cache hits, refreshes, sign-ins, each request and its outcome); secrets are never shown. Also `SSOENV_DEBUG=1`
     --help(-h)                # Print help
   ]
 
-  # Show the time left on a profile's SSO token and credentials; the exit status tells scripts
+  # Show the time left on a profile's SSO token and credentials (or, for other kinds, what happens when they expire); the exit status tells scripts
   export extern "ssoenv status" [
     --json                    # One JSON object instead of text
     --margin: string          # Report "expiring" (exit status 4) when a sign-in will be due within this time
@@ -286,12 +333,20 @@ module completions {
   export extern "ssoenv help logout" [
   ]
 
+  # Open the AWS console signed in as a profile's role (or print its sign-in URL)
+  export extern "ssoenv help console" [
+  ]
+
   # Run a command with a profile's credentials in its environment
   export extern "ssoenv help exec" [
   ]
 
   # Print a profile's credentials as credential_process JSON (never signs in)
   export extern "ssoenv help process" [
+  ]
+
+  # Serve a profile's credentials on a local endpoint that renews them, for SDKs and containers
+  export extern "ssoenv help serve" [
   ]
 
   # Print a short prompt segment: the active profile and the time its credentials have left
@@ -330,11 +385,11 @@ module completions {
   export extern "ssoenv help populate" [
   ]
 
-  # List the profiles of the config file with their account, role and sign-in state (offline)
+  # List every profile with its kind (sso, static, process, role, …), account, role and sign-in state (offline)
   export extern "ssoenv help list" [
   ]
 
-  # Show the time left on a profile's SSO token and credentials; the exit status tells scripts
+  # Show the time left on a profile's SSO token and credentials (or, for other kinds, what happens when they expire); the exit status tells scripts
   export extern "ssoenv help status" [
   ]
 

@@ -36,6 +36,11 @@ const SECRET_KEYS: &[&str] = &[
     "codeverifier",
     "idtoken",
     "authorization",
+    // The console's federation endpoint: `Session={"sessionId", "sessionKey", "sessionToken"}`
+    // and the sign-in token of the login URL.
+    "session",
+    "sessionkey",
+    "signintoken",
 ];
 
 /// Switches the trace on for the rest of the process.
@@ -180,6 +185,18 @@ mod tests {
                 "AWS_SECRET_ACCESS_KEY='<redacted>' AWS_ACCESS_KEY_ID=AKIA",
             ),
             ("clientSecret:s3cr3t}", "clientSecret:<redacted>}"),
+            (
+                "/federation?Action=getSigninToken&Session=%7B%22sessionId%22%3A%22ASIA",
+                "/federation?Action=getSigninToken&Session=<redacted>",
+            ),
+            (
+                "/federation?Action=login&Destination=d&SigninToken=tok-123",
+                "/federation?Action=login&Destination=d&SigninToken=<redacted>",
+            ),
+            (
+                r#"{"SigninToken":"tok-123"}"#,
+                r#"{"SigninToken":"<redacted>"}"#,
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(redact_keyed_values(input), expected, "{input}");

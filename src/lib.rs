@@ -6,7 +6,9 @@
 //! [`shell`] rendering → stdout. A role chain goes through [`role_chain`], which uses the same
 //! pipeline for the SSO profile at its start and STS for the roles. Every AWS call goes through
 //! [`aws`]; what it returns and the cache stores is plain data from [`role_credentials`], its
-//! secrets wrapped in [`secret::Secret`]. No two top-level modules import each other.
+//! secrets wrapped in [`secret::Secret`]. [`console`] turns a profile's credentials into a console
+//! sign-in (`ssoenv console`); [`credential_server`] is the HTTP endpoint of `exec --server` and
+//! `serve`, fed with credentials by `commands`. No two top-level modules import each other.
 //!
 //! Two executables are built from this library ([`executables`]): `ssoenv`, whose [`front`]
 //! answers the hot command lines from the caches without linking the rest, and `ssoenv-full`,
@@ -18,6 +20,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod configure;
+pub mod console;
+pub mod credential_server;
 pub mod credentials;
 pub mod debug;
 pub mod display;
@@ -29,6 +33,7 @@ pub mod front;
 pub mod hardening;
 pub mod login;
 pub mod populate;
+pub mod profile_kinds;
 pub mod profile_state;
 pub mod role_chain;
 pub mod role_credentials;

@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use crate::aws::{Endpoints, SsoClient, SsoError, TokenGrant};
+use crate::aws::{
+    Endpoints, ResolvedStartUrl, SsoClient, SsoError, StartUrlError, TokenGrant, resolve_start_url,
+};
 use crate::cache::{CacheDirs, CacheError, CacheLock, SsoToken, TokenCache};
 use crate::config::{AwsConfig, SsoSession};
 use crate::login::{LoginError, SignIn, SignInNeeded, SignInReason, SignInSubject};
@@ -40,6 +42,8 @@ pub enum TokenError {
     Cache(#[from] CacheError),
     #[error("could not start the network client")]
     Runtime(#[source] std::io::Error),
+    #[error(transparent)]
+    StartUrl(#[from] StartUrlError),
 }
 
 impl From<LoginError> for TokenError {
@@ -64,6 +68,8 @@ pub struct TokenSource<'a> {
     sign_in: SignIn,
     now: OffsetDateTime,
     client: OnceCell<SsoClient>,
+    /// Where the start URL leads, once asked (see [`TokenSource::resolved_start_url`]).
+    resolved: OnceCell<ResolvedStartUrl>,
     /// The token [`TokenSource::call`] last used, so a run of calls reads the cache once.
     current: RefCell<Option<SsoToken>>,
     /// Tokens the service refused in this run, and whether this run signed in: a token from a
@@ -94,6 +100,7 @@ impl<'a> TokenSource<'a> {
             sign_in,
             now: OffsetDateTime::now_utc(),
             client: OnceCell::new(),
+            resolved: OnceCell::new(),
             current: RefCell::new(None),
             rejections: Cell::new(0),
             signed_in: Cell::new(false),
@@ -104,14 +111,34 @@ impl<'a> TokenSource<'a> {
         &self.session
     }
 
-    /// The network client, built on first use only.
+    /// The network client, built on first use only, in the session's region: `sso_region`, else
+    /// (a vanity start URL without one) the region the last sign-in stored with the token, else
+    /// the one the start URL's redirect names.
     pub fn client(&self) -> Result<&SsoClient, TokenError> {
         if let Some(client) = self.client.get() {
             return Ok(client);
         }
-        let client =
-            SsoClient::new(&self.session.region, &self.endpoints).map_err(TokenError::Runtime)?;
+        let region = if self.session.region.is_empty() {
+            match self.cached()?.map(|token| token.region) {
+                Some(region) if !region.is_empty() => region,
+                _ => self.resolved_start_url()?.region.clone(),
+            }
+        } else {
+            self.session.region.clone()
+        };
+        let client = SsoClient::new(&region, &self.endpoints).map_err(TokenError::Runtime)?;
         Ok(self.client.get_or_init(|| client))
+    }
+
+    /// Where the start URL leads (see `aws::resolve_start_url`): one request for a start URL on a
+    /// company's own domain, at most once per run, and only when a sign-in or a client needs it.
+    fn resolved_start_url(&self) -> Result<&ResolvedStartUrl, TokenError> {
+        if let Some(resolved) = self.resolved.get() {
+            return Ok(resolved);
+        }
+        let resolved =
+            resolve_start_url(&self.session.start_url, Some(self.session.region.as_str()))?;
+        Ok(self.resolved.get_or_init(|| resolved))
     }
 
     /// The token in the cache, whatever its state (no network, no sign-in).
@@ -340,9 +367,25 @@ impl<'a> TokenSource<'a> {
         if !self.sign_in.may_sign_in() {
             return Err(TokenError::Needed(self.needed(reason)));
         }
+        // A vanity start URL signs in at the AWS address it leads to, in that address's region;
+        // the token is still filed under the configured URL (the session's cache key).
+        let resolved = self.resolved_start_url()?;
+        let session = SsoSession {
+            region: resolved.region.clone(),
+            ..self.session.clone()
+        };
+        let own_client;
+        let client = if resolved.region == self.client()?.region() {
+            self.client()?
+        } else {
+            own_client =
+                SsoClient::new(&resolved.region, &self.endpoints).map_err(TokenError::Runtime)?;
+            &own_client
+        };
         let token = self.sign_in.sign_in(
-            &self.session,
-            self.client()?,
+            &session,
+            client,
+            &resolved.url,
             self.needed(reason),
             rejected.map(|token| &token.access_token),
         )?;

@@ -9,10 +9,12 @@ use crate::config::{AuthorizeBehaviour, DEFAULT_ROLES, EmulatorConfig, generate_
 pub const USAGE: &str = "\
 Usage: sso-emulator [OPTIONS]
 
-A local IAM Identity Center (SSO OIDC + portal) and STS (AssumeRole) on 127.0.0.1.
+A local IAM Identity Center (SSO OIDC + portal) and STS (AssumeRole) on 127.0.0.1, with the
+console's federation endpoint and a console stand-in (/console/...).
 Prints its URL (http://127.0.0.1:PORT) on stdout once it accepts requests, then runs
-until killed. Use the URL as the endpoint of sso-oidc, sso and sts (AWS_ENDPOINT_URL, or
-AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_STS). Control endpoints:
+until killed. Use the URL as the endpoint of sso-oidc, sso, sts and signin (AWS_ENDPOINT_URL,
+or AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_STS,
+AWS_ENDPOINT_URL_SIGNIN). Control endpoints:
 /_emulator/counts, /_emulator/fail, ...
 
 Options:
@@ -37,7 +39,10 @@ DURATION: a number with a unit, ms, s, m, h or d (e.g. 90s, 1h30m); a bare numbe
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CliAction {
-    Run { port: u16, config: EmulatorConfig },
+    Run {
+        port: u16,
+        config: Box<EmulatorConfig>,
+    },
     Help,
 }
 
@@ -110,7 +115,10 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<CliAction, 
             _ => return Err(CliError::UnknownOption(arg)),
         }
     }
-    Ok(CliAction::Run { port, config })
+    Ok(CliAction::Run {
+        port,
+        config: Box::new(config),
+    })
 }
 
 fn parse_number<T: std::str::FromStr>(option: &str, value: &str) -> Result<T, CliError>

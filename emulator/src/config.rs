@@ -71,6 +71,24 @@ pub struct EmulatorConfig {
     /// Roles whose trust policy demands an external id (STS `AssumeRole`): role ARN → the id.
     /// Any other well-formed role ARN can be assumed by any credentials the emulator issued.
     pub role_external_ids: BTreeMap<String, String>,
+    /// Long-term keys of IAM users (static keys in a profile): access key id → the user's ARN.
+    /// STS accepts a request signed with one of them without a session token, as it does for
+    /// an IAM user's keys.
+    pub iam_users: BTreeMap<String, String>,
+    /// MFA devices: serial number → the one code `AssumeRole` accepts with it.
+    pub mfa_codes: BTreeMap<String, String>,
+    /// Web identity tokens `AssumeRoleWithWebIdentity` accepts (the token file's contents).
+    pub web_identity_tokens: Vec<String>,
+    /// A company's own start URL (vanity domain) as a path of the emulator: path → where it
+    /// redirects (`302 Location`), for HEAD and GET alike.
+    pub start_url_redirects: BTreeMap<String, String>,
+    /// The ECS container credentials endpoint (`GET /container-credentials`, for
+    /// `AWS_CONTAINER_CREDENTIALS_FULL_URI`): the access key of one of `iam_users` it hands out,
+    /// or `None` for no endpoint.
+    pub container_credentials_key: Option<String>,
+    /// Refresh tokens of `aws login` sessions that Sign-In's `CreateOAuth2Token` accepts (each
+    /// is replaced by the rotated one it hands out).
+    pub signin_refresh_tokens: Vec<String>,
     pub authorize: AuthorizeBehaviour,
     /// Print one line per request to stderr.
     pub log_requests: bool,
@@ -108,6 +126,12 @@ impl Default for EmulatorConfig {
             ],
             latency: Duration::ZERO,
             role_external_ids: BTreeMap::new(),
+            iam_users: BTreeMap::new(),
+            mfa_codes: BTreeMap::new(),
+            web_identity_tokens: Vec::new(),
+            start_url_redirects: BTreeMap::new(),
+            container_credentials_key: None,
+            signin_refresh_tokens: Vec::new(),
             authorize: AuthorizeBehaviour::Approve,
             log_requests: false,
         }

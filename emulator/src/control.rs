@@ -17,6 +17,7 @@
 //! | `GET last-authorize` | query parameters of the last `/authorize`, or `null` |
 //! | `GET credentials-owner?access_key_id=…` | `{"accountId", "roleName"}` (404 if unknown) |
 //! | `GET assumed-role-owner?access_key_id=…` | `{"roleArn", "roleSessionName", "externalId", "durationSeconds", "sourceAccessKeyId", "assumedRoleArn"}` (404 if unknown) |
+//! | `GET console-logins` | `{"logins": [{"accountId", "roleName", "accessKeyId", "destination", "issuer"}], "refused": N}` (see [`crate::federation`]) |
 //! | `GET health` | `{"ok": true}` |
 
 use serde::Deserialize;
@@ -112,6 +113,13 @@ fn handle_inner(service: &Service, action: &str, request: &Request) -> Result<Re
             ok()
         }
         ("POST", "mint-session") => Response::json(200, &json!(service.mint_session())),
+        ("GET", "console-logins") => {
+            let state = service.state();
+            Response::json(
+                200,
+                &json!({ "logins": state.console.logins, "refused": state.console.refused_logins }),
+            )
+        }
         ("GET", "last-authorize") => {
             Response::json(200, &json!(service.state().last_authorize_query))
         }

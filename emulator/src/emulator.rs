@@ -56,7 +56,7 @@ impl Emulator {
     /// How many requests an operation received (failed and injected-failure ones included).
     /// Names: RegisterClient, StartDeviceAuthorization, CreateToken, Authorize,
     /// DeviceVerification, GetRoleCredentials, ListAccounts, ListAccountRoles, Logout,
-    /// AssumeRole, GetCallerIdentity.
+    /// AssumeRole, GetCallerIdentity, GetSigninToken, ConsoleLogin, ConsoleLogout, ConsolePage.
     pub fn request_count(&self, operation: &str) -> u64 {
         self.service.request_count(operation)
     }
@@ -148,7 +148,23 @@ impl Emulator {
             .cloned()
     }
 
+    /// Every console login so far (`/federation?Action=login` that accepted its token), oldest
+    /// first.
+    pub fn console_logins(&self) -> Vec<crate::federation::ConsoleLogin> {
+        self.service.state().console.logins.clone()
+    }
+
+    /// Console logins refused (a sign-in token unknown, expired or used again).
+    pub fn refused_console_logins(&self) -> u64 {
+        self.service.state().console.refused_logins
+    }
+
     /// The decoded query parameters of the last `GET /authorize`, to check the URL a client built.
+    /// The `startUrl` the last `StartDeviceAuthorization` was sent.
+    pub fn last_device_start_url(&self) -> Option<String> {
+        self.service.state().last_device_start_url.clone()
+    }
+
     pub fn last_authorize_query(&self) -> Option<BTreeMap<String, String>> {
         self.service.state().last_authorize_query.clone()
     }

@@ -90,6 +90,16 @@ pub fn session_token() -> String {
     random_string(SECRET_KEY, 356)
 }
 
+/// The console's one-time sign-in token: long and opaque, URL-safe, as the real ones are.
+pub fn signin_token() -> String {
+    random_string(BASE64URL, 400)
+}
+
+/// The console stand-in's session cookie.
+pub fn console_session() -> String {
+    random_string(ALNUM, 32)
+}
+
 pub fn request_id() -> String {
     let hex = random_string(b"0123456789abcdef", 32);
     format!(
@@ -119,6 +129,25 @@ pub fn base64url_no_pad(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// Decodes base64url, padded or not; `None` for anything else.
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut bits = 0u32;
+    let mut count = 0;
+    for byte in text.bytes() {
+        let value = BASE64URL.iter().position(|&c| c == byte)? as u32;
+        bits = (bits << 6) | value;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    Some(out)
 }
 
 /// The S256 code challenge for a PKCE verifier: base64url(SHA-256(verifier)), no padding.

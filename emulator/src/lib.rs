@@ -14,7 +14,12 @@
 //! Paths: OIDC `POST /client/register`, `POST /device_authorization`, `POST /token`,
 //! `GET /authorize` (PKCE sign-in page), `GET /device` (device verification page); portal
 //! `GET /federation/credentials`, `GET /assignment/accounts`, `GET /assignment/roles`,
-//! `POST /logout`; STS `POST /` with a form body (`Action=AssumeRole`, `Action=GetCallerIdentity`);
+//! `POST /logout`; STS `POST /` with a form body (`Action=AssumeRole`,
+//! `Action=AssumeRoleWithWebIdentity`, `Action=GetCallerIdentity`); AWS Sign-In `POST /v1/token`
+//! (the `aws login` session refresh); a company's start URL redirecting to AWS's, and an ECS
+//! container credentials endpoint, when configured; the console's federation endpoint
+//! `GET /federation` (`Action=getSigninToken`, `Action=login`), its sign-out
+//! `GET /oauth?Action=logout` and a console stand-in under `GET /console/` (see [`federation`]);
 //! control endpoints under `/_emulator/` (see [`control`]).
 
 pub mod cli;
@@ -22,11 +27,13 @@ pub mod config;
 pub mod control;
 mod emulator;
 pub mod failure;
+pub mod federation;
 mod http;
 mod ids;
 mod oidc;
 mod portal;
 mod service;
+mod signin;
 mod state;
 mod sts;
 mod url_encoding;

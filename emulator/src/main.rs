@@ -10,7 +10,7 @@ use sso_emulator::cli::{CliAction, USAGE, parse_args};
 
 fn main() -> ExitCode {
     let (port, config) = match parse_args(std::env::args().skip(1)) {
-        Ok(CliAction::Run { port, config }) => (port, config),
+        Ok(CliAction::Run { port, config }) => (port, *config),
         Ok(CliAction::Help) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -207,6 +207,7 @@ fn start_device_authorization_inner(
     let client_id = required(&input.client_id, "clientId")?;
     let client_secret = required(&input.client_secret, "clientSecret")?;
     required(&input.start_url, "startUrl")?;
+    state.last_device_start_url = input.start_url.clone();
     let registration = authenticate_client(state, client_id, client_secret)?;
     if !registration.allows_grant(GRANT_DEVICE_CODE) {
         return Err(OidcError::new(

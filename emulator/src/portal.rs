@@ -65,18 +65,24 @@ fn get_role_credentials_inner(state: &mut State, request: &Request) -> Result<Va
         return Err(PortalError::new(PortalErrorKind::Forbidden, "No access"));
     }
     let access_key_id = ids::access_key_id();
+    let secret_access_key = ids::secret_access_key();
     let session_token = ids::session_token();
     let lifetime = state.config.credential_lifetime;
     let expiration = epoch_millis_after(lifetime);
     let body = json!({
         "roleCredentials": {
             "accessKeyId": access_key_id,
-            "secretAccessKey": ids::secret_access_key(),
+            "secretAccessKey": secret_access_key,
             "sessionToken": session_token,
             "expiration": expiration,
         }
     });
-    state.record_issued_key(access_key_id.clone(), session_token, lifetime);
+    state.record_issued_key(
+        access_key_id.clone(),
+        secret_access_key,
+        session_token,
+        lifetime,
+    );
     state.record_role_credentials(
         access_key_id,
         CredentialsOwner {

@@ -16,7 +16,7 @@ use crate::state::{State, epoch_seconds};
 use crate::wire::{
     oidc_error_response, oidc_error_type, portal_error_response, sts_error_response,
 };
-use crate::{control, ids, oidc, portal, sts};
+use crate::{control, federation, ids, oidc, portal, signin, sts};
 
 /// The operations the emulator serves, named as the service models name them (plus the two
 /// browser pages).
@@ -32,11 +32,18 @@ pub enum Operation {
     ListAccountRoles,
     Logout,
     AssumeRole,
+    AssumeRoleWithWebIdentity,
     GetCallerIdentity,
+    CreateOAuth2Token,
+    // The console (see `federation`).
+    GetSigninToken,
+    ConsoleLogin,
+    ConsoleLogout,
+    ConsolePage,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 11] = [
+    pub const ALL: [Operation; 17] = [
         Operation::RegisterClient,
         Operation::StartDeviceAuthorization,
         Operation::CreateToken,
@@ -47,7 +54,13 @@ impl Operation {
         Operation::ListAccountRoles,
         Operation::Logout,
         Operation::AssumeRole,
+        Operation::AssumeRoleWithWebIdentity,
         Operation::GetCallerIdentity,
+        Operation::CreateOAuth2Token,
+        Operation::GetSigninToken,
+        Operation::ConsoleLogin,
+        Operation::ConsoleLogout,
+        Operation::ConsolePage,
     ];
 
     pub fn name(self) -> &'static str {
@@ -62,7 +75,13 @@ impl Operation {
             Operation::ListAccountRoles => "ListAccountRoles",
             Operation::Logout => "Logout",
             Operation::AssumeRole => "AssumeRole",
+            Operation::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
             Operation::GetCallerIdentity => "GetCallerIdentity",
+            Operation::CreateOAuth2Token => "CreateOAuth2Token",
+            Operation::GetSigninToken => "GetSigninToken",
+            Operation::ConsoleLogin => "ConsoleLogin",
+            Operation::ConsoleLogout => "ConsoleLogout",
+            Operation::ConsolePage => "ConsolePage",
         }
     }
 
@@ -72,9 +91,21 @@ impl Operation {
         if request.method == "POST" && request.path == "/" {
             return match sts::action_of(request)?.as_str() {
                 "AssumeRole" => Some(Operation::AssumeRole),
+                "AssumeRoleWithWebIdentity" => Some(Operation::AssumeRoleWithWebIdentity),
                 "GetCallerIdentity" => Some(Operation::GetCallerIdentity),
                 _ => None,
             };
+        }
+        if request.method == "GET" {
+            match (request.path.as_str(), request.query_param("Action")) {
+                ("/federation", Some("getSigninToken")) => return Some(Operation::GetSigninToken),
+                ("/federation", Some("login")) => return Some(Operation::ConsoleLogin),
+                ("/oauth", Some("logout")) => return Some(Operation::ConsoleLogout),
+                (path, _) if path == "/console" || path.starts_with("/console/") => {
+                    return Some(Operation::ConsolePage);
+                }
+                _ => {}
+            }
         }
         Operation::route(&request.method, &request.path)
     }
@@ -90,6 +121,7 @@ impl Operation {
             ("GET", "/assignment/accounts") => Operation::ListAccounts,
             ("GET", "/assignment/roles") => Operation::ListAccountRoles,
             ("POST", "/logout") => Operation::Logout,
+            ("POST", "/v1/token") => Operation::CreateOAuth2Token,
             _ => return None,
         };
         Some(operation)
@@ -106,7 +138,12 @@ impl Operation {
     }
 
     fn is_sts(self) -> bool {
-        matches!(self, Operation::AssumeRole | Operation::GetCallerIdentity)
+        matches!(
+            self,
+            Operation::AssumeRole
+                | Operation::AssumeRoleWithWebIdentity
+                | Operation::GetCallerIdentity
+        )
     }
 }
 
@@ -162,6 +199,28 @@ impl Service {
     pub fn handle(&self, request: &Request) -> Option<Response> {
         if let Some(action) = request.path.strip_prefix("/_emulator/") {
             return Some(control::handle(self, action, request));
+        }
+        let redirect = self
+            .state()
+            .config
+            .start_url_redirects
+            .get(&request.path)
+            .cloned();
+        if let Some(location) =
+            redirect.filter(|_| matches!(request.method.as_str(), "HEAD" | "GET"))
+        {
+            *lock(&self.counts)
+                .entry("StartUrlRedirect".to_owned())
+                .or_default() += 1;
+            return Some(Response::new(302).with_header("Location", &location));
+        }
+        if request.path == "/container-credentials"
+            && let Some(key) = self.state().config.container_credentials_key.clone()
+        {
+            *lock(&self.counts)
+                .entry("ContainerCredentials".to_owned())
+                .or_default() += 1;
+            return Some(container_credentials(&key));
         }
         let started = Instant::now();
         let (latency, log_requests) = {
@@ -224,7 +283,15 @@ impl Service {
             Operation::ListAccountRoles => portal::list_account_roles(&mut state, request),
             Operation::Logout => portal::logout(&mut state, request),
             Operation::AssumeRole => sts::assume_role(&mut state, request),
+            Operation::AssumeRoleWithWebIdentity => {
+                sts::assume_role_with_web_identity(&mut state, request)
+            }
             Operation::GetCallerIdentity => sts::get_caller_identity(&mut state, request),
+            Operation::CreateOAuth2Token => signin::create_oauth2_token(&mut state, request),
+            Operation::GetSigninToken => federation::get_signin_token(&mut state, request),
+            Operation::ConsoleLogin => federation::login(&mut state, request),
+            Operation::ConsoleLogout => federation::logout(&mut state, request, &self.base_url),
+            Operation::ConsolePage => federation::console_page(&state, request),
         };
         Some(response.with_header("x-amzn-RequestId", &ids::request_id()))
     }
@@ -336,4 +403,20 @@ fn injected_response(operation: Operation, failure: &Failure) -> Response {
         Some(code) => oidc_error_response(failure.status, code, "Injected failure"),
         None => Response::new(failure.status),
     }
+}
+
+/// What the ECS agent's credentials endpoint answers: the key (an IAM user's, which STS accepts
+/// without checking the token), valid for an hour.
+fn container_credentials(key: &str) -> Response {
+    let expires = crate::state::epoch_seconds(std::time::SystemTime::now()) + 3600;
+    Response::json(
+        200,
+        &serde_json::json!({
+            "AccessKeyId": key,
+            "SecretAccessKey": "container-secret",
+            "Token": "container-session-token",
+            "Expiration": crate::sts::iso8601(expires),
+            "RoleArn": "arn:aws:iam::111122223333:role/task",
+        }),
+    )
 }

@@ -114,6 +114,8 @@ pub struct CredentialsOwner {
 /// when a request is signed with it.
 #[derive(Debug, Clone)]
 pub struct IssuedKey {
+    /// What the key signs with; checked by the console's federation endpoint, which is given it.
+    pub secret_access_key: String,
     /// Must come with the key in `X-Amz-Security-Token`.
     pub session_token: String,
     pub expires_at: Instant,
@@ -129,8 +131,13 @@ pub struct AssumedRoleOwner {
     pub external_id: Option<String>,
     /// `None` when the request carried no `DurationSeconds` (the default hour applied).
     pub duration_seconds: Option<u32>,
-    /// The access key id the request was signed with.
+    /// The access key id the request was signed with; empty for `AssumeRoleWithWebIdentity`,
+    /// which is not signed.
     pub source_access_key_id: String,
+    /// The web identity token sent (`AssumeRoleWithWebIdentity` only).
+    pub web_identity_token: Option<String>,
+    /// The MFA device's serial number, when the request carried one (with a code that matched).
+    pub serial_number: Option<String>,
     /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
     pub assumed_role_arn: String,
     /// The role's unique id (`AROA…`), without the `:SESSION` suffix.
@@ -157,6 +164,10 @@ pub struct State {
     /// Access key id → token and expiry, for every temporary key issued (both kinds).
     pub issued_keys: HashMap<String, IssuedKey>,
     pub last_authorize_query: Option<BTreeMap<String, String>>,
+    /// The `startUrl` of the last `StartDeviceAuthorization`.
+    pub last_device_start_url: Option<String>,
+    /// The console's sign-in tokens, logins and sessions (see [`crate::federation`]).
+    pub console: crate::federation::ConsoleState,
 }
 
 impl State {
@@ -174,6 +185,8 @@ impl State {
             assumed_roles: HashMap::new(),
             issued_keys: HashMap::new(),
             last_authorize_query: None,
+            last_device_start_url: None,
+            console: crate::federation::ConsoleState::default(),
         }
     }
 
@@ -297,12 +310,14 @@ impl State {
     pub fn record_issued_key(
         &mut self,
         access_key_id: String,
+        secret_access_key: String,
         session_token: String,
         lifetime: Duration,
     ) {
         self.issued_keys.insert(
             access_key_id,
             IssuedKey {
+                secret_access_key,
                 session_token,
                 expires_at: deadline(lifetime),
             },

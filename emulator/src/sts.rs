@@ -118,6 +118,14 @@ fn authenticate(state: &State, request: &Request) -> Result<Caller, StsError> {
             "The security token included in the request is invalid.",
         )
     };
+    if let Some(user_arn) = state.config.iam_users.get(key_id) {
+        // An IAM user's long-term key: signed without a session token.
+        return Ok(Caller {
+            arn: user_arn.clone(),
+            user_id: format!("AIDAEMULATORIAMUSER0:{key_id}"),
+            account: account_of_arn(user_arn).to_owned(),
+        });
+    }
     let issued = state.issued_keys.get(key_id).ok_or_else(invalid)?;
     if request.header("x-amz-security-token") != Some(issued.session_token.as_str()) {
         return Err(invalid());
@@ -251,16 +259,8 @@ fn assume_role_inner(state: &mut State, request: &Request) -> Result<String, Sts
     let form = Form::of(request);
     check_version(&form)?;
     let caller = authenticate(state, request)?;
-    let role_arn = required(&form, "RoleArn", "roleArn")?;
-    let session_name = required(&form, "RoleSessionName", "roleSessionName")?;
-    let (partition, account, role_name) = parse_role_arn(role_arn)
-        .ok_or_else(|| StsError::validation(format!("{role_arn} is invalid")))?;
-    if !valid_session_name(session_name) {
-        return Err(StsError::validation(format!(
-            "1 validation error detected: Value '{session_name}' at 'roleSessionName' failed to \
-             satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"
-        )));
-    }
+    let mut issue = Issue::read(&form)?;
+    let role_arn = issue.role_arn;
     let external_id = form.get("ExternalId");
     if let Some(id) = external_id.filter(|id| !valid_external_id(id)) {
         return Err(StsError::validation(format!(
@@ -268,7 +268,6 @@ fn assume_role_inner(state: &mut State, request: &Request) -> Result<String, Sts
              constraint: Member must satisfy regular expression pattern: [\\w+=,./@:-]*"
         )));
     }
-    let duration = duration_seconds(&form)?;
     if let Some(wanted) = state.config.role_external_ids.get(role_arn)
         && external_id != Some(wanted.as_str())
     {
@@ -281,33 +280,136 @@ fn assume_role_inner(state: &mut State, request: &Request) -> Result<String, Sts
             ),
         ));
     }
+    issue.external_id = external_id;
+    issue.serial_number = check_mfa(state, &form)?;
+    issue.source_access_key_id =
+        signing_key_id(request.header("authorization").unwrap_or("")).unwrap_or("");
+    Ok(issue.issue(state, "AssumeRole"))
+}
 
-    let lifetime = Duration::from_secs(u64::from(duration.unwrap_or(DEFAULT_DURATION_SECONDS)));
-    let access_key_id = ids::access_key_id();
-    let secret_access_key = ids::secret_access_key();
-    let session_token = ids::session_token();
-    let assumed_role_id = ids::role_id();
-    let assumed_role_arn =
-        format!("arn:{partition}:sts::{account}:assumed-role/{role_name}/{session_name}");
-    let expiration = iso8601(epoch_seconds(SystemTime::now()).saturating_add(lifetime.as_secs()));
-    state.record_issued_key(access_key_id.clone(), session_token.clone(), lifetime);
-    state.assumed_roles.insert(
-        access_key_id.clone(),
-        AssumedRoleOwner {
-            role_arn: role_arn.to_owned(),
-            role_session_name: session_name.to_owned(),
-            external_id: external_id.map(str::to_owned),
-            duration_seconds: duration,
-            source_access_key_id: signing_key_id(request.header("authorization").unwrap_or(""))
-                .unwrap_or("")
-                .to_owned(),
-            assumed_role_arn: assumed_role_arn.clone(),
-            assumed_role_id: assumed_role_id.clone(),
-        },
-    );
-    Ok(format!(
-        "<AssumeRoleResponse xmlns=\"{STS_NAMESPACE}\">
-  <AssumeRoleResult>
+/// With `SerialNumber`, `TokenCode` must be the code configured for that device.
+fn check_mfa<'f>(state: &State, form: &'f Form) -> Result<Option<&'f str>, StsError> {
+    let Some(serial) = form.get("SerialNumber") else {
+        return Ok(None);
+    };
+    let code = form.get("TokenCode").unwrap_or("");
+    if code.is_empty() || state.config.mfa_codes.get(serial).map(String::as_str) != Some(code) {
+        return Err(StsError::new(
+            403,
+            "AccessDenied",
+            "MultiFactorAuthentication failed with invalid MFA one time pass code.",
+        ));
+    }
+    Ok(Some(serial))
+}
+
+/// `Action=AssumeRoleWithWebIdentity`: not signed; the token must be one the test configured.
+pub fn assume_role_with_web_identity(state: &mut State, request: &Request) -> Response {
+    match assume_role_with_web_identity_inner(state, request) {
+        Ok(body) => xml_response(200, body),
+        Err(error) => error.to_response(),
+    }
+}
+
+fn assume_role_with_web_identity_inner(
+    state: &mut State,
+    request: &Request,
+) -> Result<String, StsError> {
+    let form = Form::of(request);
+    check_version(&form)?;
+    let mut issue = Issue::read(&form)?;
+    let token = required(&form, "WebIdentityToken", "webIdentityToken")?;
+    if !state.config.web_identity_tokens.iter().any(|t| t == token) {
+        return Err(StsError::new(
+            400,
+            "InvalidIdentityToken",
+            "The web identity token that was passed could not be validated by AWS.",
+        ));
+    }
+    issue.web_identity_token = Some(token);
+    Ok(issue.issue(state, "AssumeRoleWithWebIdentity"))
+}
+
+/// The role session a request asks for, and what it was asked with.
+struct Issue<'a> {
+    role_arn: &'a str,
+    partition: &'a str,
+    account: &'a str,
+    role_name: &'a str,
+    session_name: &'a str,
+    duration: Option<u32>,
+    external_id: Option<&'a str>,
+    source_access_key_id: &'a str,
+    web_identity_token: Option<&'a str>,
+    serial_number: Option<&'a str>,
+}
+
+impl<'a> Issue<'a> {
+    /// The arguments both actions share: `RoleArn`, `RoleSessionName`, `DurationSeconds`.
+    fn read(form: &'a Form) -> Result<Issue<'a>, StsError> {
+        let role_arn = required(form, "RoleArn", "roleArn")?;
+        let session_name = required(form, "RoleSessionName", "roleSessionName")?;
+        let (partition, account, role_name) = parse_role_arn(role_arn)
+            .ok_or_else(|| StsError::validation(format!("{role_arn} is invalid")))?;
+        if !valid_session_name(session_name) {
+            return Err(StsError::validation(format!(
+                "1 validation error detected: Value '{session_name}' at 'roleSessionName' failed \
+                 to satisfy constraint: Member must satisfy regular expression pattern: \
+                 [\\w+=,.@-]*"
+            )));
+        }
+        Ok(Issue {
+            role_arn,
+            partition,
+            account,
+            role_name,
+            session_name,
+            duration: duration_seconds(form)?,
+            external_id: None,
+            source_access_key_id: "",
+            web_identity_token: None,
+            serial_number: None,
+        })
+    }
+
+    /// Issues the session's credentials, remembers who owns them, and answers in `action`'s
+    /// shape (both actions answer with `AssumedRoleUser` and `Credentials`).
+    fn issue(&self, state: &mut State, action: &str) -> String {
+        let lifetime =
+            Duration::from_secs(u64::from(self.duration.unwrap_or(DEFAULT_DURATION_SECONDS)));
+        let access_key_id = ids::access_key_id();
+        let secret_access_key = ids::secret_access_key();
+        let session_token = ids::session_token();
+        let assumed_role_id = ids::role_id();
+        let assumed_role_arn = format!(
+            "arn:{}:sts::{}:assumed-role/{}/{}",
+            self.partition, self.account, self.role_name, self.session_name
+        );
+        let expiration =
+            iso8601(epoch_seconds(SystemTime::now()).saturating_add(lifetime.as_secs()));
+        state.record_issued_key(
+            access_key_id.clone(),
+            secret_access_key.clone(),
+            session_token.clone(),
+            lifetime,
+        );
+        state.assumed_roles.insert(
+            access_key_id.clone(),
+            AssumedRoleOwner {
+                role_arn: self.role_arn.to_owned(),
+                role_session_name: self.session_name.to_owned(),
+                external_id: self.external_id.map(str::to_owned),
+                duration_seconds: self.duration,
+                source_access_key_id: self.source_access_key_id.to_owned(),
+                web_identity_token: self.web_identity_token.map(str::to_owned),
+                serial_number: self.serial_number.map(str::to_owned),
+                assumed_role_arn: assumed_role_arn.clone(),
+                assumed_role_id: assumed_role_id.clone(),
+            },
+        );
+        format!(
+            "<{action}Response xmlns=\"{STS_NAMESPACE}\">
+  <{action}Result>
     <AssumedRoleUser>
       <AssumedRoleId>{}:{}</AssumedRoleId>
       <Arn>{}</Arn>
@@ -318,19 +420,20 @@ fn assume_role_inner(state: &mut State, request: &Request) -> Result<String, Sts
       <SessionToken>{}</SessionToken>
       <Expiration>{expiration}</Expiration>
     </Credentials>
-  </AssumeRoleResult>
+  </{action}Result>
   <ResponseMetadata>
     <RequestId>{}</RequestId>
   </ResponseMetadata>
-</AssumeRoleResponse>
+</{action}Response>
 ",
-        assumed_role_id,
-        xml_escape(session_name),
-        xml_escape(&assumed_role_arn),
-        xml_escape(&secret_access_key),
-        xml_escape(&session_token),
-        ids::request_id(),
-    ))
+            assumed_role_id,
+            xml_escape(self.session_name),
+            xml_escape(&assumed_role_arn),
+            xml_escape(&secret_access_key),
+            xml_escape(&session_token),
+            ids::request_id(),
+        )
+    }
 }
 
 /// `Action=GetCallerIdentity`: who signed the request (`aws sts get-caller-identity`).
@@ -363,7 +466,7 @@ pub fn get_caller_identity(state: &mut State, request: &Request) -> Response {
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ` for epoch seconds (the proleptic Gregorian calendar, as STS writes it).
-fn iso8601(epoch: u64) -> String {
+pub(crate) fn iso8601(epoch: u64) -> String {
     let days = epoch / 86_400;
     let seconds = epoch % 86_400;
     let (year, month, day) = civil_from_days(days);

@@ -440,3 +440,53 @@ fn the_emulator_can_be_shared_between_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Emulator>();
 }
+
+#[test]
+fn the_federation_endpoint_signs_issued_credentials_in_to_the_console_once() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let session = emulator.mint_session();
+    let credentials = bearer_get(
+        &emulator,
+        "/federation/credentials?role_name=FullAccess&account_id=123456789022",
+        &session.access_token,
+    )
+    .json()["roleCredentials"]
+        .clone();
+    let session_parameter = serde_json::json!({
+        "sessionId": credentials["accessKeyId"],
+        "sessionKey": credentials["secretAccessKey"],
+        "sessionToken": credentials["sessionToken"],
+    })
+    .to_string();
+    let encoded: String = form_urlencoded::byte_serialize(session_parameter.as_bytes()).collect();
+    let answer = call(
+        &emulator,
+        "GET",
+        &format!("/federation?Action=getSigninToken&Session={encoded}"),
+        &[],
+        "",
+    );
+    assert_eq!(answer.status, 200);
+    let token = answer.json()["SigninToken"].as_str().unwrap().to_owned();
+
+    let destination = format!("{}/console/s3/home", emulator.url());
+    let login_path = format!(
+        "/federation?{}",
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("Action", "login")
+            .append_pair("Destination", &destination)
+            .append_pair("SigninToken", &token)
+            .finish()
+    );
+    let login = call(&emulator, "GET", &login_path, &[], "");
+    assert_eq!(login.status, 302);
+    assert_eq!(login.header("Location"), Some(destination.as_str()));
+    assert_eq!(call(&emulator, "GET", &login_path, &[], "").status, 400);
+
+    let logins = call(&emulator, "GET", "/_emulator/console-logins", &[], "").json();
+    assert_eq!(logins["logins"][0]["accountId"], "123456789022");
+    assert_eq!(logins["logins"][0]["roleName"], "FullAccess");
+    assert_eq!(logins["logins"][0]["destination"], destination.as_str());
+    assert_eq!(logins["refused"], 1);
+    assert_eq!(emulator.request_count("ConsoleLogin"), 2);
+}

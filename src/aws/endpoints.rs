@@ -52,6 +52,18 @@ pub fn resolve_sts_endpoint(
     endpoint("AWS_ENDPOINT_URL_STS", from_config, &env)
 }
 
+/// The console's federation endpoint (`getSigninToken`, `login`, and the console sign-out):
+/// `AWS_ENDPOINT_URL_SIGNIN`, else `AWS_ENDPOINT_URL`, as for an SDK service named `signin`
+/// (private endpoints, tests); `None` means the partition's own host
+/// ([`super::Partition::signin_host`]). The config file's `services` sections have no say: the
+/// federation endpoint is no SDK service.
+pub fn resolve_signin_endpoint(env: impl Fn(&str) -> Option<String>) -> Option<String> {
+    if ignores_configured_endpoints(&env) {
+        return None;
+    }
+    endpoint("AWS_ENDPOINT_URL_SIGNIN", None, &env)
+}
+
 /// `service_variable`, else `AWS_ENDPOINT_URL`, else the file's URL. A variable that is empty or
 /// blank counts as unset, and so does an empty URL in the file, as in botocore.
 fn endpoint(
@@ -174,6 +186,29 @@ mod tests {
             resolve_sts_endpoint(None, env(&[("AWS_ENDPOINT_URL", " ")])),
             None
         );
+    }
+
+    #[test]
+    fn the_signin_endpoint_follows_its_variable_then_the_global_one() {
+        let both = env(&[
+            ("AWS_ENDPOINT_URL_SIGNIN", "http://127.0.0.1:1"),
+            ("AWS_ENDPOINT_URL", "http://all"),
+        ]);
+        assert_eq!(
+            resolve_signin_endpoint(both).as_deref(),
+            Some("http://127.0.0.1:1")
+        );
+        let global = env(&[("AWS_ENDPOINT_URL", "http://all")]);
+        assert_eq!(
+            resolve_signin_endpoint(global).as_deref(),
+            Some("http://all")
+        );
+        assert_eq!(resolve_signin_endpoint(env(&[])), None);
+        let ignored = env(&[
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+            ("AWS_ENDPOINT_URL_SIGNIN", "http://127.0.0.1:1"),
+        ]);
+        assert_eq!(resolve_signin_endpoint(ignored), None);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The one layer every AWS call goes through: SSO OIDC (signing in), the SSO portal (role
-//! credentials, accounts, roles) and STS (role chaining), over the AWS SDK clients.
+//! credentials, accounts, roles) and STS (role chaining), over the AWS SDK clients; and the
+//! console's federation endpoint (`federation.rs`, the SDK's HTTP client without a service
+//! model), with the partitions' hosts (`partition.rs`).
 //!
 //! What the layer guarantees for every call, whatever the service:
 //! * where it goes: [`resolve_endpoints`] / [`resolve_sts_endpoint`], the SDKs' order of
@@ -8,6 +10,8 @@
 //!   (`runtime.rs`);
 //! * what `--debug` shows of it: the call, each HTTP attempt's status, the outcome, and never a
 //!   header, body, token or credential (`trace.rs`);
+//! * where a start URL on a company's own domain leads (`start_url.rs`: one request, read as
+//!   the AWS CLI reads it, before a sign-in);
 //! * what its failure means: [`SsoError`] / [`StsError`], sorted by what the caller must do
 //!   next (sign in again, retry, fix the endpoint or the role), with one [`TransportError`] for
 //!   "no usable answer" (`error.rs`).
@@ -23,16 +27,22 @@
 mod arn;
 mod endpoints;
 mod error;
+mod federation;
 mod oidc;
+mod partition;
 mod portal;
 mod runtime;
 mod sso;
+mod start_url;
 mod sts;
 mod trace;
 
-pub use endpoints::{Endpoints, resolve_endpoints, resolve_sts_endpoint};
+pub use endpoints::{Endpoints, resolve_endpoints, resolve_signin_endpoint, resolve_sts_endpoint};
 pub use error::{SsoError, StsError, TransportError};
+pub use federation::{FederationEndpoint, FederationError};
 pub use oidc::{DeviceAuthorization, RegisteredClient, TokenGrant};
+pub use partition::Partition;
 pub use portal::{AccountInfo, DEFAULT_CONCURRENCY, RoleInfo};
 pub use sso::SsoClient;
+pub use start_url::{ResolvedStartUrl, StartUrlError, resolve_start_url};
 pub use sts::{AssumeRoleRequest, StsClient};

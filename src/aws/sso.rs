@@ -51,6 +51,11 @@ impl SsoClient {
         })
     }
 
+    /// The Identity Center region these clients call.
+    pub fn region(&self) -> &str {
+        &self.runtime.region
+    }
+
     /// Where SSO OIDC is reached; the browser is sent to its `/authorize`.
     pub fn oidc_endpoint(&self) -> &str {
         &self.oidc_endpoint

@@ -19,6 +19,9 @@ pub struct AssumeRoleRequest<'a> {
     pub role_session_name: &'a str,
     pub external_id: Option<&'a str>,
     pub duration_seconds: Option<u32>,
+    /// `mfa_serial`, sent with `token_code`.
+    pub serial_number: Option<&'a str>,
+    pub token_code: Option<&'a str>,
 }
 
 /// STS in one region, with the small runtime that drives it. Each call signs with the source
@@ -62,7 +65,8 @@ impl StsClient {
         let credentials = Credentials::new(
             &source.access_key_id,
             source.secret_access_key.expose(),
-            Some(source.session_token.expose().to_string()),
+            // Long-term keys (a chain from static keys) have no session token.
+            Some(source.session_token.expose().to_string()).filter(|token| !token.is_empty()),
             None,
             PROVIDER_NAME,
         );
@@ -77,6 +81,8 @@ impl StsClient {
             .role_session_name(request.role_session_name)
             .set_external_id(request.external_id.map(str::to_string))
             .set_duration_seconds(request.duration_seconds.map(|s| s as i32))
+            .set_serial_number(request.serial_number.map(str::to_string))
+            .set_token_code(request.token_code.map(str::to_string))
             .send();
         let output = self.runtime.send("AssumeRole", &self.endpoint, call)?;
         let bad = |what: &str| {

@@ -68,13 +68,17 @@ pub struct AssumeRoleArgs<'a> {
     /// like botocore leaves it out of the key so that runs with different names share the file.
     pub role_session_name: Option<&'a str>,
     pub external_id: Option<&'a str>,
+    /// `mfa_serial`: botocore passes it as `SerialNumber` and keeps it in the key (the code
+    /// itself, asked at call time, is not).
+    pub serial_number: Option<&'a str>,
     pub duration_seconds: Option<u32>,
 }
 
 /// Assume-role credential cache key, as botocore's
 /// `BaseAssumeRoleCredentialFetcher._create_cache_key`: the SHA-1 of
 /// `json.dumps(args, sort_keys=True)` (default separators) of the arguments the profile configures:
-/// `RoleArn`, and those set of `RoleSessionName`, `ExternalId` and `DurationSeconds` (a number).
+/// `RoleArn`, and those set of `RoleSessionName`, `ExternalId`, `SerialNumber` and
+/// `DurationSeconds` (a number).
 /// The source profile is not part of it, in botocore either.
 pub fn assume_role_key(args: &AssumeRoleArgs<'_>) -> String {
     let mut map = BTreeMap::from([("RoleArn", Value::from(args.role_arn))]);
@@ -83,6 +87,9 @@ pub fn assume_role_key(args: &AssumeRoleArgs<'_>) -> String {
     }
     if let Some(id) = args.external_id {
         map.insert("ExternalId", Value::from(id));
+    }
+    if let Some(serial) = args.serial_number {
+        map.insert("SerialNumber", Value::from(serial));
     }
     if let Some(seconds) = args.duration_seconds {
         map.insert("DurationSeconds", Value::from(seconds));
@@ -130,6 +137,7 @@ mod tests {
             role_arn: arn,
             role_session_name: None,
             external_id: None,
+            serial_number: None,
             duration_seconds: None,
         };
         assert_eq!(

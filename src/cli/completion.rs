@@ -19,7 +19,7 @@ use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{CompleteEnv, Shells};
 
 use super::{Cli, CompletionShell};
-use crate::config::AwsConfig;
+use crate::config::{AwsConfig, CredentialsFile};
 
 /// The variable that turns a run of ssoenv into a completion request. ssoenv's own name keeps it
 /// clear of other programs using clap_complete's default (`COMPLETE`).
@@ -103,25 +103,83 @@ fn nushell_script() -> String {
     )
 }
 
-/// Profile names of the config file, each with its account and role as help text (shown by zsh
-/// and fish). Nothing when the file cannot be read: completion must never print errors.
+/// Profile names of the config file (and those only in the shared credentials file), each with
+/// its kind and, for SSO profiles, account and role as help text (shown by zsh and fish), e.g.
+/// `sso 123456789012 Admin` or `static`. Nothing when the config cannot be read: completion must
+/// never print errors.
 pub fn profile_names() -> Vec<CompletionCandidate> {
     let Ok(config) = AwsConfig::load_default() else {
         return Vec::new();
     };
-    config
-        .profile_names()
+    let credentials = CredentialsFile::load_default().unwrap_or_else(|_| CredentialsFile::empty());
+    let mut names = config.profile_names();
+    for name in credentials.profile_names() {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
         .into_iter()
         .map(|name| {
-            let section = config.profile(name);
-            let help = section.and_then(|section| {
-                match (section.get("sso_account_id"), section.get("sso_role_name")) {
-                    (Some(account), Some(role)) => Some(format!("{account} {role}")),
-                    _ => None,
-                }
-            });
-            CompletionCandidate::new(name).help(help.map(Into::into))
+            let keys = config.profile_keys(&credentials, name);
+            let kind = keys.kind().label();
+            let help = match (keys.get("sso_account_id"), keys.get("sso_role_name")) {
+                (Some(account), Some(role)) => format!("{kind} {account} {role}"),
+                _ => kind.to_string(),
+            };
+            CompletionCandidate::new(name).help(Some(help.into()))
         })
+        .collect()
+}
+
+/// Common console service names for `ssoenv console --service`, with what they are.
+const CONSOLE_SERVICES: &[(&str, &str)] = &[
+    ("acm", "Certificate Manager"),
+    ("apigateway", "API Gateway"),
+    ("athena", "Athena"),
+    ("billing", "Billing and Cost Management"),
+    ("cloudformation", "CloudFormation"),
+    ("cloudfront", "CloudFront"),
+    ("cloudtrail", "CloudTrail"),
+    ("cloudwatch", "CloudWatch (metrics, alarms, logs)"),
+    ("codebuild", "CodeBuild"),
+    ("codepipeline", "CodePipeline"),
+    ("cognito", "Cognito"),
+    ("config", "Config"),
+    ("costmanagement", "Cost Management"),
+    ("dynamodbv2", "DynamoDB"),
+    ("ec2", "EC2"),
+    ("ecr", "Elastic Container Registry"),
+    ("ecs", "Elastic Container Service"),
+    ("eks", "Elastic Kubernetes Service"),
+    ("elasticache", "ElastiCache"),
+    ("events", "EventBridge"),
+    ("glue", "Glue"),
+    ("guardduty", "GuardDuty"),
+    ("iam", "IAM"),
+    ("kinesis", "Kinesis"),
+    ("kms", "Key Management Service"),
+    ("lambda", "Lambda"),
+    ("organizations", "Organizations"),
+    ("rds", "RDS"),
+    ("route53", "Route 53"),
+    ("s3", "S3"),
+    ("sagemaker", "SageMaker"),
+    ("secretsmanager", "Secrets Manager"),
+    ("securityhub", "Security Hub"),
+    ("sns", "SNS"),
+    ("sqs", "SQS"),
+    ("states", "Step Functions"),
+    ("systems-manager", "Systems Manager"),
+    ("vpc", "VPC"),
+    ("wafv2", "WAF"),
+];
+
+/// Console service names for `--service`, with the service's name as help text.
+pub fn console_services() -> Vec<CompletionCandidate> {
+    CONSOLE_SERVICES
+        .iter()
+        .map(|(slug, name)| CompletionCandidate::new(slug).help(Some((*name).into())))
         .collect()
 }
 

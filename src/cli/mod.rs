@@ -18,7 +18,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::ArgValueCandidates;
 
-use self::completion::{profile_names, sso_session_names};
+use self::completion::{console_services, profile_names, sso_session_names};
 use crate::duration::parse_duration;
 use crate::shell::Shell;
 
@@ -245,13 +245,23 @@ pub enum Command {
     Login(LoginArgs),
     /// Sign out of an SSO session and delete its cached token and role credentials
     Logout(LogoutArgs),
+    /// Open the AWS console signed in as a profile's role (or print its sign-in URL)
+    ///
+    /// The profile's role credentials (cached, refreshed, or after a sign-in, as for `export`;
+    /// role chains too) are exchanged at the federation endpoint for a sign-in token that works
+    /// once, within 15 minutes; only that token is in the URL, never the credentials. The console
+    /// session ends when the credentials do (said on stderr). `AWS_ENDPOINT_URL_SIGNIN` overrides
+    /// the federation endpoint.
+    #[command(after_help = CONSOLE_EXAMPLES)]
+    Console(ConsoleArgs),
     /// Run a command with a profile's credentials in its environment
     ///
     /// The command gets the variables `export` sets, without AWS_PROFILE and AWS_DEFAULT_PROFILE.
     /// ssoenv becomes the command, so its exit status and the signals sent to it are the
     /// command's own; 127 means the command was not found, 126 that it could not be run.
-    /// Credentials are not renewed while the command runs: for long jobs use a profile with
-    /// `credential_process = ssoenv process PROFILE`.
+    /// Credentials are not renewed while the command runs, unless `--server` serves them from a
+    /// local endpoint that renews them (or use a profile with `credential_process = ssoenv
+    /// process PROFILE`).
     Exec(ExecArgs),
     /// Print a profile's credentials as credential_process JSON (never signs in)
     ///
@@ -262,10 +272,17 @@ pub enum Command {
     /// nobody sees a prompt: without a usable SSO session it exits with status 3 and says on
     /// stderr what to run.
     Process(ProcessArgs),
+    /// Serve a profile's credentials on a local endpoint that renews them, for SDKs and containers
+    ///
+    /// Prints AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN (for a
+    /// shell, or as an env file for `docker run --env-file`), then answers the SDKs' container
+    /// credential requests in the foreground until stopped (Ctrl-C). Each run has a new random
+    /// token; requests without it are refused.
+    Serve(ServeArgs),
     /// Print a short prompt segment: the active profile and the time its credentials have left
     Prompt(PromptArgs),
     /// Print the direnv function `use_ssoenv`, for `eval "$(ssoenv direnv)"` in direnvrc
-    Direnv,
+    Direnv(DirenvArgs),
     /// Print the shell integration: a prompt hook that keeps the credentials valid, and the
     /// `ssoenv use` / `ssoenv off` commands (e.g. `eval "$(ssoenv init bash)"` in ~/.bashrc)
     Init(InitArgs),
@@ -286,9 +303,11 @@ pub enum Command {
     Configure(ConfigureArgs),
     /// Create a profile for every account and role you can reach through an SSO session
     Populate(PopulateArgs),
-    /// List the profiles of the config file with their account, role and sign-in state (offline)
+    /// List every profile with its kind (sso, static, process, role, …), account, role and
+    /// sign-in state (offline)
     List(ListArgs),
-    /// Show the time left on a profile's SSO token and credentials; the exit status tells scripts
+    /// Show the time left on a profile's SSO token and credentials (or, for other kinds, what
+    /// happens when they expire); the exit status tells scripts
     #[command(
         after_help = "Exit status: 0 valid; 1 error; 3 a sign-in is needed (not signed \
                             in, or expired); 4 expiring (a sign-in is due within --margin)."
@@ -477,10 +496,57 @@ pub struct ExecArgs {
     #[command(flatten)]
     pub credentials: CredentialArgs,
 
+    /// Serve the credentials to the command from an endpoint on 127.0.0.1 that renews them (and
+    /// signs in again on the terminal when the SSO session ends), instead of fixed variables: the
+    /// command gets AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN
+    #[arg(long)]
+    pub server: bool,
+
     /// The command to run and its arguments: after the profile, or after `--` (needed when the
     /// profile is not named: `ssoenv exec -- COMMAND`)
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<OsString>,
+}
+
+/// `ssoenv serve [PROFILE]`.
+#[derive(Clone, Debug, Args)]
+#[command(
+    mut_arg("min_valid", |arg| arg.help(
+        "Renew the credentials when they have less than this left (e.g. 90s, 10m, 1h)"
+    )),
+    mut_arg("min_remaining", |arg| arg.help(
+        "Fail at the start, and fetch earlier, so that the credentials served always stay valid \
+         this long, e.g. `--min-remaining 45m`"
+    )),
+)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    /// Listen on this address and port instead of 127.0.0.1 on a random port (e.g.
+    /// 127.0.0.1:9911, or 169.254.170.2:80 once that address is assigned to an interface).
+    /// Another address than loopback is warned about: anything that reaches it can try the token
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
+
+    /// The shell to print the variables for [default: the calling shell, then $SHELL, then sh]
+    #[arg(long, value_enum)]
+    pub shell: Option<Shell>,
+
+    /// Print shell statements, or `NAME=value` lines for `docker run --env-file` and other .env
+    /// readers [default: shell]
+    #[arg(long, value_enum)]
+    pub format: Option<EndpointFormat>,
+}
+
+/// How `serve` prints the endpoint's variables.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum EndpointFormat {
+    /// Statements for a shell (`--shell`, or the calling shell)
+    #[default]
+    Shell,
+    /// `NAME=value` lines, unquoted: `docker run --env-file`, docker compose, python-dotenv
+    Dotenv,
 }
 
 /// `ssoenv process PROFILE`.
@@ -606,6 +672,70 @@ pub struct StatusArgs {
     pub check: bool,
 }
 
+const CONSOLE_EXAMPLES: &str = "\
+Examples:
+  ssoenv console                         the console of $SSOENV_PROFILE, in its region
+  ssoenv console prod --service s3       the S3 console of profile prod
+  ssoenv console prod --region eu-west-1 --service ec2
+  ssoenv console prod --print | wl-copy  the sign-in URL, for another browser
+  ssoenv console prod --isolate          in prod's own browser profile, beside other accounts
+  ssoenv console prod --destination https://us-east-1.console.aws.amazon.com/cloudwatch/home
+
+Isolation (--isolate, or `ssoenv_console_isolate = true` in a profile or its [sso-session]):
+$BROWSER must name the browser. Chromium-family browsers get --user-data-dir under
+~/.cache/ssoenv/console/PROFILE; Firefox opens the URL in the container named after the profile
+(needs the \"Open external links in a container\" extension).";
+
+/// `ssoenv console [PROFILE]`.
+#[derive(Clone, Debug, Args)]
+pub struct ConsoleArgs {
+    /// The profile [default: $SSOENV_PROFILE (the one this shell holds), then $AWS_PROFILE, then
+    /// $AWS_DEFAULT_PROFILE, then "default"]
+    #[arg(add = ArgValueCandidates::new(profile_names))]
+    pub profile: Option<String>,
+
+    /// Print the sign-in URL on stdout (and nothing else there) instead of opening a browser
+    #[arg(long, conflicts_with = "isolate")]
+    pub print: bool,
+
+    /// Land on this service's console (e.g. s3, ec2, lambda, cloudwatch) [default: the console
+    /// home]
+    #[arg(long, value_name = "SERVICE", conflicts_with = "destination",
+          add = ArgValueCandidates::new(console_services))]
+    pub service: Option<String>,
+
+    /// The console's region; also picks the partition (us-gov-*: GovCloud, cn-*: China)
+    /// [default: the profile's `region`, then us-east-1]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Land on this console URL instead (a deep link)
+    #[arg(long, value_name = "URL")]
+    pub destination: Option<String>,
+
+    /// Open the console in a browser profile of this profile's own, so that consoles of several
+    /// accounts stay signed in side by side (also `ssoenv_console_isolate = true` in the config)
+    #[arg(long, overrides_with = "no_isolate")]
+    pub isolate: bool,
+
+    /// Open the console in the browser's usual profile, whatever the config says
+    #[arg(long, overrides_with = "isolate")]
+    pub no_isolate: bool,
+
+    /// Sign out of the console first (its sign-out page then goes on to the new sign-in): one
+    /// console session at a time, without isolation
+    #[arg(long)]
+    pub logout_first: bool,
+
+    /// Reuse cached credentials only while they have more than this left: the console session
+    /// lasts as long as the credentials (e.g. 30m, 2h)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30m")]
+    pub min_valid: Duration,
+
+    #[command(flatten)]
+    pub sign_in: SignInPolicyArgs,
+}
+
 /// The shells ssoenv can print a completion script for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum CompletionShell {
@@ -655,8 +785,16 @@ pub struct InitArgs {
     #[command(flatten)]
     pub timing: HookTiming,
 
-    /// The ssoenv the script runs [default: this executable's absolute path]. For tests and
-    /// wrappers (for example one that counts runs); the path is quoted for the shell.
+    /// The ssoenv the script runs [default: this executable's absolute path]. For tests,
+    /// wrappers (for example one that counts runs) and packages that render the script for the
+    /// installed path; the path is quoted for the shell.
+    #[arg(long, value_name = "PATH", hide = true)]
+    pub ssoenv_path: Option<std::path::PathBuf>,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct DirenvArgs {
+    /// The ssoenv the function runs [default: this executable's absolute path]; as for `init`.
     #[arg(long, value_name = "PATH", hide = true)]
     pub ssoenv_path: Option<std::path::PathBuf>,
 }

@@ -3,18 +3,15 @@
 //! The script lives in `shell/direnvrc.bash`; the absolute path of this binary is baked in, so
 //! direnv finds it whatever its `PATH`.
 
-use anyhow::Context;
-
+use super::init::ssoenv_path;
 use super::output::print_all;
+use crate::cli::DirenvArgs;
 use crate::shell::{Shell, quote};
 
 const DIRENVRC: &str = include_str!("../../shell/direnvrc.bash");
 
-pub fn run() -> anyhow::Result<()> {
-    let binary = crate::executables::front().context("finding the ssoenv binary")?;
-    let binary = binary
-        .to_str()
-        .context("the path of the ssoenv binary is not valid UTF-8")?;
-    let quoted = quote(Shell::Bash, binary)?;
+pub fn run(args: &DirenvArgs) -> anyhow::Result<()> {
+    let binary = ssoenv_path(args.ssoenv_path.as_ref())?;
+    let quoted = quote(Shell::Bash, &binary)?;
     print_all(&DIRENVRC.replace("__SSOENV_BIN__", &quoted))
 }

@@ -3,8 +3,10 @@
 //!
 //! The state is what the caches say: `credentials valid for 52m`, `token valid for 7h10m`,
 //! `token refreshable` (ssoenv will refresh it without a sign-in), `expired`, `not signed in`.
-//! Profiles that are not SSO profiles are listed too, with `-` for what they lack; a profile that
-//! cannot be resolved (its sso-session is missing, say) shows the reason. In `--json` output,
+//! Profiles that are not SSO profiles are listed too (those only in the shared credentials file
+//! as well), with their kind (`static`, `process`, `role`, `web-identity`, `login`) and `-` for
+//! what they lack; a profile that cannot be resolved (its sso-session is missing, say) shows the
+//! reason. In `--json` output, `kind` is that kind and
 //! `state` is the verdict `ssoenv status` would give with its default margin (`valid`,
 //! `expiring`, `expired`, `not_signed_in`), or `not_sso` / `error`.
 
@@ -16,7 +18,7 @@ use time::OffsetDateTime;
 use super::output::print_all;
 use crate::cache::{CacheDirs, format_cli_timestamp};
 use crate::cli::ListArgs;
-use crate::config::{AwsConfig, ConfigError};
+use crate::config::{AwsConfig, ConfigError, CredentialKind, CredentialsFile};
 use crate::display::printable;
 use crate::profile_state::StateReader;
 
@@ -26,6 +28,7 @@ const STATUS_MARGIN: Duration = Duration::from_secs(15 * 60);
 /// One row of the listing.
 struct Row {
     profile: String,
+    kind: CredentialKind,
     session: Option<String>,
     account_id: Option<String>,
     role_name: Option<String>,
@@ -37,11 +40,18 @@ struct Row {
 pub fn run(args: &ListArgs) -> anyhow::Result<()> {
     let config = AwsConfig::load_default()?;
     let dirs = CacheDirs::from_env()?;
+    // A credentials file that cannot be read only costs the kinds it would have told.
+    let credentials = CredentialsFile::load_default().unwrap_or_else(|_| CredentialsFile::empty());
+    let mut names = config.profile_names();
+    for name in credentials.profile_names() {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
     let mut states = StateReader::new(&dirs);
-    let rows: Vec<Row> = config
-        .profile_names()
+    let rows: Vec<Row> = names
         .into_iter()
-        .map(|name| row(&config, &mut states, name))
+        .map(|name| row(&config, &credentials, &mut states, name))
         .collect();
     let output = if args.json {
         let all: Vec<&Value> = rows.iter().map(|row| &row.json).collect();
@@ -55,21 +65,38 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
     print_all(&output)
 }
 
-fn row(config: &AwsConfig, states: &mut StateReader<'_>, name: &str) -> Row {
+fn row(
+    config: &AwsConfig,
+    credentials: &CredentialsFile,
+    states: &mut StateReader<'_>,
+    name: &str,
+) -> Row {
     let section = config.profile(name);
     let raw = |key: &str| section.and_then(|s| s.get(key)).map(str::to_string);
+    let keys = config.profile_keys(credentials, name);
+    let kind = keys.kind();
     let mut row = Row {
         profile: name.to_string(),
+        kind,
         session: raw("sso_session").or_else(|| raw("sso_start_url")),
         account_id: raw("sso_account_id"),
         role_name: raw("sso_role_name"),
-        region: raw("region").filter(|r| !r.is_empty()),
+        region: keys
+            .get("region")
+            .filter(|r| !r.is_empty())
+            .map(str::to_string),
         summary: String::new(),
         json: Value::Null,
     };
     let now = OffsetDateTime::now_utc();
-    let (state, summary, token, credentials, error) = match config.sso_profile(name) {
-        Err(ConfigError::NotSsoProfile { .. }) => ("not_sso", "-".to_string(), None, None, None),
+    let sso = match kind {
+        CredentialKind::Sso => config.sso_profile(name),
+        _ => Err(ConfigError::NotFound {
+            path: config.path().to_path_buf(),
+        }),
+    };
+    let (state, summary, token, credentials, error) = match sso {
+        Err(_) if kind != CredentialKind::Sso => ("not_sso", "-".to_string(), None, None, None),
         Err(error) => (
             "error",
             format!("error: {}", first_sentence(&error.to_string())),
@@ -102,6 +129,7 @@ fn row(config: &AwsConfig, states: &mut StateReader<'_>, name: &str) -> Row {
     };
     row.json = json!({
         "profile": row.profile,
+        "kind": kind.label(),
         "sso_session": raw("sso_session"),
         "sso_start_url": raw("sso_start_url").or_else(|| {
             raw("sso_session").and_then(|s| config.sso_session(&s)?.get("sso_start_url").map(str::to_string))
@@ -123,13 +151,14 @@ fn row(config: &AwsConfig, states: &mut StateReader<'_>, name: &str) -> Row {
 fn table(rows: &[Row]) -> String {
     let headers = [
         "PROFILE",
+        "KIND",
         "SSO SESSION",
         "ACCOUNT",
         "ROLE",
         "REGION",
         "STATE",
     ];
-    let cells: Vec<[String; 6]> = rows
+    let cells: Vec<[String; 7]> = rows
         .iter()
         .map(|row| {
             // Names come from a file anyone may have edited: no control character reaches the
@@ -141,6 +170,7 @@ fn table(rows: &[Row]) -> String {
             };
             [
                 printable(&row.profile).into_owned(),
+                row.kind.label().to_string(),
                 cell(&row.session),
                 cell(&row.account_id),
                 cell(&row.role_name),
@@ -156,7 +186,7 @@ fn table(rows: &[Row]) -> String {
         }
     }
     let mut out = String::new();
-    let mut push = |line: [&str; 6]| {
+    let mut push = |line: [&str; 7]| {
         let mut text = String::new();
         for (i, cell) in line.iter().enumerate() {
             if i + 1 == line.len() {

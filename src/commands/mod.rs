@@ -7,6 +7,7 @@
 // The commands.
 pub mod completions;
 pub mod configure;
+pub mod console;
 pub mod direnv;
 pub mod exec;
 pub mod export;
@@ -19,10 +20,12 @@ pub mod logout;
 pub mod populate;
 pub mod process;
 pub mod prompt;
+pub mod serve;
 pub mod status;
 pub mod unset;
 
 // Shared by several commands.
+pub mod credential_endpoint;
 pub mod hook_timing;
 pub mod output;
 pub mod profile_credentials;
@@ -44,11 +47,13 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Exec(args) => exec::run(&args),
         Command::Process(args) => process::run(&args),
         Command::Prompt(args) => prompt::run(&args),
-        Command::Direnv => direnv::run(),
+        Command::Direnv(args) => direnv::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Use(args) => integration::run_use(&args),
         Command::Off(args) => integration::run_off(&args),
         Command::Unset(args) => unset::run(&args),
         Command::Hook(args) => hook::run(&args),
+        Command::Console(args) => console::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }

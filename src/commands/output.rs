@@ -28,7 +28,11 @@ pub fn render_credentials(
     shell: Option<Shell>,
 ) -> anyhow::Result<String> {
     Ok(match format.unwrap_or_default() {
-        OutputFormat::Json => credential_process_json(&resolved.account_id, &resolved.credentials),
+        OutputFormat::Json => credential_process_json(
+            &resolved.account_id,
+            &resolved.credentials,
+            resolved.long_term,
+        ),
         OutputFormat::Dotenv => shell::render_dotenv(&resolved.env_changes())?,
         OutputFormat::Shell => {
             shell::render(shell.unwrap_or_else(Shell::detect), &resolved.env_changes())?

@@ -17,7 +17,7 @@ use super::sign_in::{SignInPolicy, token_source};
 use crate::aws::{RoleInfo, SsoError};
 use crate::cache::CacheDirs;
 use crate::cli::PopulateArgs;
-use crate::config::{ConfigEditor, EndpointOverrides};
+use crate::config::{AwsConfig, ConfigEditor, CredentialsFile, EndpointOverrides};
 use crate::display::printable;
 use crate::login::SignInSubject;
 use crate::populate::{Assignment, Change, Options, Plan, Template, plan};
@@ -80,7 +80,7 @@ pub fn run(args: &PopulateArgs) -> anyhow::Result<()> {
     };
     let plan = plan(editor.config(), &assignments, &options);
     print_all(&change_lines(&plan))?;
-    print_notes(&plan);
+    print_notes(&plan, editor.config());
     let counts = plan.counts();
     let found = format!(
         "{} account{}, {} role{}, listed in {:.1}s",
@@ -174,7 +174,10 @@ fn change_lines(plan: &Plan) -> String {
 }
 
 /// What was left alone, and why, on stderr.
-fn print_notes(plan: &Plan) {
+fn print_notes(plan: &Plan, config: &AwsConfig) {
+    // The kind of a profile in the way tells the user what they would lose by renaming it.
+    let credentials = CredentialsFile::load_default().unwrap_or_else(|_| CredentialsFile::empty());
+    let kind_of = |name: &str| config.profile_keys(&credentials, name).kind().label();
     let mut stale = Vec::new();
     let mut covered = Vec::new();
     for change in &plan.changes {
@@ -183,11 +186,12 @@ fn print_notes(plan: &Plan) {
                 profile,
                 assignment,
             } => eprintln!(
-                "ssoenv: note: {} ({}) {} got no profile: the name {} is taken by a profile populate did not write for this sso-session; choose other names with --template",
+                "ssoenv: note: {} ({}) {} got no profile: the name {} is taken by a profile ({}) populate did not write for this sso-session; choose other names with --template",
                 printable(&assignment.account_name),
                 printable(&assignment.account_id),
                 printable(&assignment.role_name),
-                word_for_message(profile)
+                word_for_message(profile),
+                kind_of(profile),
             ),
             Change::Unwritable { assignment, why } => eprintln!(
                 "ssoenv: warning: skipped role {} of account {} ({}): {why}, which no config file can hold",

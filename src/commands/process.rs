@@ -18,5 +18,6 @@ pub fn run(args: &ProcessArgs) -> anyhow::Result<()> {
     print_all(&credential_process_json(
         &resolved.account_id,
         &resolved.credentials,
+        resolved.long_term,
     ))
 }

@@ -1,6 +1,8 @@
 //! What the commands that hand out credentials share (`export`, `use`, `exec`, `process`, the
-//! prompt hook): the credentials of any profile ssoenv serves (an SSO profile, or a role chain
-//! starting from one), and [`resolve`], which turns the shared [`CredentialArgs`] into them.
+//! prompt hook): the credentials of any profile ssoenv serves (an SSO profile, any other kind the
+//! AWS CLI resolves, or a role chain starting from either), and [`resolve`], which turns the
+//! shared [`CredentialArgs`] into them. Every command that needs a profile's credentials goes
+//! through [`profile_credentials`], so each gets every kind.
 
 use std::time::Duration;
 
@@ -12,7 +14,8 @@ use crate::config::{self, AwsConfig, SsoProfile};
 use crate::credentials::{CredentialsError, CredentialsPipeline, ensure_lifetime};
 use crate::environment::credential_changes;
 use crate::login::{LoginError, SignInSubject};
-use crate::role_chain::{ProfileKind, RoleChainPipeline, resolve_profile};
+use crate::profile_kinds::base_credentials;
+use crate::role_chain::{ChainRoot, ProfileKind, RoleChainPipeline, resolve_profile};
 use crate::shell::EnvChange;
 use crate::token_source::TokenSource;
 
@@ -26,9 +29,13 @@ pub struct ProfileCredentials {
     pub region: Option<String>,
     /// The account the credentials belong to, when they do not say it themselves.
     pub account_id: String,
-    /// The role the credentials are for (for a chain: its last role's ARN), for messages.
+    /// The role the credentials are for (for a chain: its last role's ARN; for other kinds the
+    /// kind), for messages.
     pub role: String,
     pub credentials: RoleCredentials,
+    /// Long-term keys (static keys, or a credential_process without `Expiration`): exported with
+    /// no expiry and never refreshed by the hook.
+    pub long_term: bool,
 }
 
 impl ProfileCredentials {
@@ -39,6 +46,7 @@ impl ProfileCredentials {
             self.region.as_deref(),
             &self.account_id,
             &self.credentials,
+            self.long_term,
         )
     }
 
@@ -140,11 +148,12 @@ fn sso_profile_credentials(
         region: profile.region,
         account_id: profile.account_id,
         credentials,
+        long_term: false,
     }
 }
 
 /// The reuse threshold that satisfies both `--min-valid` and `--min-remaining`.
-fn effective_min_valid(min_valid: Duration, min_remaining: Option<Duration>) -> Duration {
+pub fn effective_min_valid(min_valid: Duration, min_remaining: Option<Duration>) -> Duration {
     min_remaining.map_or(min_valid, |required| required.max(min_valid))
 }
 
@@ -168,11 +177,31 @@ pub fn profile_credentials(
                 CredentialsPipeline::new(&profile, &dirs, &tokens).role_credentials(min_valid)?;
             Ok(sso_profile_credentials(profile, credentials))
         }
+        ProfileKind::Base(base) => {
+            let resolved = base_credentials(&base, &dirs, min_valid)?;
+            Ok(ProfileCredentials {
+                account_id: resolved.credentials.account_id.clone().unwrap_or_default(),
+                role: format!("of profile '{}'", base.profile),
+                profile: base.profile,
+                region: base.region,
+                credentials: resolved.credentials,
+                long_term: resolved.long_term,
+            })
+        }
         ProfileKind::Chain(chain) => {
-            let tokens = profile_token_source(&config, &chain.root, &dirs, policy)?;
+            let tokens = match &chain.root {
+                ChainRoot::Sso(root) => Some(profile_token_source(&config, root, &dirs, policy)?),
+                ChainRoot::Base(_) => None,
+            };
             let sts_endpoint = resolve_sts_endpoint(chain.sts_endpoint_in_file.as_deref(), env);
-            let credentials = RoleChainPipeline::new(&chain, &dirs, &tokens, sts_endpoint)
-                .credentials(min_valid)?;
+            let credentials = RoleChainPipeline::new(
+                &chain,
+                &dirs,
+                tokens.as_ref(),
+                sts_endpoint,
+                policy.may_prompt(),
+            )
+            .credentials(min_valid)?;
             let last_role = chain.hops.last().map_or("", |hop| hop.role_arn.as_str());
             Ok(ProfileCredentials {
                 account_id: last_role.split(':').nth(4).unwrap_or_default().to_string(),
@@ -180,6 +209,7 @@ pub fn profile_credentials(
                 profile: chain.profile.clone(),
                 region: chain.region.clone(),
                 credentials,
+                long_term: false,
             })
         }
     }

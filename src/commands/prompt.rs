@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::output::print_all;
 use crate::cli::PromptArgs;
-use crate::environment::{EXPIRES_AT_MARKER, PROFILE_MARKER};
+use crate::environment::{EXPIRES_AT_MARKER, NEVER_EXPIRES_EPOCH, PROFILE_MARKER};
 
 pub fn run(args: &PromptArgs) -> anyhow::Result<()> {
     let profile = std::env::var(PROFILE_MARKER).unwrap_or_default();
@@ -17,11 +17,17 @@ pub fn run(args: &PromptArgs) -> anyhow::Result<()> {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default();
-    let remaining = expires_at().map(|expires| expires - now);
-    let segment = args.format.replace("{profile}", &profile).replace(
-        "{remaining}",
-        &remaining.map(format_remaining).unwrap_or_default(),
-    );
+    let remaining = match expires_at() {
+        // Long-term keys (static keys): nothing runs out.
+        Some(NEVER_EXPIRES_EPOCH) => "no expiry".to_string(),
+        expires => expires
+            .map(|expires| format_remaining(expires - now))
+            .unwrap_or_default(),
+    };
+    let segment = args
+        .format
+        .replace("{profile}", &profile)
+        .replace("{remaining}", &remaining);
     print_all(&format!("{}\n", segment.trim()))
 }
 

@@ -34,6 +34,14 @@ impl SignInPolicy {
         }
     }
 
+    /// Whether a question (an MFA code) may be asked here and now: the policy allows signing in
+    /// and someone is at the terminal to answer.
+    pub fn may_prompt(&self) -> bool {
+        !matches!(self, SignInPolicy::Never)
+            && std::io::stdin().is_terminal()
+            && std::io::stderr().is_terminal()
+    }
+
     /// The sign-in this policy allows for `session` here and now.
     fn resolve(
         &self,
@@ -100,9 +108,41 @@ pub fn session_to_sign_in(
         None => {
             let name = config::select_profile_name(profile);
             // A role chain signs in with the SSO profile at its start.
-            let name = role_chain::sso_profile_name_behind(config, &name).unwrap_or(name);
+            let name = match role_chain::sso_profile_name_behind(config, &name) {
+                Some(root) => root,
+                None => {
+                    if let Ok(kind) = role_chain::resolve_profile(config, &name) {
+                        no_sso_sign_in(&name, &kind)?;
+                    }
+                    name
+                }
+            };
             let session = config.sso_session_of_profile(&name)?;
             (session, config.endpoint_overrides(&name, None)?)
         }
     })
+}
+
+/// `login` / `logout` on a profile with no SSO session behind it: say what signs it in instead.
+fn no_sso_sign_in(name: &str, kind: &role_chain::ProfileKind) -> anyhow::Result<()> {
+    use role_chain::{BaseSource, ChainRoot, ProfileKind};
+    let base = match kind {
+        ProfileKind::Sso(_) => return Ok(()),
+        ProfileKind::Base(base) => base,
+        ProfileKind::Chain(chain) => match &chain.root {
+            ChainRoot::Sso(_) => return Ok(()),
+            ChainRoot::Base(base) => base,
+        },
+    };
+    let hint = match &base.source {
+        BaseSource::LoginSession { .. } => format!(
+            "its credentials come from an `aws login` session; sign in with: aws login --profile {}",
+            base.profile
+        ),
+        _ => format!(
+            "profile '{}' needs no sign-in; use it directly: ssoenv {name}",
+            base.profile
+        ),
+    };
+    anyhow::bail!("profile '{name}' has no SSO session to sign in to: {hint}")
 }

@@ -4,7 +4,7 @@
 //! Exit statuses, for scripts and prompts:
 //! - 0: valid: the profile is usable without a sign-in for longer than `--margin` (credentials or
 //!   token valid that long, or a token ssoenv can refresh by itself);
-//! - 1: error (profile not found, not an SSO profile, unreadable file);
+//! - 1: error (profile not found, unreadable file);
 //! - 3: a sign-in is needed: not signed in, or the token has expired and cannot be refreshed and no
 //!   valid credentials remain (the same status every ssoenv command uses for "sign in first");
 //! - 4: expiring: still usable, but a sign-in will be due within `--margin`.
@@ -17,6 +17,12 @@
 //! `--check` asks the service with one `ListAccounts` call (no role credentials fetched, never a
 //! sign-in; an expired token that can be refreshed is refreshed) and reports a refused session as
 //! expired (exit status 3).
+//!
+//! Every profile kind has a status: its kind, what the caches say about its credentials, and what
+//! happens when they expire (an SSO session is refreshed or needs `ssoenv login`, a role is
+//! assumed again, a credential_process run again, an `aws login` session refreshed until it ends,
+//! static keys never expire). A role chain from an SSO profile stands as that profile's session
+//! does; an `aws login` session without its cache file needs `aws login` (exit status 3).
 
 use std::fmt::Write as _;
 
@@ -27,11 +33,13 @@ use super::output::print_all;
 use super::sign_in::{SignInPolicy, token_source};
 use crate::cache::{CacheDirs, format_cli_timestamp};
 use crate::cli::StatusArgs;
-use crate::config::{self, AwsConfig, ProfileSource, SsoProfile};
+use crate::config::{self, AwsConfig, CredentialKind, ProfileSource, SsoProfile, is_plain_sso};
 use crate::environment::PROFILE_MARKER;
 use crate::error::{SilentExit, UsageError, exit_code};
 use crate::login::SignInSubject;
+use crate::profile_kinds::{login_cache_path, read_login_cache};
 use crate::profile_state::{ProfileState, Standing, time_left};
+use crate::role_chain::{BaseSource, ChainRoot, ProfileKind, resolve_profile};
 
 pub fn run(args: &StatusArgs) -> anyhow::Result<()> {
     let active = std::env::var(PROFILE_MARKER)
@@ -49,8 +57,14 @@ pub fn run(args: &StatusArgs) -> anyhow::Result<()> {
     if choice.source == ProfileSource::Fallback && config.profile(&name).is_none() {
         return Err(UsageError(no_profile_named(&config)).into());
     }
-    let profile = config.sso_profile(&name)?;
     let dirs = CacheDirs::from_env()?;
+    if !config.profile(&name).is_some_and(is_plain_sso) {
+        match resolve_profile(&config, &name)? {
+            ProfileKind::Sso(_) => {}
+            other => return other_kind_status(args, &dirs, &other),
+        }
+    }
+    let profile = config.sso_profile(&name)?;
     let state = ProfileState::read(&profile, &dirs)?;
     let now = OffsetDateTime::now_utc();
     let mut standing = state.standing(now, args.margin);
@@ -81,6 +95,8 @@ pub fn run(args: &StatusArgs) -> anyhow::Result<()> {
         });
         let document = json!({
             "profile": profile.name,
+            "kind": CredentialKind::Sso.label(),
+            "on_expiry": CredentialKind::Sso.on_expiry(),
             "sso_session": session_name,
             "sso_start_url": profile.session.start_url,
             "sso_region": profile.session.region,
@@ -137,6 +153,140 @@ pub fn run(args: &StatusArgs) -> anyhow::Result<()> {
         out
     };
     print_all(&output)?;
+    exit_for(standing)
+}
+
+/// The status of a profile that is not an SSO profile: its kind, the credentials the caches hold
+/// for it, and what happens when they expire.
+fn other_kind_status(
+    args: &StatusArgs,
+    dirs: &CacheDirs,
+    kind: &ProfileKind,
+) -> anyhow::Result<()> {
+    let now = OffsetDateTime::now_utc();
+    let (profile, label, description, cached, standing) = match kind {
+        ProfileKind::Sso(_) => unreachable!("SSO profiles have their own status"),
+        ProfileKind::Chain(chain) => {
+            let last = chain.hops.last().map(|hop| hop.cache_key());
+            let cached = match last {
+                Some(key) => dirs
+                    .assumed_roles()
+                    .load(&key)?
+                    .map(|a| a.credentials.expiration),
+                None => None,
+            };
+            // A chain from an SSO profile can be renewed as long as that session can.
+            let standing = match &chain.root {
+                ChainRoot::Sso(root) => ProfileState::read(root, dirs)?.standing(now, args.margin),
+                ChainRoot::Base(_) => Standing::Valid,
+            };
+            let roles: Vec<&str> = chain.hops.iter().map(|hop| hop.role_arn.as_str()).collect();
+            (
+                chain.profile.as_str(),
+                CredentialKind::AssumeRole,
+                format!(
+                    "role chain from profile '{}': {}",
+                    chain.root.name(),
+                    roles.join(" → ")
+                ),
+                cached,
+                standing,
+            )
+        }
+        ProfileKind::Base(base) => {
+            let (kind, description, cached, standing) = match &base.source {
+                BaseSource::StaticKeys(keys) => (
+                    CredentialKind::StaticKeys {
+                        in_credentials_file: false,
+                    },
+                    format!("static keys ({})", keys.access_key_id),
+                    None,
+                    Standing::Valid,
+                ),
+                BaseSource::CredentialProcess { .. } => (
+                    CredentialKind::CredentialProcess,
+                    "credential_process (nothing cached: the command runs each time)".to_string(),
+                    None,
+                    Standing::Valid,
+                ),
+                BaseSource::WebIdentity(web) => (
+                    CredentialKind::WebIdentity,
+                    format!(
+                        "web identity: {} with the token in {}",
+                        web.role_arn,
+                        web.token_file.display()
+                    ),
+                    dirs.assumed_roles()
+                        .load(&web.cache_key())?
+                        .map(|a| a.credentials.expiration),
+                    Standing::Valid,
+                ),
+                BaseSource::LoginSession { session_arn } => {
+                    let path = login_cache_path(session_arn)?;
+                    let cached = read_login_cache(&path).map(|c| c.expiration);
+                    let standing = if path.exists() {
+                        Standing::Valid
+                    } else {
+                        Standing::NotSignedIn
+                    };
+                    (
+                        CredentialKind::LoginSession,
+                        format!("aws login session {session_arn}"),
+                        cached,
+                        standing,
+                    )
+                }
+                BaseSource::Named(source) => (
+                    CredentialKind::AssumeRole,
+                    format!("credential_source = {source:?}"),
+                    None,
+                    Standing::Valid,
+                ),
+            };
+            (base.profile.as_str(), kind, description, cached, standing)
+        }
+    };
+    let output = if args.json {
+        let credentials = cached.map(|until| {
+            json!({
+                "expires_at": format_cli_timestamp(until),
+                "seconds_left": (until - now).whole_seconds(),
+            })
+        });
+        format!(
+            "{}\n",
+            json!({
+                "profile": profile,
+                "kind": label.label(),
+                "description": description,
+                "on_expiry": label.on_expiry(),
+                "state": standing.as_str(),
+                "credentials": credentials,
+            })
+        )
+    } else {
+        let credentials = match (cached, label) {
+            (_, CredentialKind::StaticKeys { .. }) => "long-term keys: no expiry".to_string(),
+            (Some(until), _) => lifetime(until, now),
+            (None, _) => "none cached".to_string(),
+        };
+        let state = match standing {
+            Standing::NotSignedIn => "not signed in (aws login)",
+            other => describe(other),
+        };
+        format!(
+            "Profile      {profile} ({})\nSource       {description}\nCredentials  \
+             {credentials}\nOn expiry    {}\nState        {state}\n",
+            label.label(),
+            label.on_expiry()
+        )
+    };
+    print_all(&output)?;
+    exit_for(standing)
+}
+
+/// The exit status that tells scripts the standing (see the module documentation).
+fn exit_for(standing: Standing) -> anyhow::Result<()> {
     match standing {
         Standing::Valid => Ok(()),
         Standing::Expiring => Err(SilentExit(exit_code::EXPIRING).into()),

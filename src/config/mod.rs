@@ -8,12 +8,15 @@
 //!
 //! It runs on every prompt refresh, so it is one pass over the text with no regex.
 
+mod base;
 pub mod edit;
 mod error;
+mod kind;
 mod lookup;
 mod parse;
 mod profile;
 mod section;
+pub mod start_url;
 mod suggest;
 
 use std::collections::HashMap;
@@ -21,8 +24,10 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+pub use base::{BaseProfile, BaseSource, NamedSource, StaticKeys, WebIdentity};
 pub use edit::{ConfigEditor, EditError, SectionId, value_problem};
 pub use error::{ConfigError, ValueMismatch};
+pub use kind::{CredentialKind, CredentialsFile, ProfileKeys, is_plain_sso};
 pub use parse::SyntaxProblem;
 pub use profile::{EndpointOverrides, SsoProfile, SsoSession};
 pub use section::{Entry, NestedEntry, Section, SectionKind, Value};

@@ -7,6 +7,7 @@
 
 use super::error::{ConfigError, ValueMismatch, did_you_mean, join_with_and, section_label};
 use super::section::{Section, SectionKind, Value};
+use super::start_url::is_vanity_start_url;
 use super::suggest::close_names;
 use super::{AwsConfig, parse};
 
@@ -45,6 +46,8 @@ pub struct SsoSession {
     /// `None` for a legacy profile that carries `sso_start_url` and `sso_region` itself.
     pub name: Option<String>,
     pub start_url: String,
+    /// `sso_region`; empty when it is absent and the start URL is a company's own domain (see
+    /// `start_url`): the region is then taken from where that URL redirects, at sign-in.
     pub region: String,
     /// `sso_registration_scopes`, split on commas and trimmed, empty items dropped (as the AWS
     /// CLI does); `None` when not configured. Always `None` for a legacy profile.
@@ -261,6 +264,7 @@ impl AwsConfig {
     ) -> Result<SsoSession, ConfigError> {
         let start_url = self.text(session, START_URL)?.filter(|v| !v.is_empty());
         let region = self.text(session, SSO_REGION)?.filter(|v| !v.is_empty());
+        let region = region.or(start_url.filter(|url| is_vanity_start_url(url)).map(|_| ""));
         let (Some(start_url), Some(region)) = (start_url, region) else {
             let missing = [(START_URL, start_url), (SSO_REGION, region)]
                 .into_iter()
@@ -286,6 +290,7 @@ impl AwsConfig {
     fn legacy_session_of(&self, profile: &Section) -> Result<SsoSession, ConfigError> {
         let start_url = self.text(profile, START_URL)?.filter(|v| !v.is_empty());
         let region = self.text(profile, SSO_REGION)?.filter(|v| !v.is_empty());
+        let region = region.or(start_url.filter(|url| is_vanity_start_url(url)).map(|_| ""));
         let (Some(start_url), Some(region)) = (start_url, region) else {
             let mut missing: Vec<&'static str> = [
                 (ACCOUNT_ID, self.text(profile, ACCOUNT_ID)?),

@@ -4,7 +4,7 @@
 //! session's lock and signs in; the others wait on the lock and then use its token.
 
 mod authorization_code;
-mod browser;
+pub mod browser;
 pub mod callback;
 mod device;
 pub mod pkce;
@@ -167,6 +167,7 @@ fn session_label(session: &SsoSession) -> String {
 pub fn sign_in(
     session: &SsoSession,
     client: &SsoClient,
+    issuer_url: &str,
     dirs: &CacheDirs,
     options: &SignInOptions,
     rejected: Option<&Secret>,
@@ -199,7 +200,15 @@ pub fn sign_in(
         None
     };
     eprintln!("Signing in to {label} ({}).", session.start_url);
-    let outcome = sign_in_with_flow(session, client, dirs, options, deadline, device_only_reason);
+    let outcome = sign_in_with_flow(
+        session,
+        client,
+        issuer_url,
+        dirs,
+        options,
+        deadline,
+        device_only_reason,
+    );
     if let Err(error) = &outcome
         && error.rejects_registration()
     {
@@ -253,6 +262,7 @@ fn signed_in_message(label: &str, token: &SsoToken) -> String {
 fn sign_in_with_flow(
     session: &SsoSession,
     client: &SsoClient,
+    issuer_url: &str,
     dirs: &CacheDirs,
     options: &SignInOptions,
     deadline: Instant,
@@ -271,14 +281,14 @@ fn sign_in_with_flow(
             if !reason.is_empty() {
                 eprintln!("Using the device code flow: {reason}.");
             }
-            device_code(session, client, dirs, options, deadline)
+            device_code(session, client, issuer_url, dirs, options, deadline)
         }
-        None => match authorization_code(session, client, dirs, options, deadline) {
+        None => match authorization_code(session, client, issuer_url, dirs, options, deadline) {
             Err(LoginError::BrowserFailed(error)) => {
                 eprintln!(
                     "ssoenv: could not open a browser ({error}); using the device code flow instead."
                 );
-                device_code(session, client, dirs, options, deadline)
+                device_code(session, client, issuer_url, dirs, options, deadline)
             }
             other => other,
         },
@@ -288,11 +298,12 @@ fn sign_in_with_flow(
 fn authorization_code(
     session: &SsoSession,
     client: &SsoClient,
+    issuer_url: &str,
     dirs: &CacheDirs,
     options: &SignInOptions,
     deadline: Instant,
 ) -> Result<(RegisteredClient, TokenGrant), LoginError> {
-    let registration = registration(session, client, dirs, true)?;
+    let registration = registration(session, client, issuer_url, dirs, true)?;
     let scopes = pkce_scopes(session);
     let grant = authorization_code::sign_in_with_authorization_code(
         client,
@@ -307,15 +318,16 @@ fn authorization_code(
 fn device_code(
     session: &SsoSession,
     client: &SsoClient,
+    issuer_url: &str,
     dirs: &CacheDirs,
     options: &SignInOptions,
     deadline: Instant,
 ) -> Result<(RegisteredClient, TokenGrant), LoginError> {
-    let registration = registration(session, client, dirs, false)?;
+    let registration = registration(session, client, issuer_url, dirs, false)?;
     let grant = device::sign_in_with_device_code(
         client,
         &registration,
-        &session.start_url,
+        issuer_url,
         options.open_browser && browser::browser_is_usable(|name| std::env::var(name).ok()),
         deadline,
     )?;
@@ -331,10 +343,12 @@ fn pkce_scopes(session: &SsoSession) -> Vec<String> {
 
 /// The cached client registration when it has more than 15 minutes left and suits the flow
 /// (both flows share one cache key, so switching flows registers again, as the CLI does);
-/// otherwise a new one, cached in the CLI's format.
+/// otherwise a new one, cached in the CLI's format. The registration names `issuer_url`, while its
+/// cache key stays on the configured start URL (as the AWS CLI keeps it).
 fn registration(
     session: &SsoSession,
     client: &SsoClient,
+    issuer_url: &str,
     dirs: &CacheDirs,
     pkce: bool,
 ) -> Result<RegisteredClient, LoginError> {
@@ -366,7 +380,7 @@ fn registration(
     let registered = client.register_client(
         &client_name,
         scopes.as_deref(),
-        pkce.then_some((REGISTERED_REDIRECT_URI, session.start_url.as_str())),
+        pkce.then_some((REGISTERED_REDIRECT_URI, issuer_url)),
     )?;
     let stored = cache.store(
         &key,

@@ -114,12 +114,14 @@ impl SignIn {
     }
 
     /// Signs in to `session` (why and for whom: `needed`) and returns the new token, already
-    /// stored in the cache. `rejected` is the access token found wanting, so that a token another
-    /// process got meanwhile can be told from it.
+    /// stored in the cache. `issuer_url` is the start URL the OIDC service is told (where a
+    /// vanity start URL leads; else the start URL itself). `rejected` is the access token found
+    /// wanting, so that a token another process got meanwhile can be told from it.
     pub fn sign_in(
         &self,
         session: &SsoSession,
         client: &SsoClient,
+        issuer_url: &str,
         needed: SignInNeeded,
         rejected: Option<&Secret>,
     ) -> Result<SsoToken, LoginError> {
@@ -129,7 +131,7 @@ impl SignIn {
                 if needed.reason != SignInReason::Requested {
                     eprintln!("ssoenv: {} ({}).", needed.reason, needed.subject);
                 }
-                sign_in(session, client, dirs, options, rejected)
+                sign_in(session, client, issuer_url, dirs, options, rejected)
             }
         }
     }

@@ -7,6 +7,7 @@ use crate::aws::StsError;
 use crate::cache::CacheError;
 use crate::config::ConfigError;
 use crate::credentials::CredentialsError;
+use crate::profile_kinds::BaseError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChainError {
@@ -17,8 +18,8 @@ pub enum ChainError {
 
     #[error(
         "profile '{profile}' (line {line} of {}) has role_arn but no source_profile; add \
-         source_profile = NAME, naming the SSO profile (or another role profile) whose \
-         credentials assume the role",
+         source_profile = NAME, naming the profile whose credentials assume the role (or \
+         credential_source = Environment, Ec2InstanceMetadata or EcsContainer)",
         .path.display()
     )]
     NoSource {
@@ -39,7 +40,7 @@ pub enum ChainError {
 
     #[error(
         "the source_profile settings of profile '{profile}' form a loop: {}; one profile of the \
-         chain must be an SSO profile",
+         chain must have credentials of its own (SSO, static keys, credential_process, …)",
         .chain.join(" → ")
     )]
     Cycle {
@@ -49,15 +50,20 @@ pub enum ChainError {
     },
 
     #[error(
-        "profile '{profile}' sets {key} (line {line} of {}), which ssoenv does not support: {why}",
-        .path.display()
+        "profile '{profile}' needs a code from MFA device {serial} (mfa_serial), and no terminal \
+         can answer here (the prompt hook without a terminal, credential_process, --no-login); \
+         run `ssoenv use {profile}` at a terminal once: the role's credentials are then cached \
+         until they expire"
     )]
-    Unsupported {
-        path: PathBuf,
+    MfaNeedsTerminal { profile: String, serial: String },
+
+    /// The profile at the start of the chain (not an SSO one) gave no credentials.
+    #[error("getting the credentials of profile '{root}', the source of '{profile}'")]
+    BaseSource {
         profile: String,
-        line: usize,
-        key: &'static str,
-        why: &'static str,
+        root: String,
+        #[source]
+        source: Box<BaseError>,
     },
 
     #[error("profile '{profile}' (line {line} of {}): {key} {problem}", .path.display())]

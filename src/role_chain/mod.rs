@@ -1,19 +1,20 @@
-//! Role chaining: a profile with `role_arn` and `source_profile` gets its credentials from STS
-//! `AssumeRole`, signed with the credentials of its source profile, which may itself be such a
-//! profile; at the start of every chain ssoenv serves is an SSO profile.
+//! Role chaining: a profile with `role_arn` gets its credentials from STS `AssumeRole`, signed
+//! with the credentials of its source — `source_profile` (which may itself be such a profile) or
+//! `credential_source` — and this module also reads what stands at the start of every chain: an
+//! SSO profile, or any other kind the AWS CLI resolves ([`BaseProfile`]).
 //!
 //! ```text
 //! [profile deploy]              [profile admin]               [profile my-dev-profile]
 //! role_arn = …:role/Deploy  ──► role_arn = …:role/Admin  ──►  sso_session = my-sso …
-//! source_profile = admin        source_profile = my-dev-profile
+//! source_profile = admin        source_profile = my-dev-profile   (or static keys, a
+//!                               mfa_serial = …                    credential_process, …)
 //! ```
 //!
-//! This module reads the chain from the config file ([`resolve_profile`]); [`RoleChainPipeline`]
-//! gets its credentials. The rules are botocore's (`AssumeRoleProvider`), so a chain works here
-//! exactly when it works with the AWS CLI, with two deliberate limits said in the errors: MFA
-//! (`mfa_serial`) is not supported because ssoenv runs where nobody can type a code (prompt hooks,
-//! credential_process), and a chain must start from an SSO profile (no `credential_source`, static
-//! keys or web identity).
+//! This module reads the chain from the config and credentials files ([`resolve_profile`]);
+//! [`RoleChainPipeline`] gets its credentials. The rules are botocore's (`AssumeRoleProvider`,
+//! `_resolve_credentials_from_profile`), so a chain works here exactly when it works with the AWS
+//! CLI: a source profile with static keys uses them even when it also has `role_arn`, and
+//! `source_profile` may name the profile itself only when it has static keys.
 
 mod error;
 mod pipeline;
@@ -21,36 +22,25 @@ mod pipeline;
 pub use error::{ChainError, SourceFailure};
 pub use pipeline::{RoleChainPipeline, SOURCE_MIN_VALID};
 
-use crate::cache::{AssumeRoleArgs, assume_role_key};
-use crate::config::{AwsConfig, ConfigError, Section, SsoProfile};
+use std::path::PathBuf;
 
-/// Keys of a role profile that ssoenv refuses, and why (shown to the user).
-const UNSUPPORTED_KEYS: [(&str, &str); 3] = [
-    (
-        "mfa_serial",
-        "ssoenv never asks for an MFA code, because it runs where nobody can type one (the \
-         prompt hook, credential_process); remove mfa_serial, or use this profile with the AWS \
-         CLI",
-    ),
-    (
-        "credential_source",
-        "ssoenv starts role chains only from an SSO profile; replace credential_source with \
-         source_profile = <an SSO profile>",
-    ),
-    (
-        "web_identity_token_file",
-        "ssoenv assumes roles only with credentials from an SSO profile, not with a web identity \
-         token",
-    ),
-];
+use crate::cache::{AssumeRoleArgs, assume_role_key};
+use crate::config::{
+    AwsConfig, ConfigError, CredentialKind, CredentialsFile, ProfileKeys, SsoProfile, Value,
+    is_plain_sso,
+};
+pub use crate::config::{BaseProfile, BaseSource, NamedSource, StaticKeys, WebIdentity};
+use crate::secret::Secret;
 
 /// The bounds STS puts on `DurationSeconds`.
 const DURATION_SECONDS: std::ops::RangeInclusive<u32> = 900..=43_200;
 
-/// What a profile is, for ssoenv: an SSO profile, or a chain of roles starting from one.
+/// What a profile is, for ssoenv: an SSO profile, another kind the AWS CLI resolves, or a chain
+/// of roles starting from either.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProfileKind {
     Sso(SsoProfile),
+    Base(BaseProfile),
     Chain(RoleChain),
 }
 
@@ -63,6 +53,8 @@ pub struct RoleHop {
     /// botocore, left out of the cache key.
     pub role_session_name: Option<String>,
     pub external_id: Option<String>,
+    /// `mfa_serial`: the MFA device whose code is asked on the terminal.
+    pub mfa_serial: Option<String>,
     pub duration_seconds: Option<u32>,
 }
 
@@ -73,6 +65,7 @@ impl RoleHop {
             role_arn: &self.role_arn,
             role_session_name: self.role_session_name.as_deref(),
             external_id: self.external_id.as_deref(),
+            serial_number: self.mfa_serial.as_deref(),
             duration_seconds: self.duration_seconds,
         }
     }
@@ -83,15 +76,32 @@ impl RoleHop {
     }
 }
 
-/// A profile whose credentials come from assuming roles, starting from an SSO profile.
+/// What a chain starts from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChainRoot {
+    Sso(SsoProfile),
+    Base(BaseProfile),
+}
+
+impl ChainRoot {
+    /// The profile that gives the first hop's credentials.
+    pub fn name(&self) -> &str {
+        match self {
+            ChainRoot::Sso(profile) => &profile.name,
+            ChainRoot::Base(base) => &base.profile,
+        }
+    }
+}
+
+/// A profile whose credentials come from assuming roles.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleChain {
     /// The profile asked for: the last hop's profile.
     pub profile: String,
     /// That profile's `region`: exported as `AWS_REGION`, and the region STS is called in.
     pub region: Option<String>,
-    /// The SSO profile at the start of the chain.
-    pub root: SsoProfile,
+    /// The profile at the start of the chain.
+    pub root: ChainRoot,
     /// The roles in the order they are assumed: `hops[0]` with the root's credentials, the last
     /// one is the profile asked for. Never empty.
     pub hops: Vec<RoleHop>,
@@ -100,166 +110,362 @@ pub struct RoleChain {
     pub sts_endpoint_in_file: Option<String>,
 }
 
-/// Reads profile `name`: an SSO profile, or a role chain ending in it. A profile with `role_arn`
-/// is a role profile even if it also has SSO keys, as in botocore (its assume-role provider comes
-/// before the SSO one).
+/// Reads profile `name` from the config file and, unless the config makes it a plain SSO profile,
+/// the shared credentials file (read only then: the SSO fast path opens one file).
 pub fn resolve_profile(config: &AwsConfig, name: &str) -> Result<ProfileKind, ChainError> {
-    let Some(section) = config.profile(name) else {
-        return Err(config_not_found(config, name).into());
-    };
-    if !is_role_profile(section) {
+    if let Some(section) = config.profile(name)
+        && is_plain_sso(section)
+    {
         return Ok(ProfileKind::Sso(config.sso_profile(name)?));
     }
+    let credentials = CredentialsFile::load_default()?;
+    resolve_with(config, &credentials, name)
+}
+
+/// [`resolve_profile`] with the credentials file given.
+pub fn resolve_with(
+    config: &AwsConfig,
+    credentials: &CredentialsFile,
+    name: &str,
+) -> Result<ProfileKind, ChainError> {
+    let keys = config.profile_keys(credentials, name);
+    if !keys.exists() {
+        return Err(config_not_found(config, name).into());
+    }
+    match keys.kind() {
+        CredentialKind::Sso => Ok(ProfileKind::Sso(config.sso_profile(name)?)),
+        CredentialKind::AssumeRole => resolve_chain(config, credentials, name, keys),
+        _ => Ok(ProfileKind::Base(read_base(config, name, keys)?)),
+    }
+}
+
+fn resolve_chain(
+    config: &AwsConfig,
+    credentials: &CredentialsFile,
+    name: &str,
+    keys: ProfileKeys<'_>,
+) -> Result<ProfileKind, ChainError> {
     let mut hops = Vec::new();
     let mut visited = vec![name.to_string()];
-    let mut current = section;
-    loop {
-        let hop = read_hop(config, current)?;
-        let source_name = source_profile(config, current)?;
-        hops.push(hop);
-        if visited.iter().any(|seen| seen == source_name) {
-            visited.push(source_name.to_string());
+    let mut current_name = name.to_string();
+    let mut current = keys;
+    let root = loop {
+        hops.push(read_hop(config, &current_name, current)?);
+        let source_name = match (
+            current.get("source_profile").filter(|v| !v.is_empty()),
+            current.get("credential_source").filter(|v| !v.is_empty()),
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(invalid_value(
+                    config,
+                    &current_name,
+                    current,
+                    "credential_source",
+                    "cannot be set together with source_profile; keep one of them",
+                ));
+            }
+            (None, None) => {
+                return Err(ChainError::NoSource {
+                    path: config.path().to_path_buf(),
+                    profile: current_name.clone(),
+                    line: current.config.map_or(0, |section| section.line()),
+                });
+            }
+            (None, Some(source)) => {
+                let named = NamedSource::parse(source).ok_or_else(|| {
+                    invalid_value(
+                        config,
+                        &current_name,
+                        current,
+                        "credential_source",
+                        "must be Environment, Ec2InstanceMetadata or EcsContainer",
+                    )
+                })?;
+                break ChainRoot::Base(BaseProfile {
+                    profile: current_name.clone(),
+                    region: region_of(current),
+                    source: BaseSource::Named(named),
+                });
+            }
+            (Some(source), None) => source.to_string(),
+        };
+        let source = config.profile_keys(credentials, &source_name);
+        let self_with_keys = source_name == current_name && source.has_static_keys();
+        if !self_with_keys && visited.contains(&source_name) {
+            visited.push(source_name);
             return Err(ChainError::Cycle {
                 profile: name.to_string(),
                 chain: visited,
             });
         }
-        visited.push(source_name.to_string());
-        let bad_source = |source: ConfigError| ChainError::BadSource {
-            profile: current.name().to_string(),
-            source_profile: source_name.to_string(),
-            source: Box::new(source),
+        visited.push(source_name.clone());
+        let bad_source = |error: ConfigError| ChainError::BadSource {
+            profile: current_name.clone(),
+            source_profile: source_name.clone(),
+            source: Box::new(error),
         };
-        let Some(source) = config.profile(source_name) else {
-            return Err(bad_source(config_not_found(config, source_name)));
-        };
-        if is_role_profile(source) {
-            current = source;
-            continue;
+        if !source.exists() {
+            return Err(bad_source(config_not_found(config, &source_name)));
         }
-        let root = config.sso_profile(source_name).map_err(bad_source)?;
-        hops.reverse();
-        return Ok(ProfileKind::Chain(RoleChain {
-            profile: name.to_string(),
-            region: section
-                .get("region")
-                .filter(|region| !region.is_empty())
-                .map(str::to_string),
-            root,
-            hops,
-            sts_endpoint_in_file: config.service_endpoint_override(name, &["sts"])?,
-        }));
-    }
+        if source.has_static_keys() {
+            break ChainRoot::Base(read_static(config, &source_name, source)?);
+        }
+        match source.kind() {
+            CredentialKind::AssumeRole => {
+                current = source;
+                current_name = source_name;
+            }
+            CredentialKind::Sso => {
+                break ChainRoot::Sso(config.sso_profile(&source_name).map_err(bad_source)?);
+            }
+            CredentialKind::Unknown => {
+                return Err(bad_source(
+                    config
+                        .sso_profile(&source_name)
+                        .err()
+                        .unwrap_or(ConfigError::NotFound {
+                            path: config.path().to_path_buf(),
+                        }),
+                ));
+            }
+            _ => break ChainRoot::Base(read_base(config, &source_name, source)?),
+        }
+    };
+    hops.reverse();
+    Ok(ProfileKind::Chain(RoleChain {
+        profile: name.to_string(),
+        region: region_of(keys),
+        root,
+        hops,
+        sts_endpoint_in_file: if keys.config.is_some() {
+            config.service_endpoint_override(name, &["sts"])?
+        } else {
+            None
+        },
+    }))
 }
 
 /// The SSO profile whose session a profile signs in with: itself, or the start of its role
 /// chain. `None` when the profile cannot be resolved (the caller then reports the profile's own
-/// error). Lets `login` and `logout` take a chained profile's name.
+/// error) or has no SSO profile behind it. Lets `login` and `logout` take a chained profile's
+/// name.
 pub fn sso_profile_name_behind(config: &AwsConfig, name: &str) -> Option<String> {
     match resolve_profile(config, name).ok()? {
         ProfileKind::Sso(profile) => Some(profile.name),
-        ProfileKind::Chain(chain) => Some(chain.root.name),
+        ProfileKind::Chain(RoleChain {
+            root: ChainRoot::Sso(root),
+            ..
+        }) => Some(root.name),
+        ProfileKind::Chain(_) | ProfileKind::Base(_) => None,
     }
 }
 
-/// botocore's test: `role_arn` without `web_identity_token_file` (which makes it a web identity
-/// profile; that one is refused in [`read_hop`] so the user learns why).
-fn is_role_profile(section: &Section) -> bool {
-    section.value("role_arn").is_some()
+fn region_of(keys: ProfileKeys<'_>) -> Option<String> {
+    keys.get("region")
+        .filter(|region| !region.is_empty())
+        .map(str::to_string)
+}
+
+/// A plain value of either file; an indented block where one value belongs is an error.
+fn text<'a>(
+    config: &AwsConfig,
+    name: &str,
+    keys: ProfileKeys<'a>,
+    key: &str,
+) -> Result<Option<&'a str>, ChainError> {
+    match keys
+        .section_with(key)
+        .and_then(|section| section.value(key))
+    {
+        None => Ok(None),
+        Some(Value::Text(text)) => Ok(Some(text.as_str())),
+        Some(Value::Nested(_)) => Err(invalid_value(
+            config,
+            name,
+            keys,
+            key,
+            "is an indented block; give it one value",
+        )),
+    }
+}
+
+/// A value that must be there and not empty.
+fn required<'a>(
+    config: &AwsConfig,
+    name: &str,
+    keys: ProfileKeys<'a>,
+    key: &str,
+    problem: &str,
+) -> Result<&'a str, ChainError> {
+    text(config, name, keys, key)?
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| invalid_value(config, name, keys, key, problem))
+}
+
+/// The credentials of a profile that is neither SSO nor a role profile.
+fn read_base(
+    config: &AwsConfig,
+    name: &str,
+    keys: ProfileKeys<'_>,
+) -> Result<BaseProfile, ChainError> {
+    let source = match keys.kind() {
+        CredentialKind::WebIdentity => BaseSource::WebIdentity(WebIdentity {
+            role_arn: required(
+                config,
+                name,
+                keys,
+                "role_arn",
+                "is missing; web_identity_token_file needs the ARN of the role to assume",
+            )?
+            .to_string(),
+            token_file: PathBuf::from(required(
+                config,
+                name,
+                keys,
+                "web_identity_token_file",
+                "is empty; set it to the file that holds the token",
+            )?),
+            role_session_name: text(config, name, keys, "role_session_name")?
+                .filter(|v| !v.is_empty())
+                .map(str::to_string),
+        }),
+        CredentialKind::LoginSession => BaseSource::LoginSession {
+            session_arn: required(
+                config,
+                name,
+                keys,
+                "login_session",
+                "is empty; run `aws login` to set it",
+            )?
+            .trim()
+            .to_string(),
+        },
+        CredentialKind::CredentialProcess => BaseSource::CredentialProcess {
+            command: required(
+                config,
+                name,
+                keys,
+                "credential_process",
+                "is empty; set it to the command that prints the credentials",
+            )?
+            .to_string(),
+        },
+        CredentialKind::StaticKeys { .. } => return read_static(config, name, keys),
+        CredentialKind::Sso | CredentialKind::AssumeRole | CredentialKind::Unknown => {
+            return Err(config_not_found(config, name).into());
+        }
+    };
+    Ok(BaseProfile {
+        profile: name.to_string(),
+        region: region_of(keys),
+        source,
+    })
+}
+
+/// Static keys: both the key id and the secret, as botocore's `PartialCredentialsError` demands.
+fn read_static(
+    config: &AwsConfig,
+    name: &str,
+    keys: ProfileKeys<'_>,
+) -> Result<BaseProfile, ChainError> {
+    let access_key_id = required(
+        config,
+        name,
+        keys,
+        "aws_access_key_id",
+        "is empty; set it to the access key id",
+    )?;
+    let secret = required(
+        config,
+        name,
+        keys,
+        "aws_secret_access_key",
+        "is missing; static keys need both aws_access_key_id and aws_secret_access_key",
+    )?;
+    let token = match text(config, name, keys, "aws_session_token")? {
+        Some(token) => Some(token),
+        None => text(config, name, keys, "aws_security_token")?,
+    };
+    Ok(BaseProfile {
+        profile: name.to_string(),
+        region: region_of(keys),
+        source: BaseSource::StaticKeys(StaticKeys {
+            access_key_id: access_key_id.to_string(),
+            secret_access_key: Secret::new(secret),
+            session_token: token.filter(|t| !t.is_empty()).map(Secret::new),
+            account_id: text(config, name, keys, "aws_account_id")?
+                .filter(|v| !v.is_empty())
+                .map(str::to_string),
+        }),
+    })
 }
 
 /// The `AssumeRole` arguments of a role profile, checked.
-fn read_hop(config: &AwsConfig, section: &Section) -> Result<RoleHop, ChainError> {
-    for (key, why) in UNSUPPORTED_KEYS {
-        if let Some(entry) = section.entry(key) {
-            return Err(ChainError::Unsupported {
-                path: config.path().to_path_buf(),
-                profile: section.name().to_string(),
-                line: entry.line(),
-                key,
-                why,
-            });
-        }
-    }
-    let text = |key: &str| -> Result<Option<&str>, ChainError> {
-        match section.value(key) {
-            None => Ok(None),
-            Some(value) => value.as_text().map(Some).ok_or_else(|| {
-                invalid_value(
-                    config,
-                    section,
-                    key,
-                    "is an indented block; give it one value",
-                )
-            }),
-        }
-    };
-    let role_arn = text("role_arn")?.unwrap_or_default();
-    if role_arn.is_empty() {
-        return Err(invalid_value(
-            config,
-            section,
-            "role_arn",
-            "is empty; set it to the ARN of the role to assume (arn:aws:iam::ACCOUNT:role/NAME)",
-        ));
-    }
-    let duration_seconds = match text("duration_seconds")?.filter(|text| !text.is_empty()) {
-        None => None,
-        Some(value) => Some(
-            value
-                .parse::<u32>()
-                .ok()
-                .filter(|seconds| DURATION_SECONDS.contains(seconds))
-                .ok_or_else(|| {
-                    invalid_value(
-                        config,
-                        section,
-                        "duration_seconds",
-                        "must be a whole number of seconds from 900 to 43200 (STS also caps a \
+fn read_hop(config: &AwsConfig, name: &str, keys: ProfileKeys<'_>) -> Result<RoleHop, ChainError> {
+    let role_arn = required(
+        config,
+        name,
+        keys,
+        "role_arn",
+        "is empty; set it to the ARN of the role to assume (arn:aws:iam::ACCOUNT:role/NAME)",
+    )?;
+    let duration_seconds =
+        match text(config, name, keys, "duration_seconds")?.filter(|text| !text.is_empty()) {
+            None => None,
+            Some(value) => Some(
+                value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|seconds| DURATION_SECONDS.contains(seconds))
+                    .ok_or_else(|| {
+                        invalid_value(
+                            config,
+                            name,
+                            keys,
+                            "duration_seconds",
+                            "must be a whole number of seconds from 900 to 43200 (STS also caps a \
                          role assumed in a chain at 3600)",
-                    )
-                })?,
-        ),
+                        )
+                    })?,
+            ),
+        };
+    let optional = |key: &str| -> Result<Option<String>, ChainError> {
+        Ok(text(config, name, keys, key)?
+            .filter(|value| !value.is_empty())
+            .map(str::to_string))
     };
     Ok(RoleHop {
-        profile: section.name().to_string(),
+        profile: name.to_string(),
         role_arn: role_arn.to_string(),
-        role_session_name: text("role_session_name")?
-            .filter(|name| !name.is_empty())
-            .map(str::to_string),
-        // Sent as written, even empty (botocore does, and STS then says what is wrong).
-        external_id: text("external_id")?.map(str::to_string),
+        role_session_name: optional("role_session_name")?,
+        external_id: optional("external_id")?,
+        mfa_serial: optional("mfa_serial")?,
         duration_seconds,
     })
 }
 
-/// The `source_profile` of a role profile.
-fn source_profile<'c>(config: &AwsConfig, section: &'c Section) -> Result<&'c str, ChainError> {
-    match section.value("source_profile") {
-        None => Err(ChainError::NoSource {
-            path: config.path().to_path_buf(),
-            profile: section.name().to_string(),
-            line: section.line(),
-        }),
-        Some(value) => match value.as_text() {
-            Some(name) if !name.is_empty() => Ok(name),
-            _ => Err(invalid_value(
-                config,
-                section,
-                "source_profile",
-                "must name the profile whose credentials assume the role",
-            )),
-        },
-    }
-}
-
-fn invalid_value(config: &AwsConfig, section: &Section, key: &str, problem: &str) -> ChainError {
+fn invalid_value(
+    config: &AwsConfig,
+    name: &str,
+    keys: ProfileKeys<'_>,
+    key: &str,
+    problem: &str,
+) -> ChainError {
+    let section = keys.section_with(key).or(keys.config).or(keys.credentials);
+    let in_credentials_file = section
+        .zip(keys.credentials)
+        .is_some_and(|(found, credentials)| std::ptr::eq(found, credentials));
     ChainError::InvalidValue {
-        path: config.path().to_path_buf(),
-        profile: section.name().to_string(),
-        line: section
-            .entry(key)
-            .map_or(section.line(), |entry| entry.line()),
+        path: match keys.credentials_path {
+            Some(path) if in_credentials_file => path.to_path_buf(),
+            _ => config.path().to_path_buf(),
+        },
+        profile: name.to_string(),
+        line: section.map_or(0, |section| {
+            section
+                .entry(key)
+                .map_or(section.line(), |entry| entry.line())
+        }),
         key: key.to_string(),
         problem: problem.to_string(),
     }
@@ -350,21 +556,25 @@ duration_seconds = 1h
         AwsConfig::parse(Path::new("/home/ann/.aws/config"), CONFIG).unwrap()
     }
 
+    fn resolve(name: &str) -> Result<ProfileKind, ChainError> {
+        resolve_with(&config(), &CredentialsFile::empty(), name)
+    }
+
     fn chain(name: &str) -> RoleChain {
-        match resolve_profile(&config(), name).unwrap() {
+        match resolve(name).unwrap() {
             ProfileKind::Chain(chain) => chain,
-            ProfileKind::Sso(_) => panic!("{name} is a chain"),
+            other => panic!("{name} is a chain, not {other:?}"),
         }
     }
 
     fn error(name: &str) -> String {
-        resolve_profile(&config(), name).unwrap_err().to_string()
+        resolve(name).unwrap_err().to_string()
     }
 
     #[test]
     fn an_sso_profile_is_not_a_chain() {
         assert!(matches!(
-            resolve_profile(&config(), "sso").unwrap(),
+            resolve("sso").unwrap(),
             ProfileKind::Sso(profile) if profile.role_name == "FullAccess"
         ));
     }
@@ -372,7 +582,7 @@ duration_seconds = 1h
     #[test]
     fn one_hop_keeps_every_argument() {
         let one = chain("one");
-        assert_eq!(one.root.name, "sso");
+        assert_eq!(one.root.name(), "sso");
         assert_eq!(one.region.as_deref(), Some("eu-west-1"));
         assert_eq!(
             one.hops,
@@ -381,6 +591,7 @@ duration_seconds = 1h
                 role_arn: "arn:aws:iam::222222222222:role/One".into(),
                 role_session_name: Some("me".into()),
                 external_id: Some("ext".into()),
+                mfa_serial: None,
                 duration_seconds: Some(1200),
             }]
         );
@@ -391,7 +602,7 @@ duration_seconds = 1h
         let two = chain("two");
         let profiles: Vec<&str> = two.hops.iter().map(|hop| hop.profile.as_str()).collect();
         assert_eq!(profiles, ["one", "two"]);
-        assert_eq!(two.root.name, "sso");
+        assert_eq!(two.root.name(), "sso");
         assert_eq!(two.region, None, "the region is the profile's own");
         assert_eq!(
             sso_profile_name_behind(&config(), "two").as_deref(),
@@ -407,13 +618,36 @@ duration_seconds = 1h
     }
 
     #[test]
-    fn unsupported_keys_say_why() {
-        let message = error("mfa");
-        assert!(
-            message.contains("mfa_serial") && message.contains("line"),
-            "{message}"
+    fn mfa_serial_and_credential_source_are_read() {
+        let mfa = chain("mfa");
+        assert_eq!(
+            mfa.hops[0].mfa_serial.as_deref(),
+            Some("arn:aws:iam::123456789011:mfa/me")
         );
-        assert!(error("ec2").contains("credential_source"));
+        let ec2 = chain("ec2");
+        assert!(matches!(
+            ec2.root,
+            ChainRoot::Base(BaseProfile {
+                source: BaseSource::Named(NamedSource::Ec2InstanceMetadata),
+                ..
+            })
+        ));
+        assert_eq!(ec2.hops.len(), 1);
+        assert_eq!(sso_profile_name_behind(&config(), "ec2"), None);
+    }
+
+    #[test]
+    fn a_chain_starts_from_static_keys() {
+        let from_static = chain("from-static");
+        let ChainRoot::Base(BaseProfile {
+            source: BaseSource::StaticKeys(keys),
+            ..
+        }) = &from_static.root
+        else {
+            panic!("{from_static:?}")
+        };
+        assert_eq!(keys.access_key_id, "AKIAEXAMPLE");
+        assert_eq!(keys.session_token, None);
     }
 
     #[test]
@@ -421,9 +655,6 @@ duration_seconds = 1h
         assert!(error("orphan").contains("no source_profile"));
         let missing = error("missing-source");
         assert!(missing.contains("source_profile = nowhere"), "{missing}");
-        let from_static = resolve_profile(&config(), "from-static").unwrap_err();
-        let full = format!("{:#}", anyhow::Error::from(from_static));
-        assert!(full.contains("static access keys"), "{full}");
         assert!(error("bad-duration").contains("duration_seconds"));
     }
 

@@ -1,7 +1,8 @@
 //! Getting a role chain's credentials: the last role's from the cache when it has them, otherwise
-//! its source's credentials (recursively, down to the SSO profile's, through
-//! [`CredentialsPipeline`]), then `AssumeRole`, caching every hop in the AWS CLI's assume-role
-//! cache.
+//! its source's credentials (recursively, down to the root's: an SSO profile's through
+//! [`CredentialsPipeline`], any other kind's through [`base_credentials`]), then `AssumeRole`
+//! (with an MFA code asked on the terminal when the role sets `mfa_serial`), caching every hop in
+//! the AWS CLI's assume-role cache.
 //!
 //! The fast path (the last role's credentials cached with more than `min_valid` left) reads the
 //! config and one file: no SDK client, no async runtime, no lock, no network.
@@ -11,10 +12,11 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use super::{ChainError, RoleChain, RoleHop, SourceFailure};
+use super::{BaseSource, ChainError, ChainRoot, RoleChain, RoleHop, SourceFailure};
 use crate::aws::{AssumeRoleRequest, StsClient, StsError, TransportError};
 use crate::cache::{AssumedRoleCache, CacheDirs};
 use crate::credentials::CredentialsPipeline;
+use crate::profile_kinds::base_credentials;
 use crate::role_credentials::{AssumedRole, RoleCredentials};
 use crate::token_source::TokenSource;
 
@@ -31,28 +33,34 @@ const DEFAULT_STS_REGION: &str = "us-east-1";
 pub struct RoleChainPipeline<'a> {
     chain: &'a RoleChain,
     dirs: &'a CacheDirs,
-    /// The token source of the SSO profile at the start of the chain.
-    tokens: &'a TokenSource<'a>,
+    /// The token source of the SSO profile at the start of the chain; `None` when the chain
+    /// starts from another kind.
+    tokens: Option<&'a TokenSource<'a>>,
     sts_endpoint: Option<String>,
+    /// Whether an MFA code may be asked on the terminal.
+    may_prompt: bool,
     cache: AssumedRoleCache,
     now: OffsetDateTime,
     sts: OnceCell<StsClient>,
 }
 
 impl<'a> RoleChainPipeline<'a> {
-    /// `tokens` is the source of the SSO profile at the start of the chain, `sts_endpoint` is
-    /// STS's (with the environment applied).
+    /// `tokens` is the source of the SSO profile at the start of the chain (when it starts from
+    /// one), `sts_endpoint` is STS's (with the environment applied), `may_prompt` whether
+    /// someone can type an MFA code.
     pub fn new(
         chain: &'a RoleChain,
         dirs: &'a CacheDirs,
-        tokens: &'a TokenSource<'a>,
+        tokens: Option<&'a TokenSource<'a>>,
         sts_endpoint: Option<String>,
+        may_prompt: bool,
     ) -> Self {
         RoleChainPipeline {
             chain,
             dirs,
             tokens,
             sts_endpoint,
+            may_prompt,
             cache: dirs.assumed_roles(),
             now: OffsetDateTime::now_utc(),
             sts: OnceCell::new(),
@@ -80,6 +88,16 @@ impl<'a> RoleChainPipeline<'a> {
             hop.profile,
             hop.role_arn
         );
+        if let Some(serial) = &hop.mfa_serial
+            && !self.may_prompt
+        {
+            // Said before any call: no source credentials are fetched for a role that cannot be
+            // assumed here.
+            return Err(ChainError::MfaNeedsTerminal {
+                profile: hop.profile.clone(),
+                serial: serial.clone(),
+            });
+        }
         // The source is got before this hop's lock is taken, so a process never holds two locks:
         // two chains may share roles in opposite orders, and nested locks could deadlock them.
         let source = self.source_credentials(index, false)?;
@@ -94,17 +112,14 @@ impl<'a> RoleChainPipeline<'a> {
         let assumed = match self.assume(hop, &source) {
             // The cache said the source was valid but STS disagrees (revoked, or written by a
             // tool with a skewed clock): once more with freshly fetched source credentials.
-            Err(error) if error.source_credentials_refused() => {
+            Err(ChainError::AssumeRole { source: error, .. })
+                if error.source_credentials_refused() =>
+            {
                 let source = self.source_credentials(index, true)?;
                 self.assume(hop, &source)
             }
             other => other,
-        }
-        .map_err(|source| ChainError::AssumeRole {
-            profile: hop.profile.clone(),
-            role_arn: hop.role_arn.clone(),
-            source: Box::new(source),
-        })?;
+        }?;
         let remaining = assumed.credentials.remaining(self.now);
         if remaining <= min_valid {
             eprintln!(
@@ -143,13 +158,33 @@ impl<'a> RoleChainPipeline<'a> {
             }
             return self.hop_credentials(index - 1, SOURCE_MIN_VALID);
         }
-        let root = &self.chain.root;
+        let (root, tokens) = match (&self.chain.root, self.tokens) {
+            (ChainRoot::Sso(root), Some(tokens)) => (root, tokens),
+            (ChainRoot::Base(base), _) => {
+                if discard_cached && let BaseSource::WebIdentity(web) = &base.source {
+                    self.cache.remove(&web.cache_key())?;
+                }
+                return base_credentials(base, self.dirs, SOURCE_MIN_VALID)
+                    .map(|base| base.credentials)
+                    .map_err(|source| ChainError::BaseSource {
+                        profile: self.chain.profile.clone(),
+                        root: base.profile.clone(),
+                        source: Box::new(source),
+                    });
+            }
+            (ChainRoot::Sso(root), None) => {
+                return Err(ChainError::Runtime(std::io::Error::other(format!(
+                    "no token source was given for SSO profile '{}'",
+                    root.name
+                ))));
+            }
+        };
         if discard_cached {
             self.dirs
                 .role_credentials()
                 .remove(&root.role_credentials_key())?;
         }
-        CredentialsPipeline::new(root, self.dirs, self.tokens)
+        CredentialsPipeline::new(root, self.dirs, tokens)
             .role_credentials(SOURCE_MIN_VALID)
             .map_err(|source| {
                 ChainError::Source(Box::new(SourceFailure {
@@ -160,7 +195,47 @@ impl<'a> RoleChainPipeline<'a> {
             })
     }
 
-    fn assume(&self, hop: &RoleHop, source: &RoleCredentials) -> Result<AssumedRole, StsError> {
+    fn assume(&self, hop: &RoleHop, source: &RoleCredentials) -> Result<AssumedRole, ChainError> {
+        let token_code = match &hop.mfa_serial {
+            None => None,
+            Some(serial) => Some(self.mfa_code(hop, serial)?),
+        };
+        self.assume_with(hop, source, token_code.as_deref())
+            .map_err(|source| ChainError::AssumeRole {
+                profile: hop.profile.clone(),
+                role_arn: hop.role_arn.clone(),
+                source: Box::new(source),
+            })
+    }
+
+    /// The current code of MFA device `serial`, typed on the terminal.
+    fn mfa_code(&self, hop: &RoleHop, serial: &str) -> Result<String, ChainError> {
+        let no_terminal = || ChainError::MfaNeedsTerminal {
+            profile: hop.profile.clone(),
+            serial: serial.to_string(),
+        };
+        if !self.may_prompt {
+            return Err(no_terminal());
+        }
+        dialoguer::Input::<String>::new()
+            .with_prompt(format!("MFA code for {serial} (profile '{}')", hop.profile))
+            .validate_with(|code: &String| -> Result<(), &str> {
+                if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+                    Ok(())
+                } else {
+                    Err("the code is the 6 digits the device shows")
+                }
+            })
+            .interact_text()
+            .map_err(|_| no_terminal())
+    }
+
+    fn assume_with(
+        &self,
+        hop: &RoleHop,
+        source: &RoleCredentials,
+        token_code: Option<&str>,
+    ) -> Result<AssumedRole, StsError> {
         let generated;
         let role_session_name = match &hop.role_session_name {
             Some(name) => name.as_str(),
@@ -174,6 +249,8 @@ impl<'a> RoleChainPipeline<'a> {
             role_session_name,
             external_id: hop.external_id.as_deref(),
             duration_seconds: hop.duration_seconds,
+            serial_number: hop.mfa_serial.as_deref(),
+            token_code,
         };
         match self.sts() {
             Ok(sts) => sts.assume_role(source, &request),

@@ -39,9 +39,39 @@ pub(super) fn write_set(out: &mut String, name: &str, value: &str) -> Result<(),
     Ok(())
 }
 
+/// `NAME=value` without quotes, which every reader takes literally, `docker run --env-file`
+/// included (it has no quoting at all: quotes would become part of the value). Only values of
+/// letters, digits and `:/._-@+=,` are accepted: nothing a reader could take for a quote, an
+/// escape, an expansion, a comment or the end of the value.
+pub(super) fn write_unquoted(out: &mut String, name: &str, value: &str) -> Result<(), QuoteError> {
+    let literal = |c: char| c.is_ascii_alphanumeric() || ":/._-@+=,".contains(c);
+    if !value.chars().all(literal) {
+        return Err(QuoteError {
+            syntax: SYNTAX,
+            problem: "a character that needs quotes, which `docker run --env-file` keeps",
+        });
+    }
+    out.push_str(name);
+    out.push('=');
+    out.push_str(value);
+    out.push('\n');
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unquoted_values_are_only_plain_words() {
+        let mut out = String::new();
+        write_unquoted(&mut out, "URL", "http://127.0.0.1:8080/credentials").unwrap();
+        assert_eq!(out, "URL=http://127.0.0.1:8080/credentials\n");
+        for value in ["a b", "'x'", "\"x\"", "$HOME", "a#b", "a\nb", "a\\b"] {
+            let refused = write_unquoted(&mut String::new(), "K", value);
+            assert!(refused.is_err(), "{value:?}");
+        }
+    }
 
     fn set(value: &str) -> Result<String, QuoteError> {
         let mut out = String::new();

@@ -284,6 +284,25 @@ pub fn render_dotenv(changes: &[EnvChange]) -> Result<String, RenderError> {
     Ok(out)
 }
 
+/// `NAME=value` lines with nothing quoted, for readers that take a value literally
+/// (`docker run --env-file` keeps quotes as part of the value) as well as the dotenv readers; see
+/// `dotenv::write_unquoted` for the values it accepts. Unsets are omitted.
+pub fn render_env_file(changes: &[EnvChange]) -> Result<String, RenderError> {
+    let mut out = String::new();
+    for change in changes {
+        validate_name(change.name())?;
+        if let EnvChange::Set { name, value } = change {
+            dotenv::write_unquoted(&mut out, name, value).map_err(|reason| {
+                RenderError::Unrepresentable {
+                    name: name.clone(),
+                    reason,
+                }
+            })?;
+        }
+    }
+    Ok(out)
+}
+
 /// `text` as one string literal in `shell`'s syntax, evaluating to exactly `text`. Meant for
 /// things such as the absolute path of the ssoenv binary in an init script.
 ///

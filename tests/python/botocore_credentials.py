@@ -5,7 +5,7 @@ from and written to ~/.aws/cli/cache, as `aws --profile PROFILE …` does.
 Usage: botocore_credentials.py PROFILE
 
 Reads HOME, AWS_CONFIG_FILE and AWS_ENDPOINT_URL from the environment. Prints one line of JSON:
-{"method", "access_key", "secret_key", "token"}.
+{"method", "access_key", "secret_key", "token"}. The web identity provider gets the same cache.
 """
 
 import json
@@ -23,7 +23,8 @@ def main() -> int:
     session = botocore.session.Session(profile=sys.argv[1])
     resolver = session.get_component("credential_provider")
     cache = JSONFileCache(CLI_CACHE_DIR)
-    for method in ("assume-role", "sso"):
+    # The web identity provider gets the same cache, as ssoenv shares it for web identity roles.
+    for method in ("assume-role", "assume-role-with-web-identity", "sso"):
         resolver.get_provider(method).cache = cache
     credentials = session.get_credentials()
     if credentials is None:

@@ -110,9 +110,16 @@ fn bash_completes_profile_and_session_names() {
             "ssoenv status my-d",
             "ssoenv login --sso-session my-",
             "ssoenv conf",
+            "ssoenv console prod-r",
+            "ssoenv console --service cloudfr",
         ],
     );
     assert!(screen.contains("ssoenv status my-dev-profile "), "{screen}");
+    assert!(screen.contains("ssoenv console prod-readonly "), "{screen}");
+    assert!(
+        screen.contains("ssoenv console --service cloudfront "),
+        "{screen}"
+    );
     assert!(
         screen.contains("ssoenv login --sso-session my-sso "),
         "{screen}"
@@ -134,9 +141,16 @@ fn zsh_completes_profile_and_session_names() {
             "ssoenv status my-d",
             "ssoenv login --sso-session my-",
             "ssoenv conf",
+            "ssoenv console prod-r",
+            "ssoenv console --service cloudfr",
         ],
     );
     assert!(screen.contains("ssoenv status my-dev-profile "), "{screen}");
+    assert!(screen.contains("ssoenv console prod-readonly "), "{screen}");
+    assert!(
+        screen.contains("ssoenv console --service cloudfront "),
+        "{screen}"
+    );
     assert!(
         screen.contains("ssoenv login --sso-session my-sso "),
         "{screen}"
@@ -163,8 +177,10 @@ fn fish_completes_profile_and_session_names() {
     };
     assert_eq!(
         complete("ssoenv status my-d"),
-        "my-dev-profile\t123456789011 FullAccess\n"
+        "my-dev-profile\tsso 123456789011 FullAccess\n"
     );
+    // Every kind is offered, with its kind (the static-keys profile of the fixture).
+    assert_eq!(complete("ssoenv status static-"), "static-keys\tstatic\n");
     assert_eq!(
         complete("ssoenv login --sso-session my-"),
         "my-sso\thttps://my-sso-portal.awsapps.com/start\n"

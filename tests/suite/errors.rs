@@ -33,7 +33,7 @@ fn config_problems_name_the_file_and_profile() {
     assert_failed_cleanly(&typo, 1, &["my-dev-profil", "my-dev-profile", "config"]);
 
     let not_sso = run(home.ssoenv(url).arg("static-keys"));
-    assert_failed_cleanly(&not_sso, 1, &["static-keys", "sso_account_id"]);
+    assert_failed_cleanly(&not_sso, 1, &["static-keys", "aws_secret_access_key"]);
 
     let orphan = run(home.ssoenv(url).arg("orphan"));
     assert_failed_cleanly(&orphan, 1, &["no-such-session"]);

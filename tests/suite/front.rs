@@ -63,17 +63,17 @@ fn the_front_alone_answers_from_the_caches() {
     let front = lone_front(&home);
 
     let export = run(home
-        .program(&front, &url)
+        .command(&front, &url)
         .args([PROFILE, "--shell", "bash"]));
     assert!(export.status.success(), "{}", export.stderr);
     assert_eq!(export.stdout, cached.stdout);
     let prompt = run(home
-        .program(&front, &url)
+        .command(&front, &url)
         .arg("prompt")
         .env("SSOENV_PROFILE", PROFILE));
     assert_eq!(prompt.stdout, format!("{PROFILE}\n"), "{}", prompt.stderr);
     let nothing_due = run(home
-        .program(&front, &url)
+        .command(&front, &url)
         .args(["hook", "fish", "--refresh-before", "10m"])
         .env("SSOENV_PROFILE", PROFILE)
         .env("SSOENV_EXPIRES_AT", "4000000000"));
@@ -87,7 +87,7 @@ fn the_front_alone_answers_from_the_caches() {
         &["--debug", PROFILE, "--shell", "bash"],
         &["hook", "fish", "--interrupted"],
     ] {
-        let handed_over = run(home.program(&front, &url).args(args));
+        let handed_over = run(home.command(&front, &url).args(args));
         assert_eq!(handed_over.status.code(), Some(1), "{args:?}");
         assert!(
             handed_over.stderr.contains("ssoenv-full"),

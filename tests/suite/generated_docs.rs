@@ -6,7 +6,7 @@ use std::process::Command;
 
 use clap::CommandFactory;
 
-fn check_generated(relative_path: &str, generated: &[u8]) {
+pub fn check_generated(relative_path: &str, generated: &[u8]) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative_path);
     if std::env::var_os("SSOENV_UPDATE_GENERATED").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -83,6 +83,53 @@ fn the_man_page_renders() {
         assert!(
             text.contains(expected),
             "the rendered page lacks {expected:?}:\n{text}"
+        );
+    }
+}
+
+/// Where the Debian package (and any other package that installs to `/usr/bin`) takes the shell
+/// integration from: the scripts `init` and `direnv` print, rendered for `/usr/bin/ssoenv`, so a
+/// user can `source /usr/share/ssoenv/ssoenv.bash` instead of running `ssoenv init` at each start.
+pub const PACKAGED_SCRIPTS: [(&str, &str); 8] = [
+    ("init bash", "ssoenv.bash"),
+    ("init zsh", "ssoenv.zsh"),
+    ("init fish", "ssoenv.fish"),
+    ("init elvish", "ssoenv.elv"),
+    ("init xonsh", "ssoenv.xsh"),
+    ("init nushell", "ssoenv.nu"),
+    ("init powershell", "ssoenv.ps1"),
+    ("direnv", "direnvrc.bash"),
+];
+
+/// The installed path the packaged scripts run.
+pub const PACKAGED_BINARY: &str = "/usr/bin/ssoenv";
+
+#[test]
+fn the_packaged_integration_scripts_are_current() {
+    let home = crate::support::home::TestHome::new();
+    for (command, file) in PACKAGED_SCRIPTS {
+        let printed = crate::support::home::run(
+            home.ssoenv("http://127.0.0.1:9")
+                .args(command.split(' '))
+                .args(["--ssoenv-path", PACKAGED_BINARY]),
+        );
+        assert!(printed.status.success(), "{command}: {}", printed.stderr);
+        assert!(
+            printed.stdout.contains(PACKAGED_BINARY),
+            "{command} does not run {PACKAGED_BINARY}:\n{}",
+            printed.stdout
+        );
+        check_generated(
+            &format!("packaging/deb/share/{file}"),
+            printed.stdout.as_bytes(),
+        );
+    }
+    let share = Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/deb/share");
+    for entry in std::fs::read_dir(share).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            PACKAGED_SCRIPTS.iter().any(|(_, file)| *file == name),
+            "packaging/deb/share/{name} is stale: delete it"
         );
     }
 }

@@ -39,6 +39,7 @@ sso_role_name = Admin
 
 [profile static]
 aws_access_key_id = AKIAEXAMPLE
+aws_secret_access_key = example-secret
 region = us-east-2
 
 [sso-session s-valid]
@@ -124,14 +125,14 @@ fn list_shows_every_profile_and_its_state_without_network() {
     let out = run(home.ssoenv(&emulator.url()).arg("list"));
     assert!(out.status.success(), "{}", out.stderr);
     let expected = "\
-PROFILE      SSO SESSION    ACCOUNT       ROLE      REGION     STATE
-creds-valid  s-expired      111111111111  Admin     -          credentials valid for 50m
-token-valid  s-valid        111111111111  Admin     eu-west-1  token valid for 8h
-expiring     s-expiring     111111111111  Admin     -          token valid for 10m
-expired      s-expired      222222222222  ReadOnly  -          expired
-refreshable  s-refreshable  111111111111  Admin     -          token refreshable
-missing      s-missing      111111111111  Admin     -          not signed in
-static       -              -             -         us-east-2  -
+PROFILE      KIND    SSO SESSION    ACCOUNT       ROLE      REGION     STATE
+creds-valid  sso     s-expired      111111111111  Admin     -          credentials valid for 50m
+token-valid  sso     s-valid        111111111111  Admin     eu-west-1  token valid for 8h
+expiring     sso     s-expiring     111111111111  Admin     -          token valid for 10m
+expired      sso     s-expired      222222222222  ReadOnly  -          expired
+refreshable  sso     s-refreshable  111111111111  Admin     -          token refreshable
+missing      sso     s-missing      111111111111  Admin     -          not signed in
+static       static  -              -             -         us-east-2  -
 ";
     assert_eq!(out.stdout, expected);
 
@@ -240,10 +241,15 @@ fn status_exit_statuses_tell_valid_expiring_expired_and_not_signed_in() {
     assert!((500..=630).contains(&left), "{left}");
     assert!(json["credentials"].is_null());
 
+    // A profile of another kind says what it is and what happens when it expires.
     let out = status(&["static"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(out.stderr.contains("not an SSO profile"), "{}", out.stderr);
-    assert_eq!(out.stdout, "");
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("Profile      static (static)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("no expiry"), "{}", out.stdout);
 
     assert!(emulator.request_counts().values().all(|&n| n == 0));
 }

@@ -2,11 +2,13 @@
 //! browser (and once with headless Chromium), the device code flow in all its endings, the state
 //! check, interruption, and one sign-in for many processes.
 
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::botocore::Botocore;
+use crate::support::browsers::{
+    headless_chromium_dumping_the_page, wait_for_file_containing, write_script,
+};
 use crate::support::home::*;
 use crate::support::shells::RealShell;
 use crate::support::terminal::{Attach, Terminal};
@@ -23,14 +25,6 @@ fn login(home: &TestHome, emulator_url: &str, browser: &str, args: &[&str]) -> R
         .args(args)
         .env("BROWSER", browser)
         .env("SSOENV_SIGN_IN_TIMEOUT", "20s"))
-}
-
-fn write_script(dir: &Path, name: &str, body: &str) -> String {
-    use std::os::unix::fs::PermissionsExt;
-    let path = dir.join(name);
-    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path.to_str().unwrap().to_string()
 }
 
 #[test]
@@ -137,51 +131,14 @@ fn botocore_uses_the_token_of_an_ssoenv_sign_in() {
 /// The real thing: headless Chromium follows the redirect and shows ssoenv's closing page.
 #[test]
 fn headless_chromium_signs_in_and_sees_the_closing_page() {
-    let Some(chromium) = ["chromium", "chromium-browser"].into_iter().find(|name| {
-        Command::new(name)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    }) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromium is required in CI"
-        );
-        eprintln!("skipped: chromium is not installed");
-        return;
-    };
     let emulator = start_emulator();
     let home = TestHome::new();
-    let page = home.path().join("page.html");
-    let profile_dir = home.path().join("chromium-profile");
-    let browser = write_script(
-        home.path(),
-        "browser",
-        &format!(
-            "exec {chromium} --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-             --disable-background-networking --disable-component-update --disable-sync \
-             --user-data-dir='{}' --dump-dom \"$1\" > '{}' 2>/dev/null",
-            profile_dir.display(),
-            page.display()
-        ),
-    );
+    let Some((browser, page)) = headless_chromium_dumping_the_page(home.path()) else {
+        return;
+    };
     let out = login(&home, &emulator.url(), &browser, &[PROFILE]);
     assert!(out.status.success(), "{}", out.stderr);
-    // The browser may still be writing the page when ssoenv is done; give it a moment.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let html = std::fs::read_to_string(&page).unwrap_or_default();
-        if html.contains("You can close this tab") {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the closing page never showed: {html}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_for_file_containing(&page, "You can close this tab", Duration::from_secs(20));
 }
 
 #[test]

@@ -133,7 +133,9 @@ fn populate_adds_what_is_missing_and_converges() {
 #[test]
 fn a_name_the_user_already_uses_is_not_taken_over() {
     let emulator = start_emulator();
-    let config = format!("{CONFIG}\n[profile DeveloperAccount.ReadOnly]\nregion = ap-south-1\n");
+    let config = format!(
+        "{CONFIG}\n[profile DeveloperAccount.ReadOnly]\nregion = ap-south-1\ncredential_process = /bin/false\n"
+    );
     let home = TestHome::with_config(&config);
     home.seed_token(&emulator, 3600);
     let out =
@@ -143,7 +145,7 @@ fn a_name_the_user_already_uses_is_not_taken_over() {
     assert!(out.status.success(), "{}", out.stderr);
     assert!(
         out.stderr
-            .contains("the name DeveloperAccount.ReadOnly is taken"),
+            .contains("the name DeveloperAccount.ReadOnly is taken by a profile (process)"),
         "{}",
         out.stderr
     );

@@ -348,7 +348,8 @@ source_profile = ping
 }
 
 #[test]
-fn mfa_and_credential_source_are_refused_with_the_reason() {
+fn mfa_without_a_terminal_and_bad_credential_sources_are_explained() {
+    // No terminal (stdin is not one): the code cannot be asked, and nothing is called.
     let stderr = failing_export(
         "
 [profile with-mfa]
@@ -360,19 +361,23 @@ mfa_serial = arn:aws:iam::123456789011:mfa/alice
         false,
     );
     assert!(stderr.contains("mfa_serial"), "{stderr}");
-    assert!(stderr.contains("MFA code"), "{stderr}");
+    assert!(stderr.contains("no terminal"), "{stderr}");
+    assert!(stderr.contains("ssoenv use with-mfa"), "{stderr}");
 
     let stderr = failing_export(
         "
 [profile on-ec2]
 role_arn = arn:aws:iam::210987654321:role/Deploy
-credential_source = Ec2InstanceMetadata
+credential_source = Ec2
 ",
         "on-ec2",
         false,
     );
     assert!(stderr.contains("credential_source"), "{stderr}");
-    assert!(stderr.contains("source_profile"), "{stderr}");
+    assert!(
+        stderr.contains("Environment, Ec2InstanceMetadata or EcsContainer"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -391,17 +396,6 @@ source_profile = my-dev-profle
         "{stderr}"
     );
     assert!(stderr.contains("Did you mean 'my-dev-profile'"), "{stderr}");
-
-    let stderr = failing_export(
-        "
-[profile from-keys]
-role_arn = arn:aws:iam::210987654321:role/Deploy
-source_profile = static-keys
-",
-        "from-keys",
-        false,
-    );
-    assert!(stderr.contains("static access keys"), "{stderr}");
 
     let stderr = failing_export(
         "

@@ -73,7 +73,7 @@ fn slow_emulator() -> Emulator {
 }
 
 /// Sign-in (PKCE, with a browser process whose command line is read too; and device code),
-/// refresh and credential fetch: no secret on any command line or on stderr (`--debug` on).
+/// refresh, credential fetch and the console's sign-in token: no secret on any command line or on stderr (`--debug` on).
 #[test]
 fn secrets_never_reach_a_command_line_or_stderr() {
     let emulator = slow_emulator();
@@ -99,6 +99,15 @@ fn secrets_never_reach_a_command_line_or_stderr() {
         .args([PROFILE, "--shell", "bash"])
         .env("SSOENV_DEBUG", "1");
     steps.push(export);
+    // The console: the credentials go to the federation endpoint in-process; the browser gets
+    // the one-time sign-in token only.
+    let mut console = home.ssoenv(&emulator.url());
+    console
+        .args(["console", PROFILE, "--debug", "--destination"])
+        .arg(format!("{}/console/home", emulator.url()))
+        .env("AWS_ENDPOINT_URL_SIGNIN", emulator.url())
+        .env("BROWSER", "curl -sfL -b /dev/null -o /dev/null");
+    steps.push(console);
     for (i, mut step) in steps.into_iter().enumerate() {
         let (out, lines) = command_lines_during(&mut step);
         assert!(out.status.success(), "step {i}: {}", out.stderr);
@@ -130,6 +139,10 @@ fn secrets_never_reach_a_command_line_or_stderr() {
     assert!(
         all_lines.contains("curl -sfL -o /dev/null http://"),
         "the browser's command line was seen (and holds only the public sign-in address)"
+    );
+    assert!(
+        all_lines.contains("/federation?Action=login&"),
+        "the console's browser was seen (and holds only the sign-in token)"
     );
 }
 

@@ -185,17 +185,18 @@ impl TestHome {
     /// `ssoenv ARGS…` with nothing from the developer's environment but `PATH`: `HOME` is this
     /// home and both services point at `emulator_url`.
     pub fn ssoenv(&self, emulator_url: &str) -> Command {
-        self.program(env!("CARGO_BIN_EXE_ssoenv"), emulator_url)
+        self.command(Path::new(env!("CARGO_BIN_EXE_ssoenv")), emulator_url)
     }
 
     /// [`Self::ssoenv`] with `ssoenv-full`, the whole program the front executable hands over to.
     pub fn ssoenv_full(&self, emulator_url: &str) -> Command {
-        self.program(env!("CARGO_BIN_EXE_ssoenv-full"), emulator_url)
+        self.command(Path::new(env!("CARGO_BIN_EXE_ssoenv-full")), emulator_url)
     }
 
-    /// `program` (`ssoenv` or a copy of it) as [`Self::ssoenv`] runs it.
-    pub fn program(&self, program: impl AsRef<std::ffi::OsStr>, emulator_url: &str) -> Command {
-        let mut command = Command::new(program);
+    /// `binary` (an ssoenv installed elsewhere, say from a package) run as [`TestHome::ssoenv`]
+    /// runs the one under test.
+    pub fn command(&self, binary: &Path, emulator_url: &str) -> Command {
+        let mut command = Command::new(binary);
         command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())

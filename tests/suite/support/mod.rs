@@ -6,10 +6,12 @@
 //! - `terminal`: the pseudo-terminal driver; `hook_shell`: interactive shells on it, with the
 //!   prompt hook installed;
 //! - `botocore`: the AWS CLI's library as an independent client;
+//! - `browsers`: scripts standing in for a browser, and real headless Chromium;
 //! - `cache_files`: snapshots of the cache directories; `go_down_proxy`: a service that goes
 //!   down at a chosen call.
 
 pub mod botocore;
+pub mod browsers;
 pub mod cache_files;
 pub mod go_down_proxy;
 pub mod home;
