@@ -36,7 +36,9 @@ pub(super) fn ssoenv_path(explicit: Option<&PathBuf>) -> anyhow::Result<String> 
     let path = match explicit {
         Some(path) => std::path::absolute(path)
             .with_context(|| format!("cannot make {} an absolute path", path.display()))?,
-        None => crate::executables::front().context("cannot find the path of the ssoenv executable")?,
+        None => {
+            crate::executables::front().context("cannot find the path of the ssoenv executable")?
+        }
     };
     path.into_os_string().into_string().map_err(|path| {
         anyhow::anyhow!(
