@@ -230,9 +230,13 @@ pub fn evaluate(
             command.arg(format!("eval (slurp < $E:SSOENV_TEST_CODE)\n{dump}\n"));
         }
         RealShell::Xonsh => {
+            // The code is read with Python's open(), not `$(cat …)`: xonsh's capture of a
+            // subprocess's output reads it on a thread and, on a loaded machine, has been seen to
+            // return a long line cut short (a test failure that was xonsh's, not the quoting's).
             command.args(["--no-rc", "--no-script-cache", "-c"]);
             command.arg(format!(
-                "$RAISE_SUBPROC_ERROR = True\nexecx($(cat $SSOENV_TEST_CODE))\n{dump}\n"
+                "$RAISE_SUBPROC_ERROR = True\n\
+                 execx(open($SSOENV_TEST_CODE, encoding='utf-8').read())\n{dump}\n"
             ));
         }
         RealShell::Tcsh | RealShell::TcshBackslashQuote => {
