@@ -118,7 +118,7 @@ pub fn profile_names() -> Vec<CompletionCandidate> {
             names.push(name);
         }
     }
-    names
+    let candidates = names
         .into_iter()
         .map(|name| {
             let keys = config.profile_keys(&credentials, name);
@@ -129,7 +129,11 @@ pub fn profile_names() -> Vec<CompletionCandidate> {
             };
             CompletionCandidate::new(name).help(Some(help.into()))
         })
-        .collect()
+        .collect();
+    // The answer is printed and the process ends: freeing a large file's sections one by one
+    // would only cost time.
+    std::mem::forget(config);
+    candidates
 }
 
 /// Common console service names for `ssoenv console --service`, with what they are.

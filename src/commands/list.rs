@@ -10,6 +10,7 @@
 //! `state` is the verdict `ssoenv status` would give with its default margin (`valid`,
 //! `expiring`, `expired`, `not_signed_in`), or `not_sso` / `error`.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -51,17 +52,20 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
     let mut states = StateReader::new(&dirs);
     let rows: Vec<Row> = names
         .into_iter()
-        .map(|name| row(&config, &credentials, &mut states, name))
+        .map(|name| row(&config, &credentials, &mut states, name, args.json))
         .collect();
     let output = if args.json {
-        let all: Vec<&Value> = rows.iter().map(|row| &row.json).collect();
-        format!(
-            "{}\n",
-            Value::from(all.into_iter().cloned().collect::<Vec<_>>())
-        )
+        let mut all = Vec::with_capacity(rows.len());
+        all.extend(rows.into_iter().map(|row| row.json));
+        format!("{}\n", Value::from(all))
     } else {
-        table(&rows)
+        let table = table(&rows);
+        // The process ends right after printing: freeing a large file's rows one by one would
+        // cost more than building them.
+        std::mem::forget(rows);
+        table
     };
+    std::mem::forget(config);
     print_all(&output)
 }
 
@@ -70,6 +74,7 @@ fn row(
     credentials: &CredentialsFile,
     states: &mut StateReader<'_>,
     name: &str,
+    with_json: bool,
 ) -> Row {
     let section = config.profile(name);
     let raw = |key: &str| section.and_then(|s| s.get(key)).map(str::to_string);
@@ -127,6 +132,10 @@ fn row(
             ),
         },
     };
+    row.summary = summary;
+    if !with_json {
+        return row;
+    }
     row.json = json!({
         "profile": row.profile,
         "kind": kind.label(),
@@ -138,17 +147,16 @@ fn row(
         "role_name": row.role_name,
         "region": row.region,
         "state": state,
-        "summary": summary,
+        "summary": row.summary,
         "token_expires_at": token,
         "credentials_expires_at": credentials,
         "error": error,
     });
-    row.summary = summary;
     row
 }
 
 /// Aligned columns; the last one (the state) runs free.
-fn table(rows: &[Row]) -> String {
+fn table<'r>(rows: &'r [Row]) -> String {
     let headers = [
         "PROFILE",
         "KIND",
@@ -158,24 +166,21 @@ fn table(rows: &[Row]) -> String {
         "REGION",
         "STATE",
     ];
-    let cells: Vec<[String; 7]> = rows
+    let cells: Vec<[Cow<'r, str>; 7]> = rows
         .iter()
         .map(|row| {
             // Names come from a file anyone may have edited: no control character reaches the
             // terminal (nor breaks the table's lines).
-            let cell = |value: &Option<String>| {
-                value
-                    .as_deref()
-                    .map_or_else(|| "-".to_string(), |text| printable(text).into_owned())
-            };
+            let cell =
+                |value: &'r Option<String>| value.as_deref().map_or(Cow::Borrowed("-"), printable);
             [
-                printable(&row.profile).into_owned(),
-                row.kind.label().to_string(),
+                printable(&row.profile),
+                Cow::Borrowed(row.kind.label()),
                 cell(&row.session),
                 cell(&row.account_id),
                 cell(&row.role_name),
                 cell(&row.region),
-                printable(&row.summary).into_owned(),
+                printable(&row.summary),
             ]
         })
         .collect();
@@ -185,23 +190,22 @@ fn table(rows: &[Row]) -> String {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let mut out = String::new();
+    let mut out = String::with_capacity(cells.len() * (widths.iter().sum::<usize>() + 16));
     let mut push = |line: [&str; 7]| {
-        let mut text = String::new();
+        let start = out.len();
         for (i, cell) in line.iter().enumerate() {
-            if i + 1 == line.len() {
-                text.push_str(cell);
-            } else {
-                text.push_str(cell);
-                text.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
+            out.push_str(cell);
+            if i + 1 < line.len() {
+                let padding = widths[i] - cell.chars().count() + 2;
+                out.extend(std::iter::repeat_n(' ', padding));
             }
         }
-        out.push_str(text.trim_end());
+        out.truncate(start + out[start..].trim_end().len());
         out.push('\n');
     };
     push(headers);
     for line in &cells {
-        push(line.each_ref().map(String::as_str));
+        push(line.each_ref().map(|cell| cell.as_ref()));
     }
     out
 }

@@ -261,7 +261,8 @@ fn read_text(path: &Path) -> Result<String, ConfigError> {
 struct NameIndex {
     /// Section indexes in the order their names were first defined (the name is the section's).
     order: Vec<usize>,
-    positions: HashMap<String, usize>,
+    /// A fast hash: a large file has tens of thousands of names, all the user's own.
+    positions: HashMap<String, usize, foldhash::fast::RandomState>,
 }
 
 impl NameIndex {

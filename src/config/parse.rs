@@ -114,7 +114,7 @@ fn universal_lines(text: &str) -> impl Iterator<Item = &str> {
         if rest.is_empty() {
             return None;
         }
-        let (line, remainder) = match rest.find(['\n', '\r']) {
+        let (line, remainder) = match memchr::memchr2(b'\n', b'\r', rest.as_bytes()) {
             None => (rest, ""),
             Some(end) => {
                 let terminator = if rest[end..].starts_with("\r\n") {
@@ -136,6 +136,13 @@ pub(super) fn is_py_space(c: char) -> bool {
 }
 
 fn py_strip(s: &str) -> &str {
+    // Most lines have no space at either end worth a char-by-char look: ASCII bytes that are
+    // neither space nor control are never Python space.
+    let plain = |byte: Option<&u8>| byte.is_some_and(|&b| b > b' ' && b < 0x7f);
+    let bytes = s.as_bytes();
+    if plain(bytes.first()) && plain(bytes.last()) {
+        return s;
+    }
     s.trim_matches(is_py_space)
 }
 
@@ -162,8 +169,9 @@ struct RawSection<'a> {
 #[derive(Default)]
 struct Reader<'a> {
     sections: Vec<RawSection<'a>>,
-    /// Header → line of its first appearance, to reject a second appearance.
-    seen_headers: HashMap<&'a str, usize>,
+    /// Header → line of its first appearance, to reject a second appearance. A large file has
+    /// tens of thousands of headers: a fast hash (the text is the user's own, not an attacker's).
+    seen_headers: HashMap<&'a str, usize, foldhash::fast::RandomState>,
     /// The section new settings go to.
     current: Option<usize>,
     /// The setting continuation lines extend; `None` right after a header.
@@ -187,7 +195,11 @@ impl<'a> Reader<'a> {
             }
             return Ok(());
         }
-        let indent = line.chars().take_while(|&c| is_py_space(c)).count();
+        let indent = if line.len() == stripped.len() {
+            0
+        } else {
+            line.chars().take_while(|&c| is_py_space(c)).count()
+        };
         if indent > self.indent_level
             && let Some(entry) = self.open_entry_mut()
         {
@@ -258,7 +270,8 @@ impl<'a> Reader<'a> {
             header,
             line: number,
             last_line: number,
-            entries: Vec::new(),
+            // Room for a profile as `populate` or `configure` writes it, without regrowing.
+            entries: Vec::with_capacity(6),
         });
         self.current = Some(self.sections.len() - 1);
         self.open_entry = None;
