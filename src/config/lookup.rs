@@ -33,7 +33,7 @@
 
 use std::io::{self, Read};
 
-use super::parse::{DEFAULTS_HEADER, header_name, is_py_space, section_header};
+use super::parse::{DEFAULTS_HEADER, header_name, is_py_space};
 use super::section::SectionKind;
 
 /// How much of the file one read brings in: the scan holds one such buffer (grown only for a
@@ -55,8 +55,9 @@ pub(super) struct Region {
 /// order, as byte offsets in the file (a leading BOM is not part of any). The file goes through
 /// one buffer, `chunk` bytes at a time; a line cut by a chunk's end is carried to the next read.
 /// `None` when only the line-by-line reading can place the sections: a `[` line after
-/// indentation, or a `[` line (or its indentation) that is not UTF-8 (the whole reading then
-/// reports it). Only the `[` lines are checked for UTF-8: the caller checks the regions it reads.
+/// indentation, or a header that may be kept (or such an indentation) that is not UTF-8 (the
+/// whole reading then reports it). Nothing else is checked for UTF-8 here: the caller checks the
+/// regions it reads.
 pub(super) fn scan(
     file: &mut impl Read,
     wanted: &[String],
@@ -151,6 +152,9 @@ impl<'w> Scanner<'w> {
     /// needs the line-by-line reading.
     fn feed(&mut self, bytes: &[u8], offset: usize) -> bool {
         self.counted_to = self.counted_to.max(offset);
+        // Most files have no quote or backslash at all (`populate` writes none): one search
+        // spares each header its own.
+        let has_quotes = memchr::memchr3(b'\'', b'"', b'\\', bytes).is_some();
         for at in memchr::memchr_iter(b'[', bytes) {
             let at_line_start = at == 0 || matches!(bytes[at - 1], b'\n' | b'\r');
             if !at_line_start {
@@ -163,19 +167,23 @@ impl<'w> Scanner<'w> {
             }
             let line_end =
                 memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |end| at + end);
-            let Ok(line) = std::str::from_utf8(&bytes[at..line_end]) else {
-                return false;
-            };
-            let Some(header) = section_header(line.trim_end_matches(is_py_space)) else {
+            let Some(header) = header_bytes(&bytes[at..line_end]) else {
                 // `[` without a closing `]`: a setting or a mistake of the section above.
                 continue;
             };
+            // Checked for UTF-8 only when it may be kept: the other profiles' headers are passed
+            // over on their bytes.
+            let wanted = !cannot_name(header, self.wanted, has_quotes)
+                && match std::str::from_utf8(header) {
+                    Ok(header) => is_wanted(header, self.wanted),
+                    Err(_) => return false,
+                };
             let start = offset + at;
             self.first_header.get_or_insert(start);
             if let Some(index) = self.open.take() {
                 self.regions[index].end = start;
             }
-            if is_wanted(header, self.wanted) {
+            if wanted {
                 self.line_ends += count_line_ends(&bytes[self.counted_to - offset..at]);
                 self.counted_to = start;
                 self.regions.push(Region {
@@ -212,13 +220,18 @@ impl<'w> Scanner<'w> {
     }
 }
 
+/// The header of a line that starts with `[`: the bytes up to its last `]` (what
+/// [`section_header`](super::parse::section_header) gives once trailing whitespace is trimmed, which holds no `]`); `None`
+/// when it has no `]` after the first byte but one.
+fn header_bytes(line: &[u8]) -> Option<&[u8]> {
+    let close = memchr::memrchr(b']', line)?;
+    (close > 1).then(|| &line[1..close])
+}
+
 /// Whether the section under `header` can matter for the profiles `wanted`.
 fn is_wanted(header: &str, wanted: &[String]) -> bool {
     if header == DEFAULTS_HEADER {
         return true;
-    }
-    if cannot_name(header, wanted) {
-        return false;
     }
     match header_name(header) {
         (SectionKind::SsoSession | SectionKind::Services, _) => true,
@@ -229,17 +242,18 @@ fn is_wanted(header: &str, wanted: &[String]) -> bool {
 
 /// A shortcut for the thousands of other profiles' headers: a `profile …` header without quotes
 /// or backslashes names the word after the prefix, so unless it ends with one of the names
-/// wanted (trailing separators aside), it names none of them.
-fn cannot_name(header: &str, wanted: &[String]) -> bool {
-    let plain = || {
-        !header
-            .bytes()
-            .any(|byte| matches!(byte, b'\'' | b'"' | b'\\'))
-    };
-    let end = header.trim_end_matches([' ', '\t', '\r', '\n']);
-    header.starts_with("profile")
-        && !wanted.iter().any(|name| end.ends_with(name.as_str()))
-        && plain()
+/// wanted (trailing separators aside), it names none of them. `may_have_quotes`: whether the
+/// text around it has any.
+fn cannot_name(header: &[u8], wanted: &[String], may_have_quotes: bool) -> bool {
+    if !header.starts_with(b"profile") {
+        return false;
+    }
+    let mut end = header;
+    while let [rest @ .., b' ' | b'\t' | b'\r' | b'\n'] = end {
+        end = rest;
+    }
+    !wanted.iter().any(|name| end.ends_with(name.as_bytes()))
+        && !(may_have_quotes && memchr::memchr3(b'\'', b'"', b'\\', header).is_some())
 }
 
 fn count_line_ends(bytes: &[u8]) -> usize {

@@ -103,6 +103,10 @@ impl AwsConfig {
         chunk: usize,
     ) -> Result<AwsConfig, ConfigError> {
         let mut file = std::fs::File::open(path).map_err(|source| read_error(path, source))?;
+        // A buffer no larger than a small file: every page of it costs a fault.
+        let chunk = file.metadata().map_or(chunk, |metadata| {
+            usize::try_from(metadata.len()).map_or(chunk, |len| chunk.min(len.saturating_add(1)))
+        });
         let mut profiles_read = vec![name.to_string()];
         loop {
             file.rewind().map_err(|source| read_error(path, source))?;
