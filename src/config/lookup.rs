@@ -253,7 +253,7 @@ fn cannot_name(header: &[u8], wanted: &[String], may_have_quotes: bool) -> bool 
         end = rest;
     }
     !wanted.iter().any(|name| end.ends_with(name.as_bytes()))
-        && !(may_have_quotes && memchr::memchr3(b'\'', b'"', b'\\', header).is_some())
+        && (!may_have_quotes || memchr::memchr3(b'\'', b'"', b'\\', header).is_none())
 }
 
 fn count_line_ends(bytes: &[u8]) -> usize {
