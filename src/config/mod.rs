@@ -21,6 +21,7 @@ mod suggest;
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -53,7 +54,6 @@ struct Partial {
     /// The profiles whose every section was read: a question about another profile, or about
     /// all of them, goes to the whole file.
     profiles_read: Vec<String>,
-    text: String,
     whole: OnceLock<AwsConfig>,
 }
 
@@ -90,22 +90,42 @@ impl AwsConfig {
     /// when the rest of the file is asked about and cannot be read, the answers come from the
     /// sections read.
     pub fn load_for_profile(path: &Path, name: &str) -> Result<AwsConfig, ConfigError> {
-        let text = read_text(path)?;
+        Self::load_for_profile_in_chunks(path, name, lookup::CHUNK)
+    }
+
+    /// [`Self::load_for_profile`], scanning the file `chunk` bytes at a time (the tests cut lines
+    /// with tiny chunks). The file is scanned, not held: only the regions found are read, and
+    /// checked for UTF-8 (a file that is not UTF-8 outside them is not seen, as a syntax error
+    /// there is not).
+    fn load_for_profile_in_chunks(
+        path: &Path,
+        name: &str,
+        chunk: usize,
+    ) -> Result<AwsConfig, ConfigError> {
+        let mut file = std::fs::File::open(path).map_err(|source| read_error(path, source))?;
+        // A buffer no larger than a small file: every page of it costs a fault.
+        let chunk = file.metadata().map_or(chunk, |metadata| {
+            usize::try_from(metadata.len()).map_or(chunk, |len| chunk.min(len.saturating_add(1)))
+        });
         let mut profiles_read = vec![name.to_string()];
         loop {
-            let Some(regions) = lookup::regions(parse::without_bom(&text), &profiles_read) else {
-                return Self::parse(path, &text);
+            file.rewind().map_err(|source| read_error(path, source))?;
+            let regions = lookup::scan(&mut file, &profiles_read, chunk)
+                .map_err(|source| read_error(path, source))?;
+            // Not UTF-8, or changed between the scan and the reading: the whole reading says
+            // what is wrong, or reads the file as it is now.
+            let Some(texts) = regions.and_then(|regions| read_regions(&mut file, &regions)) else {
+                return Self::load(path);
             };
-            let body = parse::without_bom(&text);
             let sections = parse::parse_regions(
-                regions
+                texts
                     .iter()
-                    .map(|region| (region.first_line, &body[region.start..region.end])),
+                    .map(|(first_line, text)| (*first_line, text.as_str())),
             );
             // An error in the sections read is reported as the whole reading reports it: the
             // first in the file, wherever that is.
             let Ok(sections) = sections else {
-                return Self::parse(path, &text);
+                return Self::load(path);
             };
             let mut config = Self::from_sections(path, sections);
             let sources: Vec<String> = profiles_read
@@ -117,7 +137,6 @@ impl AwsConfig {
             if sources.is_empty() {
                 config.partial = Some(Box::new(Partial {
                     profiles_read,
-                    text,
                     whole: OnceLock::new(),
                 }));
                 return Ok(config);
@@ -164,7 +183,7 @@ impl AwsConfig {
             return self;
         };
         partial.whole.get_or_init(|| {
-            Self::parse(&self.path, &partial.text).unwrap_or_else(|_| AwsConfig {
+            Self::load(&self.path).unwrap_or_else(|_| AwsConfig {
                 partial: None,
                 ..self.clone()
             })
@@ -233,18 +252,7 @@ impl AwsConfig {
 
 /// The file's text; a missing file is [`ConfigError::NotFound`].
 fn read_text(path: &Path) -> Result<String, ConfigError> {
-    let bytes = std::fs::read(path).map_err(|source| {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            ConfigError::NotFound {
-                path: path.to_path_buf(),
-            }
-        } else {
-            ConfigError::Unreadable {
-                path: path.to_path_buf(),
-                source,
-            }
-        }
-    })?;
+    let bytes = std::fs::read(path).map_err(|source| read_error(path, source))?;
     String::from_utf8(bytes).map_err(|error| {
         let bytes = error.as_bytes();
         let before = &bytes[..error.utf8_error().valid_up_to()];
@@ -253,6 +261,37 @@ fn read_text(path: &Path) -> Result<String, ConfigError> {
             line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
         }
     })
+}
+
+/// A file that cannot be read: [`ConfigError::NotFound`] when it does not exist.
+fn read_error(path: &Path, source: std::io::Error) -> ConfigError {
+    if source.kind() == std::io::ErrorKind::NotFound {
+        ConfigError::NotFound {
+            path: path.to_path_buf(),
+        }
+    } else {
+        ConfigError::Unreadable {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// The text of each region of `file`, with the number of its first line; `None` when one is not
+/// UTF-8 or cannot be read whole (the file shrank).
+fn read_regions(
+    file: &mut std::fs::File,
+    regions: &[lookup::Region],
+) -> Option<Vec<(usize, String)>> {
+    regions
+        .iter()
+        .map(|region| {
+            let mut bytes = vec![0; region.end - region.start];
+            file.seek(SeekFrom::Start(region.start as u64)).ok()?;
+            file.read_exact(&mut bytes).ok()?;
+            Some((region.first_line, String::from_utf8(bytes).ok()?))
+        })
+        .collect()
 }
 
 /// Names → the section that defines them, with the semantics of the Python dict botocore builds:
@@ -528,13 +567,18 @@ mod tests {
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(2000))]
             #[test]
-            fn answers_as_the_whole_file_does(text in file(), name in 0..NAMES.len()) {
+            fn answers_as_the_whole_file_does(
+                text in file(),
+                name in 0..NAMES.len(),
+                // Tiny chunks cut headers, lines and `\r\n` pairs at every place.
+                chunk in prop_oneof![1..16usize, Just(lookup::CHUNK)],
+            ) {
                 let path = Path::new("/home/ann/.aws/config");
                 let dir = tempfile::tempdir().expect("temp dir");
                 let file = dir.path().join("config");
                 std::fs::write(&file, &text).expect("write");
                 let whole = AwsConfig::parse(path, &text);
-                let partial = AwsConfig::load_for_profile(&file, NAMES[name]);
+                let partial = AwsConfig::load_for_profile_in_chunks(&file, NAMES[name], chunk);
                 match (&whole, &partial) {
                     (Ok(whole), Ok(partial)) => {
                         // Questions about the profile first, while nothing else has been read.
