@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 
 /// `text` with every control character (C0, DEL, C1) escaped; borrowed when there is none.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    // Most text is printable ASCII: a byte test, then the full test for the rest.
+    let printable_ascii = text.bytes().all(|byte| (b' '..=b'~').contains(&byte));
+    if printable_ascii || !text.chars().any(char::is_control) {
         return Cow::Borrowed(text);
     }
     let mut shown = String::with_capacity(text.len() + 8);

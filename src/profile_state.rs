@@ -16,7 +16,7 @@ use crate::cache::{CacheDirs, CacheError};
 use crate::config::SsoProfile;
 
 /// The cached SSO token of a profile's session.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TokenState {
     pub expires_at: OffsetDateTime,
     /// A refresh token and a client registration that has not expired: ssoenv can get a new
@@ -25,13 +25,13 @@ pub struct TokenState {
 }
 
 /// The cached role credentials of a profile.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CredentialsState {
     pub expires_at: OffsetDateTime,
 }
 
 /// What the cache files say about one profile.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ProfileState {
     /// `None`: no token cached for the session (never signed in, or signed out).
     pub token: Option<TokenState>,
@@ -97,7 +97,9 @@ fn read_credentials(key: &str, dirs: &CacheDirs) -> Result<Option<CredentialsSta
 /// has thousands of profiles, most of them never used, all sharing a session or two).
 pub struct StateReader<'a> {
     dirs: &'a CacheDirs,
-    tokens: HashMap<String, Option<TokenState>>,
+    /// By what the token key is the hash of (the session name, or a legacy profile's start URL):
+    /// one hash per session, not per profile.
+    tokens: HashMap<String, Option<TokenState>, foldhash::fast::RandomState>,
     /// The role credential cache's keys, listed once; `None` when the directory cannot be
     /// listed: then each file is opened, and each row says what is wrong, as `read` does.
     credential_keys: Option<HashSet<String>>,
@@ -107,19 +109,20 @@ impl<'a> StateReader<'a> {
     pub fn new(dirs: &'a CacheDirs) -> StateReader<'a> {
         StateReader {
             dirs,
-            tokens: HashMap::new(),
+            tokens: HashMap::default(),
             credential_keys: dirs.role_credentials().keys().ok(),
         }
     }
 
     /// What [`ProfileState::read`] says of `profile`.
     pub fn read(&mut self, profile: &SsoProfile) -> Result<ProfileState, CacheError> {
-        let token_key = profile.session.token_key();
-        let token = match self.tokens.get(&token_key) {
+        let session = &profile.session;
+        let hashed = session.name.as_deref().unwrap_or(&session.start_url);
+        let token = match self.tokens.get(hashed) {
             Some(token) => token.clone(),
             None => {
-                let token = read_token(&token_key, self.dirs)?;
-                self.tokens.insert(token_key, token.clone());
+                let token = read_token(&session.token_key(), self.dirs)?;
+                self.tokens.insert(hashed.to_string(), token.clone());
                 token
             }
         };

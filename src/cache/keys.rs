@@ -9,10 +9,18 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use sha1::{Digest, Sha1};
 
-use super::python_json::{to_python_json, to_python_json_compact};
+use super::python_json::{push_python_json_string, to_python_json};
 
 fn sha1_hex(text: &str) -> String {
-    hex::encode(Sha1::digest(text.as_bytes()))
+    // `list` hashes one key per profile of a large file: a table, not a formatter per digit.
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha1::digest(text.as_bytes());
+    let mut hex = String::with_capacity(2 * digest.len());
+    for byte in digest {
+        hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        hex.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+    }
+    hex
 }
 
 /// Token cache key, as botocore's `SSOTokenLoader._generate_cache_key`: the session name for
@@ -52,12 +60,26 @@ pub fn role_credentials_key(
     session_name: Option<&str>,
     start_url: &str,
 ) -> String {
-    let mut args = BTreeMap::from([("roleName", role_name), ("accountId", account_id)]);
-    match session_name.filter(|name| !name.is_empty()) {
-        Some(name) => args.insert("sessionName", name),
-        None => args.insert("startUrl", start_url),
+    let (last_key, last_value) = match session_name.filter(|name| !name.is_empty()) {
+        Some(name) => ("sessionName", name),
+        None => ("startUrl", start_url),
     };
-    sha1_hex(&to_python_json_compact(&args))
+    // The keys in sorted order, written out: `list` builds one such key per profile.
+    let mut json =
+        String::with_capacity(64 + account_id.len() + role_name.len() + last_value.len());
+    for (separator, key, value) in [
+        ('{', "accountId", account_id),
+        (',', "roleName", role_name),
+        (',', last_key, last_value),
+    ] {
+        json.push(separator);
+        json.push('"');
+        json.push_str(key);
+        json.push_str("\":");
+        push_python_json_string(&mut json, value);
+    }
+    json.push('}');
+    sha1_hex(&json)
 }
 
 /// The `AssumeRole` arguments a profile configures, as botocore passes them to STS.

@@ -38,6 +38,19 @@ pub fn to_python_json_compact<T: Serialize + ?Sized>(value: &T) -> String {
     )
 }
 
+/// Appends `json.dumps(value)` for a string: printable ASCII other than `"` and backslash as it is, in
+/// quotes; anything else through the serializer.
+pub fn push_python_json_string(out: &mut String, value: &str) {
+    let plain = |byte: u8| (b' '..=b'~').contains(&byte) && byte != b'"' && byte != b'\\';
+    if value.bytes().all(plain) {
+        out.push('"');
+        out.push_str(value);
+        out.push('"');
+    } else {
+        out.push_str(&to_python_json_compact(value));
+    }
+}
+
 fn serialize<T: Serialize + ?Sized>(value: &T, formatter: PythonFormatter) -> String {
     let mut out = Vec::with_capacity(256);
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);

@@ -12,9 +12,12 @@
 //! and a completion is never stale against the installed binary's options. Answering reads the
 //! config file only (no cache, no network), so a Tab costs a few milliseconds.
 
+use std::ffi::OsString;
 use std::io::Write;
+use std::sync::OnceLock;
 
 use clap::CommandFactory;
+use clap::builder::StyledStr;
 use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{CompleteEnv, Shells};
 
@@ -28,11 +31,16 @@ pub const COMPLETE_VAR: &str = "SSOENV_COMPLETE";
 /// Answers a completion request and exits, when the environment makes this run one; returns
 /// otherwise. Call before anything is written to stdout.
 pub fn complete_if_asked() {
-    if std::env::var_os(COMPLETE_VAR).is_none() {
+    let Some(shell) = std::env::var_os(COMPLETE_VAR) else {
         return;
-    }
+    };
+    // clap_complete removes the variable before asking for candidates.
+    let _ = ASKING_SHELL.set(shell);
     complete_env().complete();
 }
+
+/// The shell of this completion request (the variable's value).
+static ASKING_SHELL: OnceLock<OsString> = OnceLock::new();
 
 fn complete_env() -> CompleteEnv<'static, fn() -> clap::Command> {
     CompleteEnv::with_factory(Cli::command as fn() -> clap::Command)
@@ -118,16 +126,25 @@ pub fn profile_names() -> Vec<CompletionCandidate> {
             names.push(name);
         }
     }
+    // Bash shows the names alone: a large file's help texts would be worked out for nothing.
+    let with_help = ASKING_SHELL.get().is_none_or(|shell| shell != "bash");
+    // Candidates without a tag get the argument's rendering as theirs, formatted anew for each
+    // one; one tag for all keeps them one group, as that did.
+    let tag = StyledStr::from("Profiles");
     let candidates = names
         .into_iter()
         .map(|name| {
+            let candidate = CompletionCandidate::new(name).tag(Some(tag.clone()));
+            if !with_help {
+                return candidate;
+            }
             let keys = config.profile_keys(&credentials, name);
             let kind = keys.kind().label();
             let help = match (keys.get("sso_account_id"), keys.get("sso_role_name")) {
                 (Some(account), Some(role)) => format!("{kind} {account} {role}"),
                 _ => kind.to_string(),
             };
-            CompletionCandidate::new(name).help(Some(help.into()))
+            candidate.help(Some(help.into()))
         })
         .collect();
     // The answer is printed and the process ends: freeing a large file's sections one by one

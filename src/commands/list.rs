@@ -11,6 +11,8 @@
 //! `expiring`, `expired`, `not_signed_in`), or `not_sso` / `error`.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -19,22 +21,24 @@ use time::OffsetDateTime;
 use super::output::print_all;
 use crate::cache::{CacheDirs, format_cli_timestamp};
 use crate::cli::ListArgs;
-use crate::config::{AwsConfig, ConfigError, CredentialKind, CredentialsFile};
+use crate::config::{AwsConfig, CredentialKind, CredentialsFile};
 use crate::display::printable;
-use crate::profile_state::StateReader;
+use crate::profile_state::{ProfileState, StateReader};
 
 /// The margin `state` is judged with, as `ssoenv status` does by default.
 const STATUS_MARGIN: Duration = Duration::from_secs(15 * 60);
 
-/// One row of the listing.
-struct Row {
-    profile: String,
+/// One row of the listing, borrowing from the config file's reading.
+struct Row<'c> {
+    profile: &'c str,
     kind: CredentialKind,
-    session: Option<String>,
-    account_id: Option<String>,
-    role_name: Option<String>,
-    region: Option<String>,
-    summary: String,
+    session: Option<&'c str>,
+    account_id: Option<&'c str>,
+    role_name: Option<&'c str>,
+    region: Option<&'c str>,
+    /// Shared by the rows in the same state: a large file's profiles mostly share one session
+    /// and have no credentials of their own cached.
+    summary: Rc<str>,
     json: Value,
 }
 
@@ -49,11 +53,15 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
             names.push(name);
         }
     }
-    let mut states = StateReader::new(&dirs);
-    let rows: Vec<Row> = names
-        .into_iter()
-        .map(|name| row(&config, &credentials, &mut states, name, args.json))
-        .collect();
+    let mut lister = Lister {
+        config: &config,
+        credentials: &credentials,
+        states: StateReader::new(&dirs),
+        summaries: HashMap::default(),
+        now: OffsetDateTime::now_utc(),
+        with_json: args.json,
+    };
+    let rows: Vec<Row> = names.into_iter().map(|name| lister.row(name)).collect();
     let output = if args.json {
         let mut all = Vec::with_capacity(rows.len());
         all.extend(rows.into_iter().map(|row| row.json));
@@ -65,98 +73,112 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
         std::mem::forget(rows);
         table
     };
+    std::mem::forget(lister);
     std::mem::forget(config);
     print_all(&output)
 }
 
-fn row(
-    config: &AwsConfig,
-    credentials: &CredentialsFile,
-    states: &mut StateReader<'_>,
-    name: &str,
+/// What every row is read with.
+struct Lister<'c> {
+    config: &'c AwsConfig,
+    credentials: &'c CredentialsFile,
+    states: StateReader<'c>,
+    /// The summary of each state met so far.
+    summaries: HashMap<ProfileState, Rc<str>, foldhash::fast::RandomState>,
+    /// One moment for the whole listing.
+    now: OffsetDateTime,
     with_json: bool,
-) -> Row {
-    let section = config.profile(name);
-    let raw = |key: &str| section.and_then(|s| s.get(key)).map(str::to_string);
-    let keys = config.profile_keys(credentials, name);
-    let kind = keys.kind();
-    let mut row = Row {
-        profile: name.to_string(),
-        kind,
-        session: raw("sso_session").or_else(|| raw("sso_start_url")),
-        account_id: raw("sso_account_id"),
-        role_name: raw("sso_role_name"),
-        region: keys
-            .get("region")
-            .filter(|r| !r.is_empty())
-            .map(str::to_string),
-        summary: String::new(),
-        json: Value::Null,
-    };
-    let now = OffsetDateTime::now_utc();
-    let sso = match kind {
-        CredentialKind::Sso => config.sso_profile(name),
-        _ => Err(ConfigError::NotFound {
-            path: config.path().to_path_buf(),
-        }),
-    };
-    let (state, summary, token, credentials, error) = match sso {
-        Err(_) if kind != CredentialKind::Sso => ("not_sso", "-".to_string(), None, None, None),
-        Err(error) => (
-            "error",
-            format!("error: {}", first_sentence(&error.to_string())),
-            None,
-            None,
-            Some(error.to_string()),
-        ),
-        Ok(profile) => match states.read(&profile) {
-            Err(error) => (
-                "error",
-                format!("error: {}", first_sentence(&error.to_string())),
-                None,
-                None,
-                Some(error.to_string()),
-            ),
-            Ok(state) => (
-                state.standing(now, STATUS_MARGIN).as_str(),
-                state.summary(now),
-                state
-                    .token
-                    .as_ref()
-                    .map(|t| format_cli_timestamp(t.expires_at)),
-                state
-                    .credentials
-                    .as_ref()
-                    .map(|c| format_cli_timestamp(c.expires_at)),
-                None,
-            ),
-        },
-    };
-    row.summary = summary;
-    if !with_json {
-        return row;
+}
+
+impl<'c> Lister<'c> {
+    fn row(&mut self, name: &'c str) -> Row<'c> {
+        let config = self.config;
+        let section = config.profile(name);
+        let raw = |key: &str| section.and_then(|s| s.get(key));
+        let keys = config.profile_keys(self.credentials, name);
+        let kind = keys.kind();
+        let mut row = Row {
+            profile: name,
+            kind,
+            session: raw("sso_session").or_else(|| raw("sso_start_url")),
+            account_id: raw("sso_account_id"),
+            role_name: raw("sso_role_name"),
+            region: keys.get("region").filter(|r| !r.is_empty()),
+            summary: Rc::from("-"),
+            json: Value::Null,
+        };
+        if kind != CredentialKind::Sso {
+            if self.with_json {
+                row.json = self.json(&row, "not_sso", None, None);
+            }
+            return row;
+        }
+        let state = config
+            .sso_profile(name)
+            .map_err(|error| error.to_string())
+            .and_then(|profile| {
+                self.states
+                    .read(&profile)
+                    .map_err(|error| error.to_string())
+            });
+        let state = match state {
+            Err(error) => {
+                row.summary = Rc::from(format!("error: {}", first_sentence(&error)));
+                if self.with_json {
+                    row.json = self.json(&row, "error", None, Some(error));
+                }
+                return row;
+            }
+            Ok(state) => state,
+        };
+        let now = self.now;
+        row.summary = self
+            .summaries
+            .entry(state.clone())
+            .or_insert_with(|| Rc::from(state.summary(now)))
+            .clone();
+        if self.with_json {
+            let standing = state.standing(now, STATUS_MARGIN).as_str();
+            row.json = self.json(&row, standing, Some(&state), None);
+        }
+        row
     }
-    row.json = json!({
-        "profile": row.profile,
-        "kind": kind.label(),
-        "sso_session": raw("sso_session"),
-        "sso_start_url": raw("sso_start_url").or_else(|| {
-            raw("sso_session").and_then(|s| config.sso_session(&s)?.get("sso_start_url").map(str::to_string))
-        }),
-        "account_id": row.account_id,
-        "role_name": row.role_name,
-        "region": row.region,
-        "state": state,
-        "summary": row.summary,
-        "token_expires_at": token,
-        "credentials_expires_at": credentials,
-        "error": error,
-    });
-    row
+
+    /// The row's `--json` object.
+    fn json(
+        &self,
+        row: &Row<'_>,
+        state: &str,
+        files: Option<&ProfileState>,
+        error: Option<String>,
+    ) -> Value {
+        let section = self.config.profile(row.profile);
+        let raw = |key: &str| section.and_then(|s| s.get(key));
+        let start_url = raw("sso_start_url").or_else(|| {
+            let session = self.config.sso_session(raw("sso_session")?)?;
+            session.get("sso_start_url")
+        });
+        let token = files.and_then(|files| files.token.as_ref());
+        let credentials = files.and_then(|files| files.credentials.as_ref());
+        json!({
+            "profile": row.profile,
+            "kind": row.kind.label(),
+            "sso_session": raw("sso_session"),
+            "sso_start_url": start_url,
+            "account_id": row.account_id,
+            "role_name": row.role_name,
+            "region": row.region,
+            "state": state,
+            "summary": &*row.summary,
+            "token_expires_at": token.map(|t| format_cli_timestamp(t.expires_at)),
+            "credentials_expires_at": credentials.map(|c| format_cli_timestamp(c.expires_at)),
+            "error": error,
+        })
+    }
 }
 
 /// Aligned columns; the last one (the state) runs free.
-fn table<'r>(rows: &'r [Row]) -> String {
+fn table(rows: &[Row<'_>]) -> String {
     let headers = [
         "PROFILE",
         "KIND",
@@ -166,31 +188,29 @@ fn table<'r>(rows: &'r [Row]) -> String {
         "REGION",
         "STATE",
     ];
-    let cells: Vec<[Cow<'r, str>; 7]> = rows
-        .iter()
-        .map(|row| {
-            // Names come from a file anyone may have edited: no control character reaches the
-            // terminal (nor breaks the table's lines).
-            let cell =
-                |value: &'r Option<String>| value.as_deref().map_or(Cow::Borrowed("-"), printable);
-            [
-                printable(&row.profile),
-                Cow::Borrowed(row.kind.label()),
-                cell(&row.session),
-                cell(&row.account_id),
-                cell(&row.role_name),
-                cell(&row.region),
-                printable(&row.summary),
-            ]
-        })
-        .collect();
+    // Worked out twice, for the widths and for the lines, rather than held: a large file's
+    // table has a hundred thousand cells, and nearly all of them borrow from the file as read.
+    fn cells<'r>(row: &'r Row<'_>) -> [Cow<'r, str>; 7] {
+        // Names come from a file anyone may have edited: no control character reaches the
+        // terminal (nor breaks the table's lines).
+        let cell = |value: Option<&'r str>| value.map_or(Cow::Borrowed("-"), printable);
+        [
+            printable(row.profile),
+            Cow::Borrowed(row.kind.label()),
+            cell(row.session),
+            cell(row.account_id),
+            cell(row.role_name),
+            cell(row.region),
+            printable(&row.summary),
+        ]
+    }
     let mut widths = headers.map(|h| h.chars().count());
-    for line in &cells {
-        for (width, cell) in widths.iter_mut().zip(line) {
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(cells(row)) {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let mut out = String::with_capacity(cells.len() * (widths.iter().sum::<usize>() + 16));
+    let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 16));
     let mut push = |line: [&str; 7]| {
         let start = out.len();
         for (i, cell) in line.iter().enumerate() {
@@ -204,8 +224,8 @@ fn table<'r>(rows: &'r [Row]) -> String {
         out.push('\n');
     };
     push(headers);
-    for line in &cells {
-        push(line.each_ref().map(|cell| cell.as_ref()));
+    for row in rows {
+        push(cells(row).each_ref().map(|cell| cell.as_ref()));
     }
     out
 }

@@ -158,8 +158,9 @@ impl AwsConfig {
     fn from_sections(path: &Path, sections: Vec<Section>) -> AwsConfig {
         let mut config = AwsConfig {
             path: path.to_path_buf(),
+            // Sized for the usual file: nearly every section a profile.
+            profiles: NameIndex::with_capacity(sections.len()),
             sections,
-            profiles: NameIndex::default(),
             sso_sessions: NameIndex::default(),
             services: NameIndex::default(),
             partial: None,
@@ -305,6 +306,13 @@ struct NameIndex {
 }
 
 impl NameIndex {
+    fn with_capacity(names: usize) -> NameIndex {
+        NameIndex {
+            order: Vec::with_capacity(names),
+            positions: HashMap::with_capacity_and_hasher(names, Default::default()),
+        }
+    }
+
     fn insert(&mut self, name: &str, section: usize) {
         match self.positions.get(name) {
             Some(&position) => self.order[position] = section,

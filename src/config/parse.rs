@@ -82,7 +82,10 @@ pub(super) struct SyntaxError {
 /// Reads every section of `text`, in file order. `[DEFAULT]` keys are already copied into the
 /// other sections (marked as inherited), as `configparser` does.
 pub(super) fn parse_sections(text: &str) -> Result<Vec<Section>, SyntaxError> {
-    parse_regions([(1, without_bom(text))])
+    // Room for every header up front: growing a large file's tables step by step would copy
+    // them, and touch fresh memory, once per doubling.
+    let brackets = memchr::memchr_iter(b'[', text.as_bytes()).count();
+    read_regions(Reader::with_room_for(brackets), [(1, without_bom(text))])
 }
 
 /// The text without the UTF-8 byte-order mark an editor may have put first.
@@ -97,7 +100,13 @@ pub(super) fn without_bom(text: &str) -> &str {
 pub(super) fn parse_regions<'a>(
     regions: impl IntoIterator<Item = (usize, &'a str)>,
 ) -> Result<Vec<Section>, SyntaxError> {
-    let mut reader = Reader::default();
+    read_regions(Reader::default(), regions)
+}
+
+fn read_regions<'a>(
+    mut reader: Reader<'a>,
+    regions: impl IntoIterator<Item = (usize, &'a str)>,
+) -> Result<Vec<Section>, SyntaxError> {
     for (first_line, text) in regions {
         for (index, line) in universal_lines(text).enumerate() {
             reader.read_line(first_line + index, line)?;
@@ -166,14 +175,24 @@ struct RawSection<'a> {
 }
 
 /// `configparser`'s line loop, reduced to what the AWS config file needs.
+///
+/// Each section is finished (its values joined, its blocks parsed) as soon as the next header
+/// starts, so a large file's raw settings never pile up: only one section's are held, in a
+/// vector used again for the next one.
 #[derive(Default)]
 struct Reader<'a> {
-    sections: Vec<RawSection<'a>>,
+    /// The sections before the current one, finished.
+    sections: Vec<Section>,
+    /// The section new settings go to.
+    current: Option<RawSection<'a>>,
     /// Header → line of its first appearance, to reject a second appearance. A large file has
     /// tens of thousands of headers: a fast hash (the text is the user's own, not an attacker's).
     seen_headers: HashMap<&'a str, usize, foldhash::fast::RandomState>,
-    /// The section new settings go to.
-    current: Option<usize>,
+    /// The first error found while finishing a section (a malformed indented block). configparser
+    /// reads every line before botocore parses the blocks, so an error in a later line wins.
+    finishing_error: Option<SyntaxError>,
+    /// The current section's settings vector, kept between sections.
+    spare_entries: Vec<RawEntry<'a>>,
     /// The setting continuation lines extend; `None` right after a header.
     open_entry: Option<usize>,
     /// Indentation of the last header or setting line: deeper lines continue the setting.
@@ -181,6 +200,15 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// A reader with room for `sections` sections.
+    fn with_room_for(sections: usize) -> Reader<'a> {
+        Reader {
+            sections: Vec::with_capacity(sections),
+            seen_headers: HashMap::with_capacity_and_hasher(sections, Default::default()),
+            ..Reader::default()
+        }
+    }
+
     fn read_line(&mut self, number: usize, line: &'a str) -> Result<(), SyntaxError> {
         let stripped = py_strip(line);
         if stripped.starts_with('#') || stripped.starts_with(';') {
@@ -205,7 +233,7 @@ impl<'a> Reader<'a> {
         {
             entry.continuation.push((number, stripped));
             entry.last_line = number;
-            if let Some(section) = self.current.and_then(|i| self.sections.get_mut(i)) {
+            if let Some(section) = &mut self.current {
                 section.last_line = number;
             }
             return Ok(());
@@ -223,7 +251,7 @@ impl<'a> Reader<'a> {
         let Some((key, delimiter, value)) = split_setting(stripped) else {
             return syntax_error(SyntaxProblem::NotASetting);
         };
-        let Some(section_index) = self.current else {
+        let Some(section) = &self.current else {
             return syntax_error(SyntaxProblem::OutsideSection {
                 key: key.to_string(),
             });
@@ -232,14 +260,16 @@ impl<'a> Reader<'a> {
             return syntax_error(SyntaxProblem::MissingKey { delimiter });
         }
         let key = lowercase(key);
-        if let Some(first_line) = self.first_line_of_key(section_index, &key) {
+        if let Some(first_line) = self.first_line_of_key(section, &key) {
             return syntax_error(SyntaxProblem::DuplicateKey {
-                header: self.sections[section_index].header.to_string(),
+                header: section.header.to_string(),
                 key: key.into_owned(),
                 first_line,
             });
         }
-        let section = &mut self.sections[section_index];
+        let Some(section) = &mut self.current else {
+            unreachable!("checked above");
+        };
         section.last_line = number;
         section.entries.push(RawEntry {
             key,
@@ -266,64 +296,80 @@ impl<'a> Reader<'a> {
             }
             self.seen_headers.insert(header, number);
         }
-        self.sections.push(RawSection {
+        self.finish_current();
+        self.current = Some(RawSection {
             header,
             line: number,
             last_line: number,
-            // Room for a profile as `populate` or `configure` writes it, without regrowing.
-            entries: Vec::with_capacity(6),
+            entries: std::mem::take(&mut self.spare_entries),
         });
-        self.current = Some(self.sections.len() - 1);
         self.open_entry = None;
         Ok(())
     }
 
-    /// Where `key` was first set in this section; for [DEFAULT], in any [DEFAULT] section,
+    /// Where `key` was first set in `section`; for [DEFAULT], in any [DEFAULT] section,
     /// because configparser checks duplicates per section name.
-    fn first_line_of_key(&self, section_index: usize, key: &str) -> Option<usize> {
-        let header = self.sections[section_index].header;
-        let in_section = |section: &RawSection| {
-            section
-                .entries
-                .iter()
-                .find(|entry| entry.key == key)
-                .map(|entry| entry.line)
-        };
-        if header == DEFAULTS_HEADER {
-            self.sections
-                .iter()
-                .filter(|section| section.header == DEFAULTS_HEADER)
-                .find_map(in_section)
-        } else {
-            in_section(&self.sections[section_index])
+    fn first_line_of_key(&self, section: &RawSection<'_>, key: &str) -> Option<usize> {
+        let own = section
+            .entries
+            .iter()
+            .find(|entry| entry.key == key)
+            .map(|entry| entry.line);
+        if section.header != DEFAULTS_HEADER || own.is_some() {
+            return own;
         }
+        self.sections
+            .iter()
+            .filter(|section| section.kind == SectionKind::Defaults)
+            .find_map(|section| section.entry(key))
+            .map(Entry::line)
     }
 
     fn open_entry_mut(&mut self) -> Option<&mut RawEntry<'a>> {
-        let section = self.sections.get_mut(self.current?)?;
+        let section = self.current.as_mut()?;
         section.entries.get_mut(self.open_entry?)
     }
 
-    fn finish(self) -> Result<Vec<Section>, SyntaxError> {
-        let mut sections = Vec::with_capacity(self.sections.len());
-        for raw in self.sections {
-            let (kind, name) = classify_header(raw.header);
-            let entries = raw
-                .entries
-                .into_iter()
-                .map(finish_entry)
-                .collect::<Result<Vec<_>, _>>()?;
-            sections.push(Section {
-                kind,
-                name,
-                header: raw.header.to_string(),
-                line: raw.line,
-                last_line: raw.last_line,
-                entries,
+    /// Turns the current section into a [`Section`], keeping its settings vector for the next.
+    fn finish_current(&mut self) {
+        let Some(mut raw) = self.current.take() else {
+            return;
+        };
+        let (kind, name) = classify_header(raw.header);
+        let mut entries = Vec::with_capacity(raw.entries.len());
+        for entry in raw.entries.drain(..) {
+            // A setting whose block is malformed still counts as set (a later line repeating
+            // its key is the error to report); the file is refused in the end anyway.
+            let value = finish_value(&entry).unwrap_or_else(|error| {
+                self.finishing_error.get_or_insert(error);
+                Value::Text(String::new())
+            });
+            entries.push(Entry {
+                key: entry.key,
+                value,
+                line: entry.line,
+                last_line: entry.last_line,
+                inherited: false,
             });
         }
-        inherit_defaults(&mut sections);
-        Ok(sections)
+        self.spare_entries = raw.entries;
+        self.sections.push(Section {
+            kind,
+            name,
+            header: raw.header.to_string(),
+            line: raw.line,
+            last_line: raw.last_line,
+            entries,
+        });
+    }
+
+    fn finish(mut self) -> Result<Vec<Section>, SyntaxError> {
+        self.finish_current();
+        if let Some(error) = self.finishing_error {
+            return Err(error);
+        }
+        inherit_defaults(&mut self.sections);
+        Ok(self.sections)
     }
 }
 
@@ -379,13 +425,13 @@ fn split_setting(stripped: &str) -> Option<(&str, char, &str)> {
 }
 
 /// Joins a setting's lines (configparser) and parses an indented block (botocore).
-fn finish_entry(raw: RawEntry<'_>) -> Result<Entry, SyntaxError> {
+fn finish_value(raw: &RawEntry<'_>) -> Result<Value, SyntaxError> {
     let has_content_below = raw.continuation.iter().any(|(_, text)| !text.is_empty());
     let value = if !has_content_below {
         // Trailing blank lines are dropped by configparser's final `rstrip`.
         Value::Text(raw.first.to_string())
     } else if raw.first.is_empty() {
-        Value::Nested(parse_nested(&raw)?)
+        Value::Nested(parse_nested(raw)?)
     } else {
         let mut text = raw.first.to_string();
         for (_, piece) in &raw.continuation {
@@ -395,13 +441,7 @@ fn finish_entry(raw: RawEntry<'_>) -> Result<Entry, SyntaxError> {
         text.truncate(text.trim_end_matches(is_py_space).len());
         Value::Text(text)
     };
-    Ok(Entry {
-        key: raw.key,
-        value,
-        line: raw.line,
-        last_line: raw.last_line,
-        inherited: false,
-    })
+    Ok(value)
 }
 
 /// botocore's `_parse_nested`: each non-blank line is `name = value`, split at the first `=`.

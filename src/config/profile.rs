@@ -264,7 +264,8 @@ impl AwsConfig {
     ) -> Result<SsoSession, ConfigError> {
         let start_url = self.text(session, START_URL)?.filter(|v| !v.is_empty());
         let region = self.text(session, SSO_REGION)?.filter(|v| !v.is_empty());
-        let region = region.or(start_url.filter(|url| is_vanity_start_url(url)).map(|_| ""));
+        let region =
+            region.or_else(|| start_url.filter(|url| is_vanity_start_url(url)).map(|_| ""));
         let (Some(start_url), Some(region)) = (start_url, region) else {
             let missing = [(START_URL, start_url), (SSO_REGION, region)]
                 .into_iter()
@@ -290,7 +291,8 @@ impl AwsConfig {
     fn legacy_session_of(&self, profile: &Section) -> Result<SsoSession, ConfigError> {
         let start_url = self.text(profile, START_URL)?.filter(|v| !v.is_empty());
         let region = self.text(profile, SSO_REGION)?.filter(|v| !v.is_empty());
-        let region = region.or(start_url.filter(|url| is_vanity_start_url(url)).map(|_| ""));
+        let region =
+            region.or_else(|| start_url.filter(|url| is_vanity_start_url(url)).map(|_| ""));
         let (Some(start_url), Some(region)) = (start_url, region) else {
             let mut missing: Vec<&'static str> = [
                 (ACCOUNT_ID, self.text(profile, ACCOUNT_ID)?),

@@ -76,13 +76,18 @@ impl Section {
 
     /// The setting for `key` with its line numbers.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        // Stored keys are lowercase; most lookups already are, so avoid allocating for them.
-        if key.chars().any(char::is_uppercase) {
-            let key = key.to_lowercase();
-            self.entries.iter().find(|entry| entry.key == key)
-        } else {
-            self.entries.iter().find(|entry| entry.key == key)
+        // Stored keys are lowercase and nearly every lookup is too: compare as given first, and
+        // lowercase (allocating) only a key that could change by it.
+        let found = self.entries.iter().find(|entry| entry.key == key);
+        if found.is_some()
+            || key
+                .bytes()
+                .all(|byte| !byte.is_ascii_uppercase() && byte < 0x80)
+        {
+            return found;
         }
+        let key = key.to_lowercase();
+        self.entries.iter().find(|entry| entry.key == key)
     }
 
     /// Keys in file order (inherited `[DEFAULT]` keys last), lowercase.
