@@ -9,7 +9,7 @@ use crate::config::EmulatorConfig;
 use crate::failure::Failure;
 use crate::http::HttpServer;
 use crate::service::{MintedSession, Service};
-use crate::state::AssumedRoleOwner;
+use crate::state::{AssumedRoleOwner, IssuedRoleCredentials};
 
 /// A running emulator serving every service (OIDC, portal, STS) on one port; paths tell them
 /// apart, so one URL works as every endpoint override (`AWS_ENDPOINT_URL`). Dropping it stops the server.
@@ -135,6 +135,12 @@ impl Emulator {
             .role_credentials
             .get(access_key_id)
             .map(|owner| (owner.account_id.clone(), owner.role_name.clone()))
+    }
+
+    /// The role credentials `GetRoleCredentials` handed out last, if any: with one client, the
+    /// ones it holds now (whatever number of refreshes a test could not time).
+    pub fn newest_role_credentials(&self) -> Option<IssuedRoleCredentials> {
+        self.service.state().newest_role_credentials.clone()
     }
 
     /// What the `AssumeRole` call that issued this access key id asked for, and which key signed

@@ -247,6 +247,7 @@ mod tests {
         state.record_issued_key("AKID".into(), "SECRET".into(), "TOKEN".into(), lifetime);
         state.record_role_credentials(
             "AKID".into(),
+            crate::state::epoch_millis_after(lifetime),
             CredentialsOwner {
                 account_id: "111122223333".into(),
                 role_name: "Admin".into(),

@@ -44,4 +44,4 @@ pub use emulator::Emulator;
 pub use failure::Failure;
 pub use ids::pkce_s256_challenge;
 pub use service::MintedSession;
-pub use state::AssumedRoleOwner;
+pub use state::{AssumedRoleOwner, IssuedRoleCredentials};

@@ -85,6 +85,7 @@ fn get_role_credentials_inner(state: &mut State, request: &Request) -> Result<Va
     );
     state.record_role_credentials(
         access_key_id,
+        expiration,
         CredentialsOwner {
             account_id: account_id.to_owned(),
             role_name: role_name.to_owned(),

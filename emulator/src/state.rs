@@ -110,6 +110,14 @@ pub struct CredentialsOwner {
     pub role_name: String,
 }
 
+/// The role credentials `GetRoleCredentials` handed out last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedRoleCredentials {
+    pub access_key_id: String,
+    /// The `expiration` sent with them: epoch milliseconds.
+    pub expiration_millis: u64,
+}
+
 /// A temporary key the emulator handed out (GetRoleCredentials or AssumeRole): what STS checks
 /// when a request is signed with it.
 #[derive(Debug, Clone)]
@@ -159,6 +167,7 @@ pub struct State {
     pub refresh_tokens: HashMap<String, RefreshTokenRecord>,
     /// Access key id → owner.
     pub role_credentials: HashMap<String, CredentialsOwner>,
+    pub newest_role_credentials: Option<IssuedRoleCredentials>,
     /// Access key id → role assumed with STS.
     pub assumed_roles: HashMap<String, AssumedRoleOwner>,
     /// Access key id → token and expiry, for every temporary key issued (both kinds).
@@ -182,6 +191,7 @@ impl State {
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
             role_credentials: HashMap::new(),
+            newest_role_credentials: None,
             assumed_roles: HashMap::new(),
             issued_keys: HashMap::new(),
             last_authorize_query: None,
@@ -301,8 +311,17 @@ impl State {
         }
     }
 
-    /// Records role credentials so tests can ask whom they belong to.
-    pub fn record_role_credentials(&mut self, access_key_id: String, owner: CredentialsOwner) {
+    /// Records role credentials so tests can ask whom they belong to, and which came last.
+    pub fn record_role_credentials(
+        &mut self,
+        access_key_id: String,
+        expiration_millis: u64,
+        owner: CredentialsOwner,
+    ) {
+        self.newest_role_credentials = Some(IssuedRoleCredentials {
+            access_key_id: access_key_id.clone(),
+            expiration_millis,
+        });
         self.role_credentials.insert(access_key_id, owner);
     }
 

@@ -213,6 +213,7 @@ fn dropping_the_emulator_stops_the_server_and_closes_open_connections() {
 #[test]
 fn minted_sessions_get_credentials_whose_owner_is_known() {
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    assert_eq!(emulator.newest_role_credentials(), None);
     let session = emulator.mint_session();
     assert!(session.refresh_token.is_some());
     assert_eq!(session.expires_in, 8 * 3600);
@@ -232,6 +233,13 @@ fn minted_sessions_get_credentials_whose_owner_is_known() {
         Some(("123456789022".to_owned(), "FullAccess".to_owned()))
     );
     assert_eq!(emulator.credentials_owner("ASIANOTISSUED0000000"), None);
+    let newest = emulator.newest_role_credentials().expect("issued");
+    assert_eq!(newest.access_key_id, key);
+    assert_eq!(
+        Some(newest.expiration_millis),
+        response.json()["roleCredentials"]["expiration"].as_u64(),
+        "the expiration sent"
+    );
     assert_eq!(emulator.request_count("GetRoleCredentials"), 1);
     assert_eq!(emulator.request_counts()["RegisterClient"], 0);
 

@@ -138,7 +138,14 @@ fn nushell_keeps_credentials_valid_across_prompts() {
 }
 
 /// Starts `shell` with 20 s credentials for the profile in it, then ends the SSO session and
-/// waits until the credentials are due. Returns what the shell held before.
+/// waits until the credentials the shell holds are due. Returns their access key id.
+///
+/// What comes due is whatever the shell holds when the session ends, not what `ssoenv use` put
+/// there: on a loaded machine the set-up's prompts can take longer than the 5 s before the
+/// first credentials are due, and then a prompt's hook already replaced them while the session
+/// lived (it did in CI, and the sign-in the test waited for never came). The hook runs before
+/// each prompt, so once the last prompt is shown the shell holds the credentials the emulator
+/// issued last, and after the session ended none can be issued.
 fn shell_with_due_credentials_of_an_ended_session(
     env: &HookEnv,
     emulator: &sso_emulator::Emulator,
@@ -146,15 +153,18 @@ fn shell_with_due_credentials_of_an_ended_session(
     init_options: &[&str],
     before: &str,
     while_valid: impl FnOnce(&mut InteractiveShell),
-) -> (InteractiveShell, Observation) {
+) -> (InteractiveShell, String) {
     emulator.update_config(|config| config.credential_lifetime = SHORT_LIFETIME);
     let mut terminal = env.start(shell, init_options, before, "");
     terminal.run(&format!("ssoenv use {PROFILE}"));
-    let held = observe(&mut terminal, shell);
     while_valid(&mut terminal);
     emulator.revoke_all_sessions();
-    sleep_until_epoch(held.expires_at - 15);
-    (terminal, held)
+    let held = emulator
+        .newest_role_credentials()
+        .expect("ssoenv use fetched role credentials");
+    // Rounded up: due then, whichever way the client rounds the milliseconds.
+    sleep_until_epoch(held.expiration_millis.div_ceil(1000) - 15);
+    (terminal, held.access_key_id)
 }
 
 /// The SSO session ended: the next prompt signs in (the browser is automated with curl) and
@@ -164,7 +174,7 @@ fn an_ended_session_leads_to_exactly_one_sign_in() {
     let emulator = start_emulator();
     let env = HookEnv::new(&emulator.url());
     env.home.seed_token(&emulator, 8 * 3600);
-    let (mut terminal, held) = shell_with_due_credentials_of_an_ended_session(
+    let (mut terminal, held_key) = shell_with_due_credentials_of_an_ended_session(
         &env,
         &emulator,
         HookShell::Bash,
@@ -176,7 +186,7 @@ fn an_ended_session_leads_to_exactly_one_sign_in() {
     let shown = terminal.run("true");
     assert!(shown.contains("Signed in"), "{shown}");
     let fresh = observe(&mut terminal, HookShell::Bash);
-    assert_ne!(fresh.key, held.key);
+    assert_ne!(fresh.key, held_key);
     assert!(fresh.now < fresh.expires_at);
     assert_eq!(
         emulator.credentials_owner(&fresh.key),
@@ -250,7 +260,7 @@ fn ctrl_c_during_a_sign_in(shell: HookShell, user_trap: Option<&str>) {
     env.home.seed_token(&emulator, 8 * 3600);
     let trap = user_trap.unwrap_or_default();
     let mut trap_before = None;
-    let (mut terminal, held) = shell_with_due_credentials_of_an_ended_session(
+    let (mut terminal, held_key) = shell_with_due_credentials_of_an_ended_session(
         &env,
         &emulator,
         shell,
@@ -278,7 +288,7 @@ fn ctrl_c_during_a_sign_in(shell: HookShell, user_trap: Option<&str>) {
     );
     let after = observe(&mut terminal, shell);
     assert_eq!(
-        after.key, held.key,
+        after.key, held_key,
         "{shell:?}: the previous credentials stay"
     );
     if let Some(before) = trap_before {
@@ -320,7 +330,7 @@ fn ctrl_c_during_a_sign_in(shell: HookShell, user_trap: Option<&str>) {
     let shown = terminal.run(&format!("ssoenv use {PROFILE}"));
     assert!(shown.contains("Signed in"), "{shown}");
     let fresh = observe(&mut terminal, shell);
-    assert_ne!(fresh.key, held.key);
+    assert_ne!(fresh.key, held_key);
     assert_eq!(
         emulator.credentials_owner(&fresh.key),
         Some((ACCOUNT.to_string(), ROLE.to_string()))
@@ -348,7 +358,7 @@ fn no_login_warns_once_and_backs_off() {
     let emulator = start_emulator();
     let env = HookEnv::new(&emulator.url());
     env.home.seed_token(&emulator, 8 * 3600);
-    let (mut terminal, held) = shell_with_due_credentials_of_an_ended_session(
+    let (mut terminal, held_key) = shell_with_due_credentials_of_an_ended_session(
         &env,
         &emulator,
         HookShell::Bash,
@@ -356,6 +366,7 @@ fn no_login_warns_once_and_backs_off() {
         "",
         |_| {},
     );
+    let runs_before = env.hook_runs().len();
     let shown = terminal.run("true");
     assert!(shown.contains("could not refresh"), "{shown}");
     assert!(
@@ -368,9 +379,10 @@ fn no_login_warns_once_and_backs_off() {
         later.push_str(&terminal.run("true"));
     }
     assert!(!later.contains("ssoenv"), "said once: {later}");
-    assert_eq!(env.hook_runs().len(), 1, "{:?}", env.hook_runs());
+    let runs = env.hook_runs();
+    assert_eq!(runs.len() - runs_before, 1, "one run: {runs:?}");
     assert_eq!(emulator.request_count("Authorize"), 0);
-    assert_eq!(observe(&mut terminal, HookShell::Bash).key, held.key);
+    assert_eq!(observe(&mut terminal, HookShell::Bash).key, held_key);
 }
 
 /// A back-off value that is not a number (inherited, or set by hand) must not turn each due

@@ -393,17 +393,24 @@ impl HookEnv {
     }
 }
 
-/// Waits until the wall clock reaches `epoch` (seconds), to make credentials due.
+/// Waits until every clock a prompt hook reads shows `epoch` (seconds), to make credentials due.
+///
+/// The one that gets there last is `time(2)`, behind `$EPOCHSECONDS` in bash and zsh: the
+/// kernel moves it on at its timer tick, so for a few milliseconds after a second begins it
+/// still shows the one before, while `SystemTime` (ssoenv's clock, and the other shells') shows
+/// the new one. Waiting on `SystemTime` and typing a line at once let the hook in bash or zsh
+/// find the credentials one second short of due and start nothing.
 pub fn sleep_until_epoch(epoch: u64) {
-    loop {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap();
-        if now.as_secs() >= epoch {
-            return;
-        }
+    while shell_clock() < epoch {
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// What `$EPOCHSECONDS` shows in bash and zsh: `time(2)`.
+fn shell_clock() -> u64 {
+    // SAFETY: with a null pointer time(2) writes nothing; it only returns the time.
+    let now = unsafe { libc::time(std::ptr::null_mut()) };
+    u64::try_from(now).expect("the clock is past 1970")
 }
 
 pub fn epoch_now() -> u64 {
