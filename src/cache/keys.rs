@@ -15,12 +15,12 @@ fn sha1_hex(text: &str) -> String {
     // `list` hashes one key per profile of a large file: a table, not a formatter per digit.
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha1::digest(text.as_bytes());
-    let mut hex = String::with_capacity(2 * digest.len());
+    let mut hex = Vec::with_capacity(2 * digest.len());
     for byte in digest {
-        hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        hex.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+        hex.push(DIGITS[usize::from(byte >> 4)]);
+        hex.push(DIGITS[usize::from(byte & 0xf)]);
     }
-    hex
+    String::from_utf8(hex).unwrap_or_default()
 }
 
 /// Token cache key, as botocore's `SSOTokenLoader._generate_cache_key`: the session name for

@@ -21,7 +21,7 @@ use time::OffsetDateTime;
 use super::output::print_all;
 use crate::cache::{CacheDirs, format_cli_timestamp};
 use crate::cli::ListArgs;
-use crate::config::{AwsConfig, CredentialKind, CredentialsFile};
+use crate::config::{AwsConfig, CredentialKind, CredentialsFile, ProfileKeys, Section};
 use crate::display::printable;
 use crate::profile_state::{ProfileState, StateReader};
 
@@ -31,6 +31,7 @@ const STATUS_MARGIN: Duration = Duration::from_secs(15 * 60);
 /// One row of the listing, borrowing from the config file's reading.
 struct Row<'c> {
     profile: &'c str,
+    section: Option<&'c Section>,
     kind: CredentialKind,
     session: Option<&'c str>,
     account_id: Option<&'c str>,
@@ -47,10 +48,14 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
     let dirs = CacheDirs::from_env()?;
     // A credentials file that cannot be read only costs the kinds it would have told.
     let credentials = CredentialsFile::load_default().unwrap_or_else(|_| CredentialsFile::empty());
-    let mut names = config.profile_names();
+    // Each profile with its section, taken in order rather than looked up by name.
+    let mut profiles: Vec<(&str, Option<&Section>)> = config
+        .profile_sections()
+        .map(|section| (section.name(), Some(section)))
+        .collect();
     for name in credentials.profile_names() {
-        if !names.contains(&name) {
-            names.push(name);
+        if !profiles.iter().any(|(known, _)| *known == name) {
+            profiles.push((name, None));
         }
     }
     let mut lister = Lister {
@@ -61,7 +66,10 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
         now: OffsetDateTime::now_utc(),
         with_json: args.json,
     };
-    let rows: Vec<Row> = names.into_iter().map(|name| lister.row(name)).collect();
+    let rows: Vec<Row> = profiles
+        .into_iter()
+        .map(|(name, section)| lister.row(name, section))
+        .collect();
     let output = if args.json {
         let mut all = Vec::with_capacity(rows.len());
         all.extend(rows.into_iter().map(|row| row.json));
@@ -91,14 +99,15 @@ struct Lister<'c> {
 }
 
 impl<'c> Lister<'c> {
-    fn row(&mut self, name: &'c str) -> Row<'c> {
+    /// The row of profile `name`, whose config section (if any) is `section`.
+    fn row(&mut self, name: &'c str, section: Option<&'c Section>) -> Row<'c> {
         let config = self.config;
-        let section = config.profile(name);
         let raw = |key: &str| section.and_then(|s| s.get(key));
-        let keys = config.profile_keys(self.credentials, name);
+        let keys = ProfileKeys::new(section, self.credentials, name);
         let kind = keys.kind();
         let mut row = Row {
             profile: name,
+            section,
             kind,
             session: raw("sso_session").or_else(|| raw("sso_start_url")),
             account_id: raw("sso_account_id"),
@@ -113,8 +122,11 @@ impl<'c> Lister<'c> {
             }
             return row;
         }
-        let state = config
-            .sso_profile(name)
+        let profile = match section {
+            Some(section) => config.sso_profile_of(section),
+            None => config.sso_profile(name),
+        };
+        let state = profile
             .map_err(|error| error.to_string())
             .and_then(|profile| {
                 self.states
@@ -152,8 +164,7 @@ impl<'c> Lister<'c> {
         files: Option<&ProfileState>,
         error: Option<String>,
     ) -> Value {
-        let section = self.config.profile(row.profile);
-        let raw = |key: &str| section.and_then(|s| s.get(key));
+        let raw = |key: &str| row.section.and_then(|s| s.get(key));
         let start_url = raw("sso_start_url").or_else(|| {
             let session = self.config.sso_session(raw("sso_session")?)?;
             session.get("sso_start_url")
@@ -177,6 +188,9 @@ impl<'c> Lister<'c> {
     }
 }
 
+/// Padding, pushed a run at a time.
+const SPACES: &str = "                                ";
+
 /// Aligned columns; the last one (the state) runs free.
 fn table(rows: &[Row<'_>]) -> String {
     let headers = [
@@ -188,26 +202,33 @@ fn table(rows: &[Row<'_>]) -> String {
         "REGION",
         "STATE",
     ];
-    // Worked out twice, for the widths and for the lines, rather than held: a large file's
-    // table has a hundred thousand cells, and nearly all of them borrow from the file as read.
-    fn cells<'r>(row: &'r Row<'_>) -> [Cow<'r, str>; 7] {
-        // Names come from a file anyone may have edited: no control character reaches the
-        // terminal (nor breaks the table's lines).
-        let cell = |value: Option<&'r str>| value.map_or(Cow::Borrowed("-"), printable);
+    // Gone through twice, for the widths and for the lines, rather than held: a large file's
+    // table has a hundred thousand cells, nearly all of them printable ASCII borrowed from the
+    // file as read.
+    fn cells<'r>(row: &'r Row<'_>) -> [&'r str; 7] {
         [
-            printable(row.profile),
-            Cow::Borrowed(row.kind.label()),
-            cell(row.session),
-            cell(row.account_id),
-            cell(row.role_name),
-            cell(row.region),
-            printable(&row.summary),
+            row.profile,
+            row.kind.label(),
+            row.session.unwrap_or("-"),
+            row.account_id.unwrap_or("-"),
+            row.role_name.unwrap_or("-"),
+            row.region.unwrap_or("-"),
+            &row.summary,
         ]
+    }
+    // Names come from a file anyone may have edited: no control character reaches the terminal
+    // (nor breaks the table's lines).
+    fn shown(cell: &str) -> Cow<'_, str> {
+        if cell.bytes().all(|byte| (b' '..=b'~').contains(&byte)) {
+            Cow::Borrowed(cell)
+        } else {
+            printable(cell)
+        }
     }
     let mut widths = headers.map(|h| h.chars().count());
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(cells(row)) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(shown(cell).chars().count());
         }
     }
     let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 16));
@@ -217,7 +238,10 @@ fn table(rows: &[Row<'_>]) -> String {
             out.push_str(cell);
             if i + 1 < line.len() {
                 let padding = widths[i] - cell.chars().count() + 2;
-                out.extend(std::iter::repeat_n(' ', padding));
+                for _ in 0..padding / SPACES.len() {
+                    out.push_str(SPACES);
+                }
+                out.push_str(&SPACES[..padding % SPACES.len()]);
             }
         }
         out.truncate(start + out[start..].trim_end().len());
@@ -225,7 +249,8 @@ fn table(rows: &[Row<'_>]) -> String {
     };
     push(headers);
     for row in rows {
-        push(cells(row).each_ref().map(|cell| cell.as_ref()));
+        let line = cells(row).map(shown);
+        push(line.each_ref().map(|cell| cell.as_ref()));
     }
     out
 }

@@ -88,6 +88,19 @@ pub struct ProfileKeys<'a> {
 }
 
 impl<'a> ProfileKeys<'a> {
+    /// The keys of profile `name`, whose config section (if any) is `config`.
+    pub fn new(
+        config: Option<&'a Section>,
+        credentials: &'a CredentialsFile,
+        name: &str,
+    ) -> ProfileKeys<'a> {
+        ProfileKeys {
+            config,
+            credentials: credentials.section(name),
+            credentials_path: credentials.path(),
+        }
+    }
+
     /// A plain, non-empty value (botocore treats an empty value as set, but every key read here
     /// is useless empty, and an empty one is reported by the reader of that kind).
     pub fn get(&self, key: &str) -> Option<&'a str> {
@@ -237,11 +250,7 @@ impl AwsConfig {
         credentials: &'a CredentialsFile,
         name: &str,
     ) -> ProfileKeys<'a> {
-        ProfileKeys {
-            config: self.profile(name),
-            credentials: credentials.section(name),
-            credentials_path: credentials.path(),
-        }
+        ProfileKeys::new(self.profile(name), credentials, name)
     }
 }
 

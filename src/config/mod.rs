@@ -19,11 +19,13 @@ mod section;
 pub mod start_url;
 mod suggest;
 
-use std::collections::HashMap;
 use std::ffi::OsStr;
+use std::hash::BuildHasher;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+
+use hashbrown::HashTable;
 
 pub use base::{BaseProfile, BaseSource, NamedSource, StaticKeys, WebIdentity};
 pub use edit::{ConfigEditor, EditError, SectionId, value_problem};
@@ -31,7 +33,7 @@ pub use error::{ConfigError, ValueMismatch};
 pub use kind::{CredentialKind, CredentialsFile, ProfileKeys, is_plain_sso};
 pub use parse::SyntaxProblem;
 pub use profile::{EndpointOverrides, SsoProfile, SsoSession};
-pub use section::{Entry, NestedEntry, Section, SectionKind, Value};
+pub use section::{Entry, NestedEntry, Section, SectionKind, Text, Value};
 
 /// The parsed config file: all of it ([`AwsConfig::load`]), or the sections one profile needs
 /// ([`AwsConfig::load_for_profile`]), which answers every question the same way.
@@ -165,14 +167,21 @@ impl AwsConfig {
             services: NameIndex::default(),
             partial: None,
         };
-        for (index, section) in config.sections.iter().enumerate() {
+        let AwsConfig {
+            sections,
+            profiles,
+            sso_sessions,
+            services,
+            ..
+        } = &mut config;
+        for (index, section) in sections.iter().enumerate() {
             let names = match section.kind {
-                SectionKind::Profile => &mut config.profiles,
-                SectionKind::SsoSession => &mut config.sso_sessions,
-                SectionKind::Services => &mut config.services,
+                SectionKind::Profile => &mut *profiles,
+                SectionKind::SsoSession => &mut *sso_sessions,
+                SectionKind::Services => &mut *services,
                 SectionKind::Defaults | SectionKind::Other => continue,
             };
-            names.insert(&section.name, index);
+            names.insert(sections, &section.name, index);
         }
         config
     }
@@ -210,6 +219,16 @@ impl AwsConfig {
         config.profiles.names(&config.sections).collect()
     }
 
+    /// The section of each profile, in the order of [`Self::profile_names`].
+    pub fn profile_sections(&self) -> impl Iterator<Item = &Section> {
+        let config = self.whole();
+        config
+            .profiles
+            .order
+            .iter()
+            .map(|&index| &config.sections[index])
+    }
+
     /// sso-session names in file order.
     pub fn sso_session_names(&self) -> Vec<&str> {
         // A partial reading has every sso-session section.
@@ -228,20 +247,22 @@ impl AwsConfig {
         let config = self.knowing_profile(name);
         config
             .profiles
-            .get(name)
+            .get(&config.sections, name)
             .map(|index| &config.sections[index])
     }
 
     /// The `[sso-session NAME]` section.
     pub fn sso_session(&self, name: &str) -> Option<&Section> {
         self.sso_sessions
-            .get(name)
+            .get(&self.sections, name)
             .map(|index| &self.sections[index])
     }
 
     /// The `[services NAME]` section.
     pub fn services_section(&self, name: &str) -> Option<&Section> {
-        self.services.get(name).map(|index| &self.sections[index])
+        self.services
+            .get(&self.sections, name)
+            .map(|index| &self.sections[index])
     }
 
     /// Every section in file order, including `[DEFAULT]`, sections overridden by a later one of
@@ -301,32 +322,45 @@ fn read_regions(
 struct NameIndex {
     /// Section indexes in the order their names were first defined (the name is the section's).
     order: Vec<usize>,
+    /// Positions in `order`, found by the name of the section there: the names stay where they
+    /// are (a copy of each was a large file's biggest count of allocations).
+    positions: HashTable<usize>,
     /// A fast hash: a large file has tens of thousands of names, all the user's own.
-    positions: HashMap<String, usize, foldhash::fast::RandomState>,
+    hasher: foldhash::fast::RandomState,
 }
 
 impl NameIndex {
     fn with_capacity(names: usize) -> NameIndex {
         NameIndex {
             order: Vec::with_capacity(names),
-            positions: HashMap::with_capacity_and_hasher(names, Default::default()),
+            positions: HashTable::with_capacity(names),
+            hasher: Default::default(),
         }
     }
 
-    fn insert(&mut self, name: &str, section: usize) {
-        match self.positions.get(name) {
-            Some(&position) => self.order[position] = section,
+    /// Section `section` of `sections` defines `name`.
+    fn insert(&mut self, sections: &[Section], name: &str, section: usize) {
+        let hash = self.hasher.hash_one(name);
+        match self.position(sections, hash, name) {
+            Some(position) => self.order[position] = section,
             None => {
-                self.positions.insert(name.to_string(), self.order.len());
+                let (order, hasher) = (&self.order, &self.hasher);
+                let rehash = |&position: &usize| hasher.hash_one(&sections[order[position]].name);
+                self.positions.insert_unique(hash, order.len(), rehash);
                 self.order.push(section);
             }
         }
     }
 
-    fn get(&self, name: &str) -> Option<usize> {
-        self.positions
-            .get(name)
-            .map(|&position| self.order[position])
+    /// The index in `sections` of the section defining `name`.
+    fn get(&self, sections: &[Section], name: &str) -> Option<usize> {
+        let position = self.position(sections, self.hasher.hash_one(name), name)?;
+        Some(self.order[position])
+    }
+
+    fn position(&self, sections: &[Section], hash: u64, name: &str) -> Option<usize> {
+        let holds_name = |&position: &usize| sections[self.order[position]].name == name;
+        self.positions.find(hash, holds_name).copied()
     }
 
     fn names<'s>(&'s self, sections: &'s [Section]) -> impl Iterator<Item = &'s str> {

@@ -23,7 +23,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::section::{Entry, NestedEntry, Section, SectionKind, Value};
+use super::section::{Entry, NestedEntry, Section, SectionKind, Text, Value};
 
 /// Why a line of the config file could not be read; always reported with its line number.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -342,7 +342,7 @@ impl<'a> Reader<'a> {
             // its key is the error to report); the file is refused in the end anyway.
             let value = finish_value(&entry).unwrap_or_else(|error| {
                 self.finishing_error.get_or_insert(error);
-                Value::Text(String::new())
+                Value::Text(Text::from(""))
             });
             entries.push(Entry {
                 key: entry.key,
@@ -413,7 +413,7 @@ pub(super) fn section_header(stripped: &str) -> Option<&str> {
 /// `key = value` or `key: value`, split at the first `=` or `:`; the key loses trailing and the
 /// value leading whitespace. `None` when the line has neither delimiter.
 fn split_setting(stripped: &str) -> Option<(&str, char, &str)> {
-    let at = stripped.find(['=', ':'])?;
+    let at = memchr::memchr2(b'=', b':', stripped.as_bytes())?;
     let delimiter = if stripped.as_bytes()[at] == b'=' {
         '='
     } else {
@@ -429,7 +429,7 @@ fn finish_value(raw: &RawEntry<'_>) -> Result<Value, SyntaxError> {
     let has_content_below = raw.continuation.iter().any(|(_, text)| !text.is_empty());
     let value = if !has_content_below {
         // Trailing blank lines are dropped by configparser's final `rstrip`.
-        Value::Text(raw.first.to_string())
+        Value::Text(Text::from(raw.first))
     } else if raw.first.is_empty() {
         Value::Nested(parse_nested(raw)?)
     } else {
@@ -439,7 +439,7 @@ fn finish_value(raw: &RawEntry<'_>) -> Result<Value, SyntaxError> {
             text.push_str(piece);
         }
         text.truncate(text.trim_end_matches(is_py_space).len());
-        Value::Text(text)
+        Value::Text(Text::from(text))
     };
     Ok(value)
 }
@@ -916,6 +916,34 @@ mod tests {
                     key: "s3".into(),
                     block_line: 2
                 }
+            }
+        );
+    }
+
+    /// configparser reads every line before botocore parses a block: a malformed block earlier
+    /// in the file loses to a line error after it, and among blocks the first is reported.
+    #[test]
+    fn line_errors_come_before_block_errors() {
+        let broken_block = "[a]\ns3 =\n  broken\n";
+        assert_eq!(
+            error(&format!("{broken_block}[b]\n[b]\n")).problem,
+            SyntaxProblem::DuplicateSection {
+                header: "b".into(),
+                first_line: 4
+            }
+        );
+        assert_eq!(
+            error(&format!("{broken_block}[b]\ns3 =\n  also broken\n")).line,
+            3
+        );
+        // The key of a malformed block in [DEFAULT] still counts when a later [DEFAULT] repeats it.
+        let repeated = error("[DEFAULT]\ns3 =\n  broken\n[DEFAULT]\nS3 = x\n");
+        assert_eq!(
+            repeated.problem,
+            SyntaxProblem::DuplicateKey {
+                header: "DEFAULT".into(),
+                key: "s3".into(),
+                first_line: 2
             }
         );
     }

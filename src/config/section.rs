@@ -141,14 +141,14 @@ impl Entry {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
     /// Continuation lines are joined with `\n`.
-    Text(String),
+    Text(Text),
     Nested(Vec<NestedEntry>),
 }
 
 impl Value {
     pub fn as_text(&self) -> Option<&str> {
         match self {
-            Value::Text(text) => Some(text),
+            Value::Text(text) => Some(text.as_str()),
             Value::Nested(_) => None,
         }
     }
@@ -188,5 +188,100 @@ impl NestedEntry {
 
     pub fn line(&self) -> usize {
         self.line
+    }
+}
+
+/// A value's text. Most values (account IDs, role and session names, regions) are short and a
+/// file `populate` filled holds a hundred thousand of them: up to [`Text::INLINE`] bytes are kept
+/// in place rather than in an allocation of their own, which is most of what reading such a
+/// file costs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Text(TextBytes);
+
+#[derive(Clone, PartialEq, Eq)]
+enum TextBytes {
+    Inline { len: u8, bytes: [u8; Text::INLINE] },
+    Heap(Box<str>),
+}
+
+impl Text {
+    /// As many bytes as fit beside the length in the space a heap pointer takes anyway.
+    const INLINE: usize = 22;
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            TextBytes::Inline { len, bytes } => {
+                let bytes = &bytes[..usize::from(*len)];
+                // SAFETY: `From<&str>` copied these bytes from a whole `str` and nothing changes
+                // them, so they are valid UTF-8. Checking again on every lookup was a tenth of
+                // `list`'s work.
+                unsafe { std::str::from_utf8_unchecked(bytes) }
+            }
+            TextBytes::Heap(text) => text,
+        }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= Text::INLINE => {
+                let mut bytes = [0; Text::INLINE];
+                bytes[..text.len()].copy_from_slice(text.as_bytes());
+                Text(TextBytes::Inline { len, bytes })
+            }
+            _ => Text(TextBytes::Heap(text.into())),
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        if text.len() <= Text::INLINE {
+            Text::from(text.as_str())
+        } else {
+            Text(TextBytes::Heap(text.into_boxed_str()))
+        }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Text;
+
+    #[test]
+    fn text_reads_back_what_it_holds_on_either_side_of_the_inline_size() {
+        let samples = [
+            String::new(),
+            "a".repeat(Text::INLINE - 1),
+            "a".repeat(Text::INLINE),
+            "a".repeat(Text::INLINE + 1),
+            // Multi-byte characters across the boundary: 21 + 2 bytes, then 20 + 4.
+            format!("{}é", "a".repeat(Text::INLINE - 1)),
+            format!("{}\u{1f600}", "a".repeat(Text::INLINE - 2)),
+        ];
+        for sample in samples {
+            let from_str = Text::from(sample.as_str());
+            let from_string = Text::from(sample.clone());
+            assert_eq!(from_str.as_str(), sample);
+            assert_eq!(&*from_string, sample.as_str());
+            assert_eq!(from_str, from_string);
+            assert_eq!(format!("{from_str:?}"), format!("{sample:?}"));
+        }
+        assert_ne!(Text::from("a"), Text::from("b"));
     }
 }

@@ -744,7 +744,7 @@ fn dump_entries(section: &Section) -> serde_json::Value {
         .iter()
         .map(|entry| {
             let value = match entry.value() {
-                Value::Text(text) => json!(text),
+                Value::Text(text) => json!(text.as_str()),
                 Value::Nested(items) => items
                     .iter()
                     .map(|item| json!([item.key(), item.value()]))
