@@ -13,7 +13,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use crate::cache::{CacheDirs, CacheError};
-use crate::config::SsoProfile;
+use crate::config::{SsoProfile, SsoProfileView};
 
 /// The cached SSO token of a profile's session.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -115,13 +115,12 @@ impl<'a> StateReader<'a> {
     }
 
     /// What [`ProfileState::read`] says of `profile`.
-    pub fn read(&mut self, profile: &SsoProfile) -> Result<ProfileState, CacheError> {
-        let session = &profile.session;
-        let hashed = session.name.as_deref().unwrap_or(&session.start_url);
+    pub fn read(&mut self, profile: &SsoProfileView<'_>) -> Result<ProfileState, CacheError> {
+        let hashed = profile.session.token_key_source();
         let token = match self.tokens.get(hashed) {
             Some(token) => token.clone(),
             None => {
-                let token = read_token(&session.token_key(), self.dirs)?;
+                let token = read_token(&crate::cache::token_key(None, hashed), self.dirs)?;
                 self.tokens.insert(hashed.to_string(), token.clone());
                 token
             }

@@ -122,11 +122,12 @@ impl<'c> Lister<'c> {
             }
             return row;
         }
-        let profile = match section {
-            Some(section) => config.sso_profile_of(section),
-            None => config.sso_profile(name),
+        // The kind is SSO only from keys of a config section.
+        let Some(section) = section else {
+            return row;
         };
-        let state = profile
+        let state = config
+            .sso_profile_view(section)
             .map_err(|error| error.to_string())
             .and_then(|profile| {
                 self.states

@@ -32,7 +32,7 @@ pub use edit::{ConfigEditor, EditError, SectionId, value_problem};
 pub use error::{ConfigError, ValueMismatch};
 pub use kind::{CredentialKind, CredentialsFile, ProfileKeys, is_plain_sso};
 pub use parse::SyntaxProblem;
-pub use profile::{EndpointOverrides, SsoProfile, SsoSession};
+pub use profile::{EndpointOverrides, SsoProfile, SsoProfileView, SsoSession, SsoSessionView};
 pub use section::{Entry, NestedEntry, Section, SectionKind, Text, Value};
 
 /// The parsed config file: all of it ([`AwsConfig::load`]), or the sections one profile needs

@@ -353,14 +353,13 @@ impl<'a> Reader<'a> {
             });
         }
         self.spare_entries = raw.entries;
-        self.sections.push(Section {
+        self.sections.push(Section::new(
             kind,
             name,
-            header: raw.header.to_string(),
-            line: raw.line,
-            last_line: raw.last_line,
+            raw.header.to_string(),
+            (raw.line, raw.last_line),
             entries,
-        });
+        ));
     }
 
     fn finish(mut self) -> Result<Vec<Section>, SyntaxError> {
@@ -665,7 +664,7 @@ fn inherit_defaults(sections: &mut [Section]) {
     let defaults: Vec<Entry> = sections
         .iter()
         .filter(|section| section.kind == SectionKind::Defaults)
-        .flat_map(|section| section.entries.iter().cloned())
+        .flat_map(|section| section.entries().iter().cloned())
         .collect();
     if defaults.is_empty() {
         return;
@@ -676,7 +675,7 @@ fn inherit_defaults(sections: &mut [Section]) {
     {
         for default in &defaults {
             if section.entry(&default.key).is_none() {
-                section.entries.push(Entry {
+                section.push_entry(Entry {
                     inherited: true,
                     ..default.clone()
                 });

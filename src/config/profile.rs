@@ -84,6 +84,72 @@ impl SsoProfile {
     }
 }
 
+/// An SSO profile as [`AwsConfig::sso_profile_view`] checked it, borrowing its values from the
+/// reading: `list` checks every profile of a file that may hold tens of thousands, and copying
+/// each into an [`SsoProfile`] was a fifth of its work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SsoProfileView<'c> {
+    pub name: &'c str,
+    pub account_id: &'c str,
+    pub role_name: &'c str,
+    pub region: Option<&'c str>,
+    pub session: SsoSessionView<'c>,
+    /// The portal's and the OIDC service's endpoint overrides (see [`SsoProfile::endpoints`]).
+    pub endpoints: (Option<&'c str>, Option<&'c str>),
+}
+
+/// [`SsoSession`], borrowing from the reading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SsoSessionView<'c> {
+    pub name: Option<&'c str>,
+    pub start_url: &'c str,
+    pub region: &'c str,
+    /// `sso_registration_scopes` as written.
+    pub registration_scopes: Option<&'c str>,
+}
+
+impl SsoProfileView<'_> {
+    pub fn to_owned(&self) -> SsoProfile {
+        SsoProfile {
+            name: self.name.to_string(),
+            account_id: self.account_id.to_string(),
+            role_name: self.role_name.to_string(),
+            region: self.region.map(str::to_string),
+            session: self.session.to_owned(),
+            endpoints: EndpointOverrides {
+                sso: self.endpoints.0.map(str::to_string),
+                sso_oidc: self.endpoints.1.map(str::to_string),
+            },
+        }
+    }
+
+    /// [`SsoProfile::role_credentials_key`].
+    pub fn role_credentials_key(&self) -> String {
+        crate::cache::role_credentials_key(
+            self.account_id,
+            self.role_name,
+            self.session.name,
+            self.session.start_url,
+        )
+    }
+}
+
+impl SsoSessionView<'_> {
+    pub fn to_owned(&self) -> SsoSession {
+        SsoSession {
+            name: self.name.map(str::to_string),
+            start_url: self.start_url.to_string(),
+            region: self.region.to_string(),
+            registration_scopes: self.registration_scopes.map(split_scopes),
+        }
+    }
+
+    /// What the token cache's key is the hash of (see [`SsoSession::token_key`]).
+    pub fn token_key_source(&self) -> &str {
+        self.name.unwrap_or(self.start_url)
+    }
+}
+
 const ACCOUNT_ID: &str = "sso_account_id";
 const ROLE_NAME: &str = "sso_role_name";
 const SESSION: &str = "sso_session";
@@ -97,12 +163,15 @@ impl AwsConfig {
         let profile = self
             .profile(name)
             .ok_or_else(|| self.profile_not_found(name))?;
-        self.sso_profile_of(profile)
+        self.sso_profile_view(profile).map(|view| view.to_owned())
     }
 
-    /// [`Self::sso_profile`] for a profile section already at hand (`list` goes through them
-    /// all, and a lookup by name per row was a tenth of its time).
-    pub fn sso_profile_of(&self, profile: &Section) -> Result<SsoProfile, ConfigError> {
+    /// [`Self::sso_profile`] for a profile section already at hand, as a view (`list` goes
+    /// through them all: a lookup by name, and a copy, per row were a third of its time).
+    pub fn sso_profile_view<'c>(
+        &'c self,
+        profile: &'c Section,
+    ) -> Result<SsoProfileView<'c>, ConfigError> {
         let account_id = self.text(profile, ACCOUNT_ID)?;
         let role_name = self.text(profile, ROLE_NAME)?;
         // botocore's test: a profile is an SSO profile when it has either of these keys.
@@ -121,14 +190,13 @@ impl AwsConfig {
         if !missing.is_empty() {
             return Err(self.incomplete_profile(profile, missing));
         }
-        Ok(SsoProfile {
-            name: profile.name().to_string(),
-            account_id: account_id.unwrap_or_default().to_string(),
-            role_name: role_name.unwrap_or_default().to_string(),
+        Ok(SsoProfileView {
+            name: profile.name(),
+            account_id: account_id.unwrap_or_default(),
+            role_name: role_name.unwrap_or_default(),
             region: self
                 .text(profile, "region")?
-                .filter(|region| !region.is_empty())
-                .map(str::to_string),
+                .filter(|region| !region.is_empty()),
             session,
             endpoints: self.endpoints_of(profile, None)?,
         })
@@ -146,7 +214,11 @@ impl AwsConfig {
         let profile = self
             .profile(name)
             .ok_or_else(|| self.profile_not_found(name))?;
-        self.endpoints_of(profile, ignore_from_env)
+        let (sso, sso_oidc) = self.endpoints_of(profile, ignore_from_env)?;
+        Ok(EndpointOverrides {
+            sso: sso.map(str::to_string),
+            sso_oidc: sso_oidc.map(str::to_string),
+        })
     }
 
     /// The endpoint URL the file sets for one more service of profile `name`, by the same rules as
@@ -173,7 +245,7 @@ impl AwsConfig {
                 .services_section(services_name)
                 .ok_or_else(|| self.services_not_found(profile, services_name))?;
             if let Some(url) = self.service_endpoint(services, service_keys)? {
-                return Ok(Some(url));
+                return Ok(Some(url.to_string()));
             }
         }
         Ok(self
@@ -184,7 +256,11 @@ impl AwsConfig {
 
     /// The sso-session form: the session must exist and hold the start URL and region, and any
     /// key the profile repeats must have the same value (botocore checks every such key).
-    fn session_of(&self, profile: &Section, session_name: &str) -> Result<SsoSession, ConfigError> {
+    fn session_of<'c>(
+        &'c self,
+        profile: &Section,
+        session_name: &'c str,
+    ) -> Result<SsoSessionView<'c>, ConfigError> {
         if session_name.is_empty() {
             return Err(self.invalid_value(
                 profile,
@@ -214,7 +290,7 @@ impl AwsConfig {
                 hint,
             });
         };
-        self.session_from_section(session, session_name)
+        Ok(self.session_from_section(session, session_name)?.to_owned())
     }
 
     /// The session a profile signs in with, for `ssoenv login PROFILE`: unlike
@@ -227,9 +303,9 @@ impl AwsConfig {
                     .profile(name)
                     .ok_or_else(|| self.profile_not_found(name))?;
                 match self.text(profile, SESSION)? {
-                    Some(session_name) if !session_name.is_empty() => {
-                        self.session_of(profile, session_name)
-                    }
+                    Some(session_name) if !session_name.is_empty() => self
+                        .session_of(profile, session_name)
+                        .map(|session| session.to_owned()),
                     _ => Err(error),
                 }
             }
@@ -263,11 +339,11 @@ impl AwsConfig {
         Ok(())
     }
 
-    fn session_from_section(
-        &self,
-        session: &Section,
-        session_name: &str,
-    ) -> Result<SsoSession, ConfigError> {
+    fn session_from_section<'c>(
+        &'c self,
+        session: &'c Section,
+        session_name: &'c str,
+    ) -> Result<SsoSessionView<'c>, ConfigError> {
         let start_url = self.text(session, START_URL)?.filter(|v| !v.is_empty());
         let region = self.text(session, SSO_REGION)?.filter(|v| !v.is_empty());
         let region =
@@ -285,16 +361,19 @@ impl AwsConfig {
                 missing,
             });
         };
-        Ok(SsoSession {
-            name: Some(session_name.to_string()),
-            start_url: start_url.to_string(),
-            region: region.to_string(),
-            registration_scopes: self.text(session, SCOPES)?.map(split_scopes),
+        Ok(SsoSessionView {
+            name: Some(session_name),
+            start_url,
+            region,
+            registration_scopes: self.text(session, SCOPES)?,
         })
     }
 
     /// The legacy form: the profile carries the start URL and region itself.
-    fn legacy_session_of(&self, profile: &Section) -> Result<SsoSession, ConfigError> {
+    fn legacy_session_of<'c>(
+        &'c self,
+        profile: &'c Section,
+    ) -> Result<SsoSessionView<'c>, ConfigError> {
         let start_url = self.text(profile, START_URL)?.filter(|v| !v.is_empty());
         let region = self.text(profile, SSO_REGION)?.filter(|v| !v.is_empty());
         let region =
@@ -316,10 +395,10 @@ impl AwsConfig {
             );
             return Err(self.incomplete_profile(profile, missing));
         };
-        Ok(SsoSession {
+        Ok(SsoSessionView {
             name: None,
-            start_url: start_url.to_string(),
-            region: region.to_string(),
+            start_url,
+            region,
             registration_scopes: None,
         })
     }
@@ -327,11 +406,11 @@ impl AwsConfig {
     /// botocore's order (after the environment, which the caller applies): the `services`
     /// section's per-service `endpoint_url`, then the profile's `endpoint_url`. An empty value
     /// counts as unset, as in botocore.
-    fn endpoints_of(
-        &self,
-        profile: &Section,
+    fn endpoints_of<'c>(
+        &'c self,
+        profile: &'c Section,
         ignore_from_env: Option<bool>,
-    ) -> Result<EndpointOverrides, ConfigError> {
+    ) -> Result<(Option<&'c str>, Option<&'c str>), ConfigError> {
         let ignore = match ignore_from_env {
             Some(ignore) => ignore,
             None => self
@@ -339,12 +418,11 @@ impl AwsConfig {
                 .is_some_and(|value| value.eq_ignore_ascii_case("true")),
         };
         if ignore {
-            return Ok(EndpointOverrides::default());
+            return Ok((None, None));
         }
         let global = self
             .text(profile, "endpoint_url")?
-            .filter(|url| !url.is_empty())
-            .map(str::to_string);
+            .filter(|url| !url.is_empty());
         let (sso, sso_oidc) = match self.text(profile, "services")? {
             None => (None, None),
             Some(services_name) => {
@@ -359,24 +437,21 @@ impl AwsConfig {
                 )
             }
         };
-        Ok(EndpointOverrides {
-            sso: sso.or_else(|| global.clone()),
-            sso_oidc: sso_oidc.or(global),
-        })
+        Ok((sso.or(global), sso_oidc.or(global)))
     }
 
-    fn service_endpoint(
+    fn service_endpoint<'c>(
         &self,
-        services: &Section,
+        services: &'c Section,
         keys: &[&str],
-    ) -> Result<Option<String>, ConfigError> {
+    ) -> Result<Option<&'c str>, ConfigError> {
         for &key in keys {
             match services.value(key) {
                 None => {}
                 Some(Value::Nested(_)) => {
                     let url = services.nested(key, "endpoint_url");
                     if let Some(url) = url.filter(|url| !url.is_empty()) {
-                        return Ok(Some(url.to_string()));
+                        return Ok(Some(url));
                     }
                 }
                 Some(Value::Text(_)) => {

@@ -27,10 +27,41 @@ pub struct Section {
     pub(super) header: String,
     pub(super) line: usize,
     pub(super) last_line: usize,
-    pub(super) entries: Vec<Entry>,
+    /// Settings are added through [`Self::new`] and [`Self::push_entry`] only, which keep
+    /// `key_lengths` in step.
+    entries: Vec<Entry>,
+    /// Bit `n % 64` set for each key of `n` bytes: most lookups are for keys a section does not
+    /// have (which kind of profile is this?), and this answers most of them without comparing.
+    key_lengths: u64,
 }
 
 impl Section {
+    pub(super) fn new(
+        kind: SectionKind,
+        name: String,
+        header: String,
+        (line, last_line): (usize, usize),
+        entries: Vec<Entry>,
+    ) -> Section {
+        let key_lengths = entries
+            .iter()
+            .fold(0, |lengths, entry| lengths | length_bit(&entry.key));
+        Section {
+            kind,
+            name,
+            header,
+            line,
+            last_line,
+            entries,
+            key_lengths,
+        }
+    }
+
+    pub(super) fn push_entry(&mut self, entry: Entry) {
+        self.key_lengths |= length_bit(&entry.key);
+        self.entries.push(entry);
+    }
+
     /// The profile, sso-session or services name (`default` for `[default]`, `Acme Dev` for
     /// `[profile 'Acme Dev']`); for other sections the header text.
     pub fn name(&self) -> &str {
@@ -76,6 +107,10 @@ impl Section {
 
     /// The setting for `key` with its line numbers.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
+        // Lowercasing keeps the length of an ASCII key: no key of its length, no match.
+        if self.key_lengths & length_bit(key) == 0 && key.is_ascii() {
+            return None;
+        }
         // Stored keys are lowercase and nearly every lookup is too: compare as given first, and
         // lowercase (allocating) only a key that could change by it.
         let found = self.entries.iter().find(|entry| entry.key == key);
@@ -99,6 +134,10 @@ impl Section {
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
+}
+
+fn length_bit(key: &str) -> u64 {
+    1 << (key.len() % 64)
 }
 
 /// One `key = value` setting.
@@ -262,6 +301,24 @@ impl std::fmt::Debug for Text {
 #[cfg(test)]
 mod tests {
     use super::Text;
+    use crate::config::parse::parse_sections;
+
+    /// The key-length filter never hides a key: same length modulo 64, inherited keys, any case.
+    #[test]
+    fn every_key_is_found_whatever_its_length() {
+        let long = format!("k{}", "x".repeat(69)); // 70 bytes: the bit of a 6-byte key
+        let text =
+            format!("[DEFAULT]\nfrom_defaults = d\n[profile a]\n{long} = long\nregion = r\n");
+        let sections = parse_sections(&text).unwrap();
+        let profile = &sections[1];
+        assert_eq!(profile.get(&long), Some("long"));
+        assert_eq!(profile.get("region"), Some("r"));
+        assert_eq!(profile.get("REGION"), Some("r"));
+        assert_eq!(profile.get("From_Defaults"), Some("d"));
+        assert_eq!(profile.get("output"), None); // 6 bytes, like `region`
+        assert_eq!(profile.get("role_arn"), None);
+        assert_eq!(profile.get("régión"), None);
+    }
 
     #[test]
     fn text_reads_back_what_it_holds_on_either_side_of_the_inline_size() {
