@@ -155,12 +155,15 @@ pub(super) fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, CacheError>
     // A FIFO (or a device, a socket) where a cache file should be would block every run, the
     // prompt hook's included, until someone writes to it: only a regular file is a cache file.
     // (A directory goes on to fail the read with an error that says so.)
-    let kind = file.metadata().map_err(read_error)?.file_type();
+    let metadata = file.metadata().map_err(read_error)?;
+    let kind = metadata.file_type();
     if !kind.is_file() && !kind.is_dir() {
         crate::debug!("{} is not a regular file: ignored", path.display());
         return Ok(Some(Vec::new()));
     }
-    let mut bytes = Vec::new();
+    // Room for the whole file: one read instead of one per doubling from 32 bytes.
+    let room = metadata.len().min(MAX_CACHE_FILE_BYTES) + 1;
+    let mut bytes = Vec::with_capacity(usize::try_from(room).unwrap_or(0));
     file.take(MAX_CACHE_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(read_error)?;
