@@ -120,6 +120,7 @@ impl<'a> StateReader<'a> {
         let token = match self.tokens.get(hashed) {
             Some(token) => token.clone(),
             None => {
+                // The key is the hash of the session name, or of a legacy profile's start URL.
                 let token = read_token(&crate::cache::token_key(None, hashed), self.dirs)?;
                 self.tokens.insert(hashed.to_string(), token.clone());
                 token

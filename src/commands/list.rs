@@ -63,6 +63,7 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
         credentials: &credentials,
         states: StateReader::new(&dirs),
         summaries: HashMap::default(),
+        no_summary: Rc::from("-"),
         now: OffsetDateTime::now_utc(),
         with_json: args.json,
     };
@@ -93,6 +94,8 @@ struct Lister<'c> {
     states: StateReader<'c>,
     /// The summary of each state met so far.
     summaries: HashMap<ProfileState, Rc<str>, foldhash::fast::RandomState>,
+    /// `-`, for the profiles that are not SSO profiles.
+    no_summary: Rc<str>,
     /// One moment for the whole listing.
     now: OffsetDateTime,
     with_json: bool,
@@ -113,7 +116,7 @@ impl<'c> Lister<'c> {
             account_id: raw("sso_account_id"),
             role_name: raw("sso_role_name"),
             region: keys.get("region").filter(|r| !r.is_empty()),
-            summary: Rc::from("-"),
+            summary: Rc::clone(&self.no_summary),
             json: Value::Null,
         };
         if kind != CredentialKind::Sso {

