@@ -8,10 +8,18 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// `text` with every control character (C0, DEL, C1) escaped; borrowed when there is none.
+#[inline]
 pub fn printable(text: &str) -> Cow<'_, str> {
-    // Most text is printable ASCII: a byte test, then the full test for the rest.
-    let printable_ascii = text.bytes().all(|byte| (b' '..=b'~').contains(&byte));
-    if printable_ascii || !text.chars().any(char::is_control) {
+    // Most text is printable ASCII: a byte test, inlined where `list` calls it for each of a
+    // large file's cells, then the full test for the rest.
+    if text.bytes().all(|byte| (b' '..=b'~').contains(&byte)) {
+        return Cow::Borrowed(text);
+    }
+    escaped(text)
+}
+
+fn escaped(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
         return Cow::Borrowed(text);
     }
     let mut shown = String::with_capacity(text.len() + 8);

@@ -12,15 +12,12 @@ use sha1::{Digest, Sha1};
 use super::python_json::{push_python_json_string, to_python_json};
 
 fn sha1_hex(text: &str) -> String {
-    // `list` hashes one key per profile of a large file: a table, not a formatter per digit.
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha1::digest(text.as_bytes());
-    let mut hex = Vec::with_capacity(2 * digest.len());
-    for byte in digest {
-        hex.push(DIGITS[usize::from(byte >> 4)]);
-        hex.push(DIGITS[usize::from(byte & 0xf)]);
-    }
-    String::from_utf8(hex).unwrap_or_default()
+    // Into a buffer: `list` hashes one key per profile of a large file, and `hex::encode`
+    // builds its string a `char` at a time.
+    let mut hex = [0; 40];
+    // 20 bytes of digest always fill the 40 hex digits.
+    let _ = hex::encode_to_slice(Sha1::digest(text.as_bytes()), &mut hex);
+    String::from_utf8_lossy(&hex).into_owned()
 }
 
 /// Token cache key, as botocore's `SSOTokenLoader._generate_cache_key`: the session name for

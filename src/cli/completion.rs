@@ -22,7 +22,7 @@ use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{CompleteEnv, Shells};
 
 use super::{Cli, CompletionShell};
-use crate::config::{AwsConfig, CredentialsFile};
+use crate::config::{AwsConfig, CredentialsFile, ProfileKeys};
 
 /// The variable that turns a run of ssoenv into a completion request. ssoenv's own name keeps it
 /// clear of other programs using clap_complete's default (`COMPLETE`).
@@ -120,25 +120,20 @@ pub fn profile_names() -> Vec<CompletionCandidate> {
         return Vec::new();
     };
     let credentials = CredentialsFile::load_default().unwrap_or_else(|_| CredentialsFile::empty());
-    let mut names = config.profile_names();
-    for name in credentials.profile_names() {
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
     // Bash shows the names alone: a large file's help texts would be worked out for nothing.
     let with_help = ASKING_SHELL.get().is_none_or(|shell| shell != "bash");
     // Candidates without a tag get the argument's rendering as theirs, formatted anew for each
     // one; one tag for all keeps them one group, as that did.
     let tag = StyledStr::from("Profiles");
-    let candidates = names
+    let candidates = config
+        .profiles_with(&credentials)
         .into_iter()
-        .map(|name| {
+        .map(|(name, section)| {
             let candidate = CompletionCandidate::new(name).tag(Some(tag.clone()));
             if !with_help {
                 return candidate;
             }
-            let keys = config.profile_keys(&credentials, name);
+            let keys = ProfileKeys::new(section, &credentials, name);
             let kind = keys.kind().label();
             let help = match (keys.get("sso_account_id"), keys.get("sso_role_name")) {
                 (Some(account), Some(role)) => format!("{kind} {account} {role}"),

@@ -252,6 +252,25 @@ impl AwsConfig {
     ) -> ProfileKeys<'a> {
         ProfileKeys::new(self.profile(name), credentials, name)
     }
+
+    /// Every profile, in file order, with its config section: those of the config file, then
+    /// those only in the shared credentials file (without one), as `list` and completion show
+    /// them.
+    pub fn profiles_with<'a>(
+        &'a self,
+        credentials: &'a CredentialsFile,
+    ) -> Vec<(&'a str, Option<&'a Section>)> {
+        let mut profiles: Vec<(&str, Option<&Section>)> = self
+            .profile_sections()
+            .map(|section| (section.name(), Some(section)))
+            .collect();
+        for name in credentials.profile_names() {
+            if !profiles.iter().any(|(known, _)| *known == name) {
+                profiles.push((name, None));
+            }
+        }
+        profiles
+    }
 }
 
 fn path_from(variable: Option<&OsStr>, home: Option<&Path>) -> Result<PathBuf, ConfigError> {

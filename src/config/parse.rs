@@ -251,7 +251,7 @@ impl<'a> Reader<'a> {
         let Some((key, delimiter, value)) = split_setting(stripped) else {
             return syntax_error(SyntaxProblem::NotASetting);
         };
-        let Some(section) = &self.current else {
+        let Some(section) = &mut self.current else {
             return syntax_error(SyntaxProblem::OutsideSection {
                 key: key.to_string(),
             });
@@ -260,16 +260,13 @@ impl<'a> Reader<'a> {
             return syntax_error(SyntaxProblem::MissingKey { delimiter });
         }
         let key = lowercase(key);
-        if let Some(first_line) = self.first_line_of_key(section, &key) {
+        if let Some(first_line) = first_line_of_key(&self.sections, section, &key) {
             return syntax_error(SyntaxProblem::DuplicateKey {
                 header: section.header.to_string(),
                 key: key.into_owned(),
                 first_line,
             });
         }
-        let Some(section) = &mut self.current else {
-            unreachable!("checked above");
-        };
         section.last_line = number;
         section.entries.push(RawEntry {
             key,
@@ -305,24 +302,6 @@ impl<'a> Reader<'a> {
         });
         self.open_entry = None;
         Ok(())
-    }
-
-    /// Where `key` was first set in `section`; for [DEFAULT], in any [DEFAULT] section,
-    /// because configparser checks duplicates per section name.
-    fn first_line_of_key(&self, section: &RawSection<'_>, key: &str) -> Option<usize> {
-        let own = section
-            .entries
-            .iter()
-            .find(|entry| entry.key == key)
-            .map(|entry| entry.line);
-        if section.header != DEFAULTS_HEADER || own.is_some() {
-            return own;
-        }
-        self.sections
-            .iter()
-            .filter(|section| section.kind == SectionKind::Defaults)
-            .find_map(|section| section.entry(key))
-            .map(Entry::line)
     }
 
     fn open_entry_mut(&mut self) -> Option<&mut RawEntry<'a>> {
@@ -370,6 +349,24 @@ impl<'a> Reader<'a> {
         inherit_defaults(&mut self.sections);
         Ok(self.sections)
     }
+}
+
+/// Where `key` was first set in `section`; for [DEFAULT], in any [DEFAULT] section (the finished
+/// ones are in `before`), because configparser checks duplicates per section name.
+fn first_line_of_key(before: &[Section], section: &RawSection<'_>, key: &str) -> Option<usize> {
+    let own = section
+        .entries
+        .iter()
+        .find(|entry| entry.key == key)
+        .map(|entry| entry.line);
+    if section.header != DEFAULTS_HEADER || own.is_some() {
+        return own;
+    }
+    before
+        .iter()
+        .filter(|section| section.kind == SectionKind::Defaults)
+        .find_map(|section| section.entry(key))
+        .map(Entry::line)
 }
 
 /// Python's `str.lower()` for keys. The keys of SSO profiles and sessions, which a file
@@ -426,7 +423,7 @@ fn split_setting(stripped: &str) -> Option<(&str, char, &str)> {
 /// Joins a setting's lines (configparser) and parses an indented block (botocore).
 fn finish_value(raw: &RawEntry<'_>) -> Result<Value, SyntaxError> {
     let has_content_below = raw.continuation.iter().any(|(_, text)| !text.is_empty());
-    let value = if !has_content_below {
+    Ok(if !has_content_below {
         // Trailing blank lines are dropped by configparser's final `rstrip`.
         Value::Text(Text::from(raw.first))
     } else if raw.first.is_empty() {
@@ -439,8 +436,7 @@ fn finish_value(raw: &RawEntry<'_>) -> Result<Value, SyntaxError> {
         }
         text.truncate(text.trim_end_matches(is_py_space).len());
         Value::Text(Text::from(text))
-    };
-    Ok(value)
+    })
 }
 
 /// botocore's `_parse_nested`: each non-blank line is `name = value`, split at the first `=`.

@@ -263,14 +263,15 @@ impl Text {
 
 impl From<&str> for Text {
     fn from(text: &str) -> Text {
-        match u8::try_from(text.len()) {
-            Ok(len) if text.len() <= Text::INLINE => {
-                let mut bytes = [0; Text::INLINE];
-                bytes[..text.len()].copy_from_slice(text.as_bytes());
-                Text(TextBytes::Inline { len, bytes })
-            }
-            _ => Text(TextBytes::Heap(text.into())),
+        if text.len() > Text::INLINE {
+            return Text(TextBytes::Heap(text.into()));
         }
+        let mut bytes = [0; Text::INLINE];
+        bytes[..text.len()].copy_from_slice(text.as_bytes());
+        Text(TextBytes::Inline {
+            len: text.len() as u8,
+            bytes,
+        })
     }
 }
 
