@@ -24,7 +24,8 @@ run() {
     shift 2
   done
   args+=(--command-name "hello-world (again)" "$hello")
-  hyperfine --shell=none --warmup 30 --runs "$runs" --export-json "$results/$name.json" "${args[@]}" >&2
+  hyperfine --shell=none --warmup 30 --runs "$runs" --export-json "$results/$name.json" \
+    ${prepare:+--prepare "$prepare"} "${args[@]}" >&2
   python3 - "$results/$name.json" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
@@ -45,6 +46,10 @@ AWS_CONFIG_FILE=$large_config run large \
   "ssoenv my-dev-profile" "$ssoenv my-dev-profile --shell bash" \
   "ssoenv status my-dev-profile" "$ssoenv status my-dev-profile" \
   "ssoenv list" "$ssoenv list"
+echo "== $profiles profiles, the first export after the file changed (found by a scan, not the index)"
+# `touch` before each run sets the file's change time to now: too recent to be remembered.
+AWS_CONFIG_FILE=$large_config prepare="touch $large_config" run large-changed \
+  "ssoenv my-dev-profile (changed)" "$ssoenv my-dev-profile --shell bash"
 echo "== $profiles profiles, completion of a profile name (ssoenv <TAB>)"
 AWS_CONFIG_FILE=$large_config SSOENV_COMPLETE=bash _CLAP_COMPLETE_INDEX=1 _CLAP_IFS=$'\n' \
   run completion "ssoenv <TAB> (bash)" "$ssoenv -- ssoenv ''"

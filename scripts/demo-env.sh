@@ -23,7 +23,8 @@ if [ -z "$AWS_ENDPOINT_URL" ]; then
 fi
 export AWS_ENDPOINT_URL
 export HOME="$demo_home"
-unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_CONFIG_FILE
+# ssoenv keeps its own caches (the config index, console profiles) under this HOME too.
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_CONFIG_FILE XDG_CACHE_HOME
 mkdir -p "$HOME/.aws"
 cat >"$HOME/.aws/config" <<'CONFIG'
 [profile my-dev-profile]

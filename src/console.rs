@@ -194,13 +194,10 @@ pub fn container_url(profile: &str, url: &str) -> String {
 
 /// `<cache>/ssoenv/console/<profile key>`, created 0700 (it will hold the console's cookies).
 pub fn browser_profile_dir(profile: &str) -> anyhow::Result<PathBuf> {
-    let Some(cache) = user_cache_dir() else {
+    let Some(cache) = crate::user_dirs::ssoenv_cache_dir() else {
         anyhow::bail!("HOME is not set, so there is no cache directory for the browser profile");
     };
-    let dir = cache
-        .join("ssoenv")
-        .join("console")
-        .join(profile_key(profile));
+    let dir = cache.join("console").join(profile_key(profile));
     crate::cache::ensure_private_dir(&dir)
         .and_then(|()| make_private(&dir))
         .map_err(|error| {
@@ -210,27 +207,6 @@ pub fn browser_profile_dir(profile: &str) -> anyhow::Result<PathBuf> {
             )
         })?;
     Ok(dir)
-}
-
-/// The user's cache directory: `$XDG_CACHE_HOME`, else `~/.cache` (`~/Library/Caches` on macOS,
-/// `%LOCALAPPDATA%` on Windows).
-fn user_cache_dir() -> Option<PathBuf> {
-    let set = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
-    if let Some(dir) = set("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .filter(|d| d.is_absolute())
-    {
-        return Some(dir);
-    }
-    if cfg!(windows) {
-        return set("LOCALAPPDATA").map(PathBuf::from);
-    }
-    let home = PathBuf::from(set("HOME")?);
-    Some(if cfg!(target_os = "macos") {
-        home.join("Library").join("Caches")
-    } else {
-        home.join(".cache")
-    })
 }
 
 /// The directory name of `profile`'s browser profile: the name itself when it is a safe file

@@ -40,3 +40,4 @@ pub mod role_credentials;
 pub mod secret;
 pub mod shell;
 pub mod token_source;
+pub mod user_dirs;

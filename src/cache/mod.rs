@@ -36,7 +36,9 @@ use std::path::{Path, PathBuf};
 pub use crate::role_credentials::{AssumedRole, RoleCredentials};
 pub use assumed_role::AssumedRoleCache;
 pub use entry::{Cache, CacheEntry, MAX_CACHE_FILE_BYTES};
-pub use files::{ensure_private_dir, write_atomic, write_atomic_with_permissions};
+pub use files::{
+    ensure_private_dir, write_atomic, write_atomic_unsynced, write_atomic_with_permissions,
+};
 pub use keys::{
     AssumeRoleArgs, assume_role_key, registration_key, role_credentials_key, token_key,
 };

@@ -11,6 +11,7 @@
 mod base;
 pub mod edit;
 mod error;
+mod index;
 mod kind;
 mod lookup;
 mod parse;
@@ -21,7 +22,7 @@ mod suggest;
 
 use std::ffi::OsStr;
 use std::hash::BuildHasher;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Seek;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -30,6 +31,7 @@ use hashbrown::HashTable;
 pub use base::{BaseProfile, BaseSource, NamedSource, StaticKeys, WebIdentity};
 pub use edit::{ConfigEditor, EditError, SectionId, value_problem};
 pub use error::{ConfigError, ValueMismatch};
+use index::{FileState, Found, RegionIndex};
 pub use kind::{CredentialKind, CredentialsFile, ProfileKeys, is_plain_sso};
 pub use parse::SyntaxProblem;
 pub use profile::{EndpointOverrides, SsoProfile, SsoProfileView, SsoSession, SsoSessionView};
@@ -92,59 +94,109 @@ impl AwsConfig {
     /// when the rest of the file is asked about and cannot be read, the answers come from the
     /// sections read.
     pub fn load_for_profile(path: &Path, name: &str) -> Result<AwsConfig, ConfigError> {
-        Self::load_for_profile_in_chunks(path, name, lookup::CHUNK)
+        let index = RegionIndex::in_user_cache();
+        Self::load_for_profile_with(path, name, lookup::CHUNK, index.as_ref())
     }
 
     /// [`Self::load_for_profile`], scanning the file `chunk` bytes at a time (the tests cut lines
-    /// with tiny chunks). The file is scanned, not held: only the regions found are read, and
-    /// checked for UTF-8 (a file that is not UTF-8 outside them is not seen, as a syntax error
-    /// there is not).
-    fn load_for_profile_in_chunks(
+    /// with tiny chunks) and, for a file larger than that, first asking `index` where the
+    /// sections are (see `index`) and telling it what the scan found. The file is scanned, not
+    /// held: only the regions found are read, and checked for UTF-8 (a file that is not UTF-8
+    /// outside them is not seen, as a syntax error there is not).
+    fn load_for_profile_with(
         path: &Path,
         name: &str,
         chunk: usize,
+        index: Option<&RegionIndex>,
     ) -> Result<AwsConfig, ConfigError> {
         let mut file = std::fs::File::open(path).map_err(|source| read_error(path, source))?;
+        let metadata = file.metadata().ok();
+        let size = metadata.as_ref().map_or(u64::MAX, std::fs::Metadata::len);
+        // A file that one read brings in whole gains nothing from an index.
+        let indexed = index
+            .zip(metadata.as_ref().and_then(FileState::of))
+            .filter(|_| size > chunk as u64);
+        if let Some((index, state)) = &indexed
+            && let Some(found) = index.find(path, name, state)
+            && let RegionReading::Complete(config) =
+                Self::read_regions_of(path, &mut file, &found.profiles_read, &found.regions)
+            // Unchanged while it was read: the regions are still the file's.
+            && still_in(&file, state)
+        {
+            return Ok((*config).reading_of(found.profiles_read));
+        }
         // A buffer no larger than a small file: every page of it costs a fault.
-        let chunk = file.metadata().map_or(chunk, |metadata| {
-            usize::try_from(metadata.len()).map_or(chunk, |len| chunk.min(len.saturating_add(1)))
-        });
+        let chunk = usize::try_from(size).map_or(chunk, |len| chunk.min(len.saturating_add(1)));
         let mut profiles_read = vec![name.to_string()];
         loop {
             file.rewind().map_err(|source| read_error(path, source))?;
             let regions = lookup::scan(&mut file, &profiles_read, chunk)
                 .map_err(|source| read_error(path, source))?;
-            // Not UTF-8, or changed between the scan and the reading: the whole reading says
-            // what is wrong, or reads the file as it is now.
-            let Some(texts) = regions.and_then(|regions| read_regions(&mut file, &regions)) else {
+            let Some(regions) = regions else {
                 return Self::load(path);
             };
-            let sections = parse::parse_regions(
-                texts
-                    .iter()
-                    .map(|(first_line, text)| (*first_line, text.as_str())),
-            );
-            // An error in the sections read is reported as the whole reading reports it: the
-            // first in the file, wherever that is.
-            let Ok(sections) = sections else {
-                return Self::load(path);
-            };
-            let mut config = Self::from_sections(path, sections);
-            let sources: Vec<String> = profiles_read
-                .iter()
-                .filter_map(|name| config.profile(name)?.get("source_profile"))
-                .filter(|source| !profiles_read.iter().any(|read| read == source))
-                .map(str::to_string)
-                .collect();
-            if sources.is_empty() {
-                config.partial = Some(Box::new(Partial {
-                    profiles_read,
-                    whole: OnceLock::new(),
-                }));
-                return Ok(config);
+            match Self::read_regions_of(path, &mut file, &profiles_read, &regions) {
+                RegionReading::Complete(config) => {
+                    let found = Found {
+                        profiles_read,
+                        regions,
+                    };
+                    // Unchanged since the reading began: what was found is the file's.
+                    if let Some((index, state)) = &indexed
+                        && still_in(&file, state)
+                    {
+                        index.remember(path, name, state, &found);
+                    }
+                    return Ok((*config).reading_of(found.profiles_read));
+                }
+                RegionReading::NeedsSources(sources) => profiles_read.extend(sources),
+                // Not UTF-8, changed between the scan and the reading, or a syntax error: the
+                // whole reading says what is wrong (the first error in the file, wherever that
+                // is), or reads the file as it is now.
+                RegionReading::Unreadable => return Self::load(path),
             }
-            profiles_read.extend(sources);
         }
+    }
+
+    /// The sections in `regions` of `file` (at `path`), read for the profiles `profiles_read`.
+    fn read_regions_of(
+        path: &Path,
+        file: &mut std::fs::File,
+        profiles_read: &[String],
+        regions: &[lookup::Region],
+    ) -> RegionReading {
+        let Some(texts) = read_regions(file, regions) else {
+            return RegionReading::Unreadable;
+        };
+        let sections = parse::parse_regions(
+            texts
+                .iter()
+                .map(|(first_line, text)| (*first_line, text.as_str())),
+        );
+        let Ok(sections) = sections else {
+            return RegionReading::Unreadable;
+        };
+        let config = Self::from_sections(path, sections);
+        let sources: Vec<String> = profiles_read
+            .iter()
+            .filter_map(|name| config.profile(name)?.get("source_profile"))
+            .filter(|source| !profiles_read.iter().any(|read| read == source))
+            .map(str::to_string)
+            .collect();
+        if sources.is_empty() {
+            RegionReading::Complete(Box::new(config))
+        } else {
+            RegionReading::NeedsSources(sources)
+        }
+    }
+
+    /// These sections, as the partial reading of the profiles `profiles_read`.
+    fn reading_of(mut self, profiles_read: Vec<String>) -> AwsConfig {
+        self.partial = Some(Box::new(Partial {
+            profiles_read,
+            whole: OnceLock::new(),
+        }));
+        self
     }
 
     /// Parses `text` as the content of the file `path` (which is only used in messages).
@@ -299,21 +351,56 @@ fn read_error(path: &Path, source: std::io::Error) -> ConfigError {
     }
 }
 
+/// What the sections in some regions of a file are for the profiles they were read for.
+enum RegionReading {
+    /// Every section those profiles need.
+    Complete(Box<AwsConfig>),
+    /// Their `source_profile` chains go on to these profiles, whose sections were not read.
+    NeedsSources(Vec<String>),
+    /// Not UTF-8, changed since the regions were found, or a syntax error in them.
+    Unreadable,
+}
+
+/// Whether `file` is still in `state`.
+fn still_in(file: &std::fs::File, state: &FileState) -> bool {
+    file.metadata()
+        .is_ok_and(|metadata| FileState::of(&metadata).as_ref() == Some(state))
+}
+
 /// The text of each region of `file`, with the number of its first line; `None` when one is not
-/// UTF-8 or cannot be read whole (the file shrank).
+/// UTF-8, cannot be read whole (the file shrank), or does not start a section (the file changed
+/// since the regions were found): each region but the lines before the first header starts with
+/// a header.
 fn read_regions(
     file: &mut std::fs::File,
     regions: &[lookup::Region],
 ) -> Option<Vec<(usize, String)>> {
     regions
         .iter()
-        .map(|region| {
+        .enumerate()
+        .map(|(position, region)| {
             let mut bytes = vec![0; region.end - region.start];
-            file.seek(SeekFrom::Start(region.start as u64)).ok()?;
-            file.read_exact(&mut bytes).ok()?;
+            read_exact_at(file, &mut bytes, region.start as u64).ok()?;
+            let is_preamble = position == 0 && region.first_line == 1;
+            if !is_preamble && !bytes.starts_with(b"[") {
+                return None;
+            }
             Some((region.first_line, String::from_utf8(bytes).ok()?))
         })
         .collect()
+}
+
+/// Fills `bytes` from `file` at `offset`: one system call where there is `pread`.
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
+}
+
+#[cfg(not(unix))]
+fn read_exact_at(mut file: &std::fs::File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Read, SeekFrom};
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(bytes)
 }
 
 /// Names → the section that defines them, with the semantics of the Python dict botocore builds:
@@ -620,7 +707,17 @@ mod tests {
                 let file = dir.path().join("config");
                 std::fs::write(&file, &text).expect("write");
                 let whole = AwsConfig::parse(path, &text);
-                let partial = AwsConfig::load_for_profile_in_chunks(&file, NAMES[name], chunk);
+                // Read three times: without an index, then with one (which a file larger than
+                // `chunk` is remembered in), then again through what it remembered.
+                let index = RegionIndex::at(&dir.path().join("index"), far_future());
+                let load = |index| AwsConfig::load_for_profile_with(&file, NAMES[name], chunk, index);
+                let partial = load(None);
+                for through_index in [load(Some(&index)), load(Some(&index))] {
+                    prop_assert_eq!(
+                        through_index.as_ref().map(AwsConfig::sections).map_err(ToString::to_string),
+                        partial.as_ref().map(AwsConfig::sections).map_err(ToString::to_string)
+                    );
+                }
                 match (&whole, &partial) {
                     (Ok(whole), Ok(partial)) => {
                         // Questions about the profile first, while nothing else has been read.
@@ -641,6 +738,179 @@ mod tests {
                     (Ok(_), Err(error)) => prop_assert!(false, "only the partial reading fails: {error}"),
                 }
             }
+        }
+    }
+
+    /// A time by which every file written by a test is settled.
+    fn far_future() -> std::time::SystemTime {
+        std::time::SystemTime::now() + std::time::Duration::from_secs(3600)
+    }
+
+    /// The index of regions (`index`): used when it matches the file, ignored otherwise.
+    mod region_index {
+        use super::*;
+        use std::os::unix::fs::PermissionsExt;
+
+        /// Chunks small enough that the files below are "large".
+        const CHUNK: usize = 16;
+        const TEXT: &str = "[profile other]\nregion = eu-west-1\n\
+                            [profile a]\nregion = us-east-1\noutput = json\n\
+                            [sso-session s]\nsso_region = us-east-1\n";
+
+        struct Files {
+            dir: tempfile::TempDir,
+            config: PathBuf,
+        }
+
+        impl Files {
+            fn new(text: &str) -> Files {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let config = dir.path().join("config");
+                std::fs::write(&config, text).expect("write");
+                Files { dir, config }
+            }
+
+            fn index_dir(&self) -> PathBuf {
+                self.dir.path().join("index")
+            }
+
+            fn load(&self, now: std::time::SystemTime) -> AwsConfig {
+                let index = RegionIndex::at(&self.index_dir(), now);
+                AwsConfig::load_for_profile_with(&self.config, "a", CHUNK, Some(&index))
+                    .expect("readable")
+            }
+
+            /// The one entry written.
+            fn entry(&self) -> PathBuf {
+                let mut entries: Vec<PathBuf> = std::fs::read_dir(self.index_dir())
+                    .expect("the index directory exists")
+                    .map(|entry| entry.expect("listed").path())
+                    .collect();
+                assert_eq!(entries.len(), 1, "{entries:?}");
+                entries.remove(0)
+            }
+
+            /// Makes the entry say that profile `a`'s section ends after its first setting: what
+            /// the reading then gives shows whether the entry was followed.
+            fn cut_the_entry(&self) {
+                let entry = self.entry();
+                let text = std::fs::read_to_string(&entry).expect("entry");
+                let start = TEXT.find("[profile a]").expect("a");
+                let cut = TEXT.find("output").expect("output");
+                let end = TEXT.find("[sso-session").expect("s");
+                let text = text.replace(&format!(" {start} {end}\n"), &format!(" {start} {cut}\n"));
+                assert!(text.contains(&format!(" {start} {cut}\n")), "{text}");
+                std::fs::write(&entry, text).expect("write");
+            }
+        }
+
+        fn output_of(config: &AwsConfig) -> Option<&str> {
+            config.profile("a").expect("profile a").get("output")
+        }
+
+        #[test]
+        fn a_settled_large_file_is_read_through_its_entry() {
+            let files = Files::new(TEXT);
+            assert_eq!(output_of(&files.load(far_future())), Some("json"));
+            let mode = |path: &Path| {
+                std::fs::metadata(path)
+                    .expect("exists")
+                    .permissions()
+                    .mode()
+                    & 0o777
+            };
+            assert_eq!(mode(&files.entry()), 0o600);
+            assert_eq!(mode(&files.index_dir()), 0o700);
+            files.cut_the_entry();
+            // Followed: the setting the entry leaves out is not read.
+            assert_eq!(output_of(&files.load(far_future())), None);
+        }
+
+        #[test]
+        fn a_file_changed_within_the_last_clock_tick_is_not_remembered() {
+            let files = Files::new(TEXT);
+            // Written just now: its change time is its modification time.
+            let changed = std::fs::metadata(&files.config)
+                .and_then(|metadata| metadata.modified())
+                .expect("a time");
+            files.load(changed + std::time::Duration::from_secs(1));
+            assert!(!files.index_dir().exists());
+        }
+
+        #[test]
+        fn a_small_file_has_no_entry() {
+            let files = Files::new("[profile a]\n");
+            files.load(far_future());
+            assert!(!files.index_dir().exists());
+        }
+
+        /// Replaces the config file with `text` (a new file renamed into place, as editors do).
+        fn replace(files: &Files, text: &str) {
+            let temporary = files.dir.path().join("new");
+            std::fs::write(&temporary, text).expect("write");
+            std::fs::rename(&temporary, &files.config).expect("rename");
+        }
+
+        #[test]
+        fn an_entry_for_another_state_of_the_file_is_not_followed() {
+            let files = Files::new(TEXT);
+            files.load(far_future());
+            files.cut_the_entry();
+            // Same size, same places: only the file's state tells the entry is not for it.
+            replace(&files, &TEXT.replace("output = json", "output = text"));
+            assert_eq!(output_of(&files.load(far_future())), Some("text"));
+        }
+
+        #[test]
+        fn an_entry_is_replaced_when_the_file_changes() {
+            let files = Files::new(TEXT);
+            files.load(far_future());
+            let moved = format!("[profile a]\nregion = us-east-2\noutput = text\n{TEXT}").replacen(
+                "[profile a]\nregion = us-east-1\noutput = json\n",
+                "",
+                1,
+            );
+            replace(&files, &moved);
+            let config = files.load(far_future());
+            assert_eq!(
+                config.profile("a").and_then(|a| a.get("region")),
+                Some("us-east-2")
+            );
+            let entry = std::fs::read_to_string(files.entry()).expect("entry");
+            let end = moved.find("[profile other]").expect("other");
+            assert!(entry.contains(&format!("\nregion 1 0 {end}\n")), "{entry}");
+        }
+
+        #[test]
+        fn an_entry_others_can_write_is_ignored() {
+            let files = Files::new(TEXT);
+            files.load(far_future());
+            files.cut_the_entry();
+            std::fs::set_permissions(files.entry(), std::fs::Permissions::from_mode(0o666))
+                .expect("chmod");
+            assert_eq!(output_of(&files.load(far_future())), Some("json"));
+        }
+
+        #[test]
+        fn regions_that_do_not_start_a_section_are_not_followed() {
+            let files = Files::new(TEXT);
+            files.load(far_future());
+            // Profile a's region ends before `output`, and the next one is that line: read as
+            // they say, `output` would become a setting of profile a, and the session lost.
+            files.cut_the_entry();
+            let entry = files.entry();
+            let text = std::fs::read_to_string(&entry).expect("entry");
+            let session = TEXT.find("[sso-session").expect("s");
+            let cut = TEXT.find("output").expect("output");
+            let shifted = text.replace(
+                &format!(" {session} {}\n", TEXT.len()),
+                &format!(" {cut} {session}\n"),
+            );
+            assert_ne!(shifted, text);
+            std::fs::write(&entry, shifted).expect("write");
+            let config = files.load(far_future());
+            assert!(config.sso_session("s").is_some());
+            assert_eq!(output_of(&config), Some("json"));
         }
     }
 }

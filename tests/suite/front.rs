@@ -136,3 +136,108 @@ fn scripts_run_the_front() {
         assert!(!out.stdout.contains("ssoenv-full"), "{args:?}");
     }
 }
+
+/// The section of [`PROFILE`] in [`CONFIG`], blank line included.
+fn profile_section() -> &'static str {
+    let start = CONFIG
+        .find("[profile my-dev-profile]")
+        .expect("the profile");
+    let end = CONFIG
+        .find("[profile prod-readonly]")
+        .expect("the next profile");
+    &CONFIG[start..end]
+}
+
+/// A section for another profile, exactly as long as [`profile_section`].
+fn twin_section() -> String {
+    let twin = "[profile twin]\nsso_session = my-sso\nsso_account_id = 123456789022\n\
+                sso_role_name = ReadOnly\n";
+    let padding = profile_section().len() - twin.len() - "#\n\n".len();
+    format!("{twin}#{}\n\n", "x".repeat(padding))
+}
+
+/// Sleeps until the file at `path` last changed more than two seconds ago: from then on, ssoenv
+/// remembers where a profile's sections are in it.
+fn wait_until_settled(path: &std::path::Path) {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = std::fs::metadata(path).expect("the file");
+    let changed = std::time::UNIX_EPOCH
+        + std::time::Duration::new(metadata.ctime() as u64, metadata.ctime_nsec() as u32);
+    let settled = changed + std::time::Duration::from_millis(2100);
+    if let Ok(wait) = settled.duration_since(std::time::SystemTime::now()) {
+        std::thread::sleep(wait);
+    }
+}
+
+/// A config `populate` filled for a large organization is read through what ssoenv remembered
+/// of it (`~/.cache/ssoenv/config-regions`), and a change to it is seen at the very next run,
+/// even one that leaves every header where a header was.
+#[test]
+fn a_large_config_is_read_through_its_index_and_every_change_is_seen() {
+    let emulator = start_emulator();
+    let filler: String = (0..2000)
+        .map(|n| {
+            format!(
+                "[profile filler-{n:05}]\nsso_session = my-sso\nsso_account_id = 123456789011\n\
+                 sso_role_name = ReadOnly\nregion = us-east-1\n\n"
+            )
+        })
+        .collect();
+    let home = TestHome::with_config(&format!("{filler}{}{CONFIG}", twin_section()));
+    home.seed_token(&emulator, 8 * 3600);
+    let url = emulator.url();
+    let config = home.path().join(".aws/config");
+    let export = || {
+        let export = run(home.ssoenv(&url).args([PROFILE, "--shell", "bash"]));
+        assert!(export.status.success(), "{}", export.stderr);
+        export.stdout
+    };
+    let fetched = export();
+    assert!(
+        fetched.contains("export AWS_REGION='us-west-2'"),
+        "{fetched}"
+    );
+
+    wait_until_settled(&config);
+    assert_eq!(export(), fetched);
+    let index = home.path().join(".cache/ssoenv/config-regions");
+    let entries: Vec<_> = std::fs::read_dir(&index)
+        .expect("the index")
+        .map(|entry| entry.expect("an entry").path())
+        .collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let mode = |path: &std::path::Path| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    };
+    assert_eq!((mode(&index), mode(&entries[0])), (0o700, 0o600));
+    assert_eq!(export(), fetched, "read through the index");
+
+    // The profile and its twin swap places, in place (same file, same size): the profile's
+    // section now starts where the twin's did, and the twin's where the profile's did.
+    let text = std::fs::read_to_string(&config).unwrap();
+    let swapped = text.replacen(
+        &format!("{}{}", twin_section(), profile_section()),
+        &format!(
+            "{}{}",
+            profile_section().replace("us-west-2", "eu-west-2"),
+            twin_section()
+        ),
+        1,
+    );
+    assert_eq!((swapped.len(), swapped != text), (text.len(), true));
+    {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&config)
+            .unwrap();
+        file.write_all(swapped.as_bytes()).unwrap();
+    }
+    assert_eq!(
+        export(),
+        fetched.replace("'us-west-2'", "'eu-west-2'"),
+        "the change is seen"
+    );
+    assert_eq!(emulator.request_count("GetRoleCredentials"), 1);
+}
