@@ -17,7 +17,8 @@ fn sha1_hex(text: &str) -> String {
     let mut hex = [0; 40];
     // 20 bytes of digest always fill the 40 hex digits.
     let _ = hex::encode_to_slice(Sha1::digest(text.as_bytes()), &mut hex);
-    String::from_utf8_lossy(&hex).into_owned()
+    // Hex digits are ASCII: the check never fails, and is cheaper than a lossy conversion.
+    std::str::from_utf8(&hex).unwrap_or_default().to_owned()
 }
 
 /// Token cache key, as botocore's `SSOTokenLoader._generate_cache_key`: the session name for

@@ -11,9 +11,11 @@
 //! `expiring`, `expired`, `not_signed_in`), or `not_sso` / `error`.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::rc::Rc;
 use std::time::Duration;
 
+use anyhow::Context;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
@@ -39,7 +41,8 @@ struct Row<'c> {
     /// Shared by the rows in the same state: a large file's profiles mostly share one session
     /// and have no credentials of their own cached.
     summary: Rc<str>,
-    json: Value,
+    /// For `--json` only: the table's rows are many and small.
+    json: Option<Box<Value>>,
 }
 
 pub fn run(args: &ListArgs) -> anyhow::Result<()> {
@@ -62,20 +65,23 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
         .into_iter()
         .map(|(name, section)| lister.row(name, section))
         .collect();
-    let output = if args.json {
+    if args.json {
         let mut all = Vec::with_capacity(rows.len());
-        all.extend(rows.into_iter().map(|row| row.json));
-        format!("{}\n", Value::from(all))
-    } else {
-        let table = table(&rows);
-        // The process ends right after printing: freeing a large file's rows one by one would
-        // cost more than building them.
-        std::mem::forget(rows);
-        table
-    };
+        all.extend(
+            rows.into_iter()
+                .filter_map(|row| row.json.map(|json| *json)),
+        );
+        return print_all(&format!("{}\n", Value::from(all)));
+    }
+    // Written as it is made: a large file's table is megabytes.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let written = write_table(&rows, &mut out).and_then(|()| out.flush());
+    // The process ends right after printing: freeing a large file's rows one by one would cost
+    // more than building them.
+    std::mem::forget(rows);
     std::mem::forget(lister);
     std::mem::forget(config);
-    print_all(&output)
+    written.context("could not write to standard output")
 }
 
 /// What every row is read with.
@@ -108,7 +114,7 @@ impl<'c> Lister<'c> {
             role_name: raw("sso_role_name"),
             region: keys.get("region").filter(|r| !r.is_empty()),
             summary: Rc::clone(&self.no_summary),
-            json: Value::Null,
+            json: None,
         };
         if kind != CredentialKind::Sso {
             if self.with_json {
@@ -158,7 +164,7 @@ impl<'c> Lister<'c> {
         state: &str,
         files: Option<&ProfileState>,
         error: Option<String>,
-    ) -> Value {
+    ) -> Option<Box<Value>> {
         let raw = |key: &str| row.section.and_then(|s| s.get(key));
         let start_url = raw("sso_start_url").or_else(|| {
             let session = self.config.sso_session(raw("sso_session")?)?;
@@ -166,7 +172,7 @@ impl<'c> Lister<'c> {
         });
         let token = files.and_then(|files| files.token.as_ref());
         let credentials = files.and_then(|files| files.credentials.as_ref());
-        json!({
+        Some(Box::new(json!({
             "profile": row.profile,
             "kind": row.kind.label(),
             "sso_session": raw("sso_session"),
@@ -179,12 +185,12 @@ impl<'c> Lister<'c> {
             "token_expires_at": token.map(|t| format_cli_timestamp(t.expires_at)),
             "credentials_expires_at": credentials.map(|c| format_cli_timestamp(c.expires_at)),
             "error": error,
-        })
+        })))
     }
 }
 
 /// Aligned columns; the last one (the state) runs free.
-fn table(rows: &[Row<'_>]) -> String {
+fn write_table(rows: &[Row<'_>], out: &mut impl Write) -> std::io::Result<()> {
     let headers = [
         "PROFILE",
         "KIND",
@@ -216,24 +222,25 @@ fn table(rows: &[Row<'_>]) -> String {
             *width = (*width).max(printable(cell).chars().count());
         }
     }
-    let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 16));
-    let mut push = |line: [&str; 7]| {
-        let start = out.len();
-        for (i, cell) in line.iter().enumerate() {
-            out.push_str(cell);
-            if i + 1 < line.len() {
-                push_spaces(&mut out, widths[i] - cell.chars().count() + 2);
+    let mut line = String::with_capacity(widths.iter().sum::<usize>() + 16);
+    let mut write_line = |cells: [&str; 7]| {
+        line.clear();
+        for (i, cell) in cells.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < cells.len() {
+                push_spaces(&mut line, widths[i] - cell.chars().count() + 2);
             }
         }
-        out.truncate(start + out[start..].trim_end().len());
-        out.push('\n');
+        line.truncate(line.trim_end().len());
+        line.push('\n');
+        out.write_all(line.as_bytes())
     };
-    push(headers);
+    write_line(headers)?;
     for row in rows {
-        let line = cells(row).map(printable);
-        push(line.each_ref().map(|cell| cell.as_ref()));
+        let cells = cells(row).map(printable);
+        write_line(cells.each_ref().map(|cell| cell.as_ref()))?;
     }
-    out
+    Ok(())
 }
 
 /// `count` spaces, a run at a time (a `char` at a time was 3 % of a large `list`).

@@ -233,7 +233,7 @@ impl AwsConfig {
                 SectionKind::Services => &mut *services,
                 SectionKind::Defaults | SectionKind::Other => continue,
             };
-            names.insert(sections, &section.name, index);
+            names.insert(sections, section.name(), index);
         }
         config
     }
@@ -432,7 +432,7 @@ impl NameIndex {
             Some(position) => self.order[position] = section,
             None => {
                 let (order, hasher) = (&self.order, &self.hasher);
-                let rehash = |&position: &usize| hasher.hash_one(&sections[order[position]].name);
+                let rehash = |&position: &usize| hasher.hash_one(sections[order[position]].name());
                 self.positions.insert_unique(hash, order.len(), rehash);
                 self.order.push(section);
             }
@@ -446,14 +446,12 @@ impl NameIndex {
     }
 
     fn position(&self, sections: &[Section], hash: u64, name: &str) -> Option<usize> {
-        let holds_name = |&position: &usize| sections[self.order[position]].name == name;
+        let holds_name = |&position: &usize| sections[self.order[position]].name() == name;
         self.positions.find(hash, holds_name).copied()
     }
 
     fn names<'s>(&'s self, sections: &'s [Section]) -> impl Iterator<Item = &'s str> {
-        self.order
-            .iter()
-            .map(|&index| sections[index].name.as_str())
+        self.order.iter().map(|&index| sections[index].name())
     }
 }
 

@@ -23,7 +23,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::section::{Entry, NestedEntry, Section, SectionKind, Text, Value};
+use super::section::{Entry, Key, NestedEntry, Section, SectionKind, Text, Value, entry_line};
 
 /// Why a line of the config file could not be read; always reported with its line number.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -157,7 +157,7 @@ fn py_strip(s: &str) -> &str {
 
 /// A setting as read, before its lines are joined.
 struct RawEntry<'a> {
-    key: Cow<'static, str>,
+    key: Key,
     /// The text after the delimiter.
     first: &'a str,
     /// Each continuation line (stripped) with its number, and `""` for blank lines inside the
@@ -259,11 +259,11 @@ impl<'a> Reader<'a> {
         if key.is_empty() {
             return syntax_error(SyntaxProblem::MissingKey { delimiter });
         }
-        let key = lowercase(key);
+        let key = Key::lowercase(key);
         if let Some(first_line) = first_line_of_key(&self.sections, section, &key) {
             return syntax_error(SyntaxProblem::DuplicateKey {
                 header: section.header.to_string(),
-                key: key.into_owned(),
+                key: key.to_string(),
                 first_line,
             });
         }
@@ -314,7 +314,7 @@ impl<'a> Reader<'a> {
         let Some(mut raw) = self.current.take() else {
             return;
         };
-        let (kind, name) = classify_header(raw.header);
+        let (kind, name) = header_name(raw.header);
         let mut entries = Vec::with_capacity(raw.entries.len());
         for entry in raw.entries.drain(..) {
             // A setting whose block is malformed still counts as set (a later line repeating
@@ -326,16 +326,16 @@ impl<'a> Reader<'a> {
             entries.push(Entry {
                 key: entry.key,
                 value,
-                line: entry.line,
-                last_line: entry.last_line,
+                line: entry_line(entry.line),
+                last_line: entry_line(entry.last_line),
                 inherited: false,
             });
         }
         self.spare_entries = raw.entries;
         self.sections.push(Section::new(
             kind,
-            name,
-            raw.header.to_string(),
+            raw.header,
+            &name,
             (raw.line, raw.last_line),
             entries,
         ));
@@ -367,32 +367,6 @@ fn first_line_of_key(before: &[Section], section: &RawSection<'_>, key: &str) ->
         .filter(|section| section.kind == SectionKind::Defaults)
         .find_map(|section| section.entry(key))
         .map(Entry::line)
-}
-
-/// Python's `str.lower()` for keys. The keys of SSO profiles and sessions, which a file
-/// `populate` filled repeats in every section, cost no allocation.
-fn lowercase(key: &str) -> Cow<'static, str> {
-    const COMMON: &[&str] = &[
-        "sso_session",
-        "sso_account_id",
-        "sso_role_name",
-        "region",
-        "output",
-        "ssoenv_populated",
-        "sso_start_url",
-        "sso_region",
-        "sso_registration_scopes",
-        "role_arn",
-        "source_profile",
-    ];
-    if let Some(common) = COMMON.iter().find(|common| **common == key) {
-        return Cow::Borrowed(common);
-    }
-    Cow::Owned(if key.is_ascii() {
-        key.to_ascii_lowercase()
-    } else {
-        key.to_lowercase()
-    })
 }
 
 /// configparser's `default_section`: a section every other one inherits from.
@@ -427,7 +401,7 @@ fn finish_value(raw: &RawEntry<'_>) -> Result<Value, SyntaxError> {
         // Trailing blank lines are dropped by configparser's final `rstrip`.
         Value::Text(Text::from(raw.first))
     } else if raw.first.is_empty() {
-        Value::Nested(parse_nested(raw)?)
+        Value::Nested(parse_nested(raw)?.into_boxed_slice())
     } else {
         let mut text = raw.first.to_string();
         for (_, piece) in &raw.continuation {
@@ -499,13 +473,9 @@ fn is_py_line_boundary(c: char) -> bool {
 /// section of that kind only when it splits into exactly two words (so `[profile a b]` and
 /// `[profile 'a]` are ignored by the CLI, and `[profiles x]` is the profile `x`). `[default]` is
 /// the profile `default`; anything else (`[plugins]`, `[my-dev]`) is not a profile.
-fn classify_header(header: &str) -> (SectionKind, String) {
-    let (kind, name) = header_name(header);
-    (kind, name.into_owned())
-}
-
-/// [`classify_header`] without allocating for the usual header: one with no quote or backslash
-/// splits like `str::split` on the shell's separators, so its name is a slice of it.
+///
+/// The usual header has no quote or backslash and splits like `str::split` on the shell's
+/// separators, so its name is a slice of it: no allocation.
 pub(super) fn header_name(header: &str) -> (SectionKind, Cow<'_, str>) {
     if header == DEFAULTS_HEADER {
         return (SectionKind::Defaults, Cow::Borrowed(header));
@@ -715,7 +685,10 @@ mod tests {
 
     #[test]
     fn headers_are_classified_like_botocore() {
-        let kinds = |header: &str| classify_header(header);
+        let kinds = |header: &str| {
+            let (kind, name) = header_name(header);
+            (kind, name.into_owned())
+        };
         assert_eq!(kinds("default"), (SectionKind::Profile, "default".into()));
         assert_eq!(kinds("profile dev"), (SectionKind::Profile, "dev".into()));
         assert_eq!(kinds("profiles dev"), (SectionKind::Profile, "dev".into()));

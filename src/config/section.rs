@@ -1,9 +1,7 @@
 //! One `[…]` section of the config file as read: its settings in file order, with the line numbers
 //! a later editor needs to change the file in place.
 
-use std::borrow::Cow;
-
-/// What a section header declares (see `parse::classify_header` for botocore's rules).
+/// What a section header declares (see `parse::header_name` for botocore's rules).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SectionKind {
     /// `[default]`, `[profile NAME]`.
@@ -23,8 +21,8 @@ pub enum SectionKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Section {
     pub(super) kind: SectionKind,
-    pub(super) name: String,
-    pub(super) header: String,
+    header: Box<str>,
+    name: Name,
     pub(super) line: usize,
     pub(super) last_line: usize,
     /// Settings are added through [`Self::new`] and [`Self::push_entry`] only, which keep
@@ -35,11 +33,21 @@ pub struct Section {
     key_lengths: u64,
 }
 
+/// Where a section's name is: nearly always a part of its header (`a` in `profile a`), which
+/// spares a large file's tens of thousands of sections an allocation each; else (a quoted name
+/// with escapes) text of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Name {
+    InHeader { start: u32, end: u32 },
+    Own(Box<str>),
+}
+
 impl Section {
+    /// The section under `[header]`, named `name` (a part of `header`, or text of its own).
     pub(super) fn new(
         kind: SectionKind,
-        name: String,
-        header: String,
+        header: &str,
+        name: &str,
         (line, last_line): (usize, usize),
         entries: Vec<Entry>,
     ) -> Section {
@@ -48,8 +56,8 @@ impl Section {
             .fold(0, |lengths, entry| lengths | length_bit(&entry.key));
         Section {
             kind,
-            name,
-            header,
+            header: header.into(),
+            name: name_in(header, name),
             line,
             last_line,
             entries,
@@ -65,7 +73,10 @@ impl Section {
     /// The profile, sso-session or services name (`default` for `[default]`, `Acme Dev` for
     /// `[profile 'Acme Dev']`); for other sections the header text.
     pub fn name(&self) -> &str {
-        &self.name
+        match &self.name {
+            Name::InHeader { start, end } => &self.header[*start as usize..*end as usize],
+            Name::Own(name) => name,
+        }
     }
 
     pub fn kind(&self) -> SectionKind {
@@ -122,12 +133,12 @@ impl Section {
             return found;
         }
         let key = key.to_lowercase();
-        self.entries.iter().find(|entry| entry.key == key)
+        self.entries.iter().find(|entry| entry.key.as_str() == key)
     }
 
     /// Keys in file order (inherited `[DEFAULT]` keys last), lowercase.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|entry| entry.key.as_ref())
+        self.entries.iter().map(|entry| entry.key.as_str())
     }
 
     /// Every setting, in file order.
@@ -140,14 +151,121 @@ fn length_bit(key: &str) -> u64 {
     1 << (key.len() % 64)
 }
 
-/// One `key = value` setting.
+/// One `key = value` setting. A file `populate` filled holds a hundred thousand of them: the
+/// fields are as small as they can be (line numbers of 32 bits, the key a [`Key`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
-    pub(super) key: Cow<'static, str>,
+    pub(super) key: Key,
     pub(super) value: Value,
-    pub(super) line: usize,
-    pub(super) last_line: usize,
+    pub(super) line: u32,
+    pub(super) last_line: u32,
     pub(super) inherited: bool,
+}
+
+/// A line number as an [`Entry`] keeps it (a file of more than 4 billion lines is not read).
+pub(super) fn entry_line(line: usize) -> u32 {
+    u32::try_from(line).unwrap_or(u32::MAX)
+}
+
+/// A setting's key, lowercase: one of the keys every section of a file `populate` filled
+/// repeats (no allocation), or text of its own.
+#[derive(Clone, PartialEq, Eq)]
+pub(super) enum Key {
+    Common(CommonKey),
+    Own(Box<str>),
+}
+
+/// The keys of SSO profiles and sessions. An enum rather than places in a table, so that reading
+/// one back needs no bounds check: every section lookup does it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum CommonKey {
+    SsoSession,
+    SsoAccountId,
+    SsoRoleName,
+    Region,
+    Output,
+    SsoenvPopulated,
+    SsoStartUrl,
+    SsoRegion,
+    SsoRegistrationScopes,
+    RoleArn,
+    SourceProfile,
+}
+
+impl CommonKey {
+    const ALL: [CommonKey; 11] = [
+        CommonKey::SsoSession,
+        CommonKey::SsoAccountId,
+        CommonKey::SsoRoleName,
+        CommonKey::Region,
+        CommonKey::Output,
+        CommonKey::SsoenvPopulated,
+        CommonKey::SsoStartUrl,
+        CommonKey::SsoRegion,
+        CommonKey::SsoRegistrationScopes,
+        CommonKey::RoleArn,
+        CommonKey::SourceProfile,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            CommonKey::SsoSession => "sso_session",
+            CommonKey::SsoAccountId => "sso_account_id",
+            CommonKey::SsoRoleName => "sso_role_name",
+            CommonKey::Region => "region",
+            CommonKey::Output => "output",
+            CommonKey::SsoenvPopulated => "ssoenv_populated",
+            CommonKey::SsoStartUrl => "sso_start_url",
+            CommonKey::SsoRegion => "sso_region",
+            CommonKey::SsoRegistrationScopes => "sso_registration_scopes",
+            CommonKey::RoleArn => "role_arn",
+            CommonKey::SourceProfile => "source_profile",
+        }
+    }
+}
+
+impl Key {
+    /// Python's `str.lower()` of `key`.
+    pub(super) fn lowercase(key: &str) -> Key {
+        if let Some(common) = CommonKey::ALL
+            .into_iter()
+            .find(|common| common.as_str() == key)
+        {
+            return Key::Common(common);
+        }
+        Key::Own(if key.is_ascii() {
+            key.to_ascii_lowercase().into()
+        } else {
+            key.to_lowercase().into()
+        })
+    }
+
+    pub(super) fn as_str(&self) -> &str {
+        match self {
+            Key::Common(common) => common.as_str(),
+            Key::Own(key) => key,
+        }
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<&str> for Key {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
 }
 
 impl Entry {
@@ -162,12 +280,12 @@ impl Entry {
 
     /// The 1-based line of the key.
     pub fn line(&self) -> usize {
-        self.line
+        self.line as usize
     }
 
     /// The last line with content belonging to the value (continuation lines included).
     pub fn last_line(&self) -> usize {
-        self.last_line
+        self.last_line as usize
     }
 
     /// True for a key copied from a `[DEFAULT]` section; its lines are that section's.
@@ -176,12 +294,24 @@ impl Entry {
     }
 }
 
+/// Where `name` is in `header`, if it is a slice of it.
+fn name_in(header: &str, name: &str) -> Name {
+    let header_start = header.as_ptr() as usize;
+    let start = (name.as_ptr() as usize).wrapping_sub(header_start);
+    let end = start.wrapping_add(name.len());
+    match (u32::try_from(start), u32::try_from(end)) {
+        (Ok(start), Ok(end)) if end as usize <= header.len() => Name::InHeader { start, end },
+        _ => Name::Own(name.into()),
+    }
+}
+
 /// A setting's value: text, or an indented block of `name = value` lines.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
     /// Continuation lines are joined with `\n`.
     Text(Text),
-    Nested(Vec<NestedEntry>),
+    /// Boxed, not a vector: it keeps [`Value`] as small as [`Text`].
+    Nested(Box<[NestedEntry]>),
 }
 
 impl Value {
