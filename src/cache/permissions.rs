@@ -7,13 +7,13 @@
 //! these directories 0755 and does not check either), but says so on stderr, once per directory
 //! and run, with the fix.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Directories already looked at in this process, so that the warning comes once and the fast
-/// path pays for one `stat` per directory at most.
-static CHECKED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+/// path pays for one `stat` per directory at most. A handful at most (the cache directories and
+/// those above them): a list, which unlike a hashed set needs no random seed from the kernel.
+static CHECKED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Warnings kept instead of printed, while [`hold_warnings`] is in force.
 static HELD: Mutex<Option<Vec<String>>> = Mutex::new(None);
@@ -55,21 +55,23 @@ pub fn warn_if_writable_by_others(dir: &Path) {
 fn warn_once(dir: &Path) {
     {
         let mut checked = CHECKED.lock().unwrap_or_else(|e| e.into_inner());
-        let checked = checked.get_or_insert_with(HashSet::new);
         // Looked up before a copy is made: `list` reads thousands of files in one directory.
-        if checked.contains(dir) {
+        if checked.iter().any(|checked| checked == dir) {
             return;
         }
-        checked.insert(dir.to_path_buf());
+        checked.push(dir.to_path_buf());
     }
-    if let Some(mode) = writable_by_others(dir) {
+    let Ok(metadata) = std::fs::metadata(dir) else {
+        return;
+    };
+    if let Some(mode) = shared_write_mode(&metadata) {
         warn(format!(
             "ssoenv: warning: the cache directory {} can be written by other users (mode {mode:03o}), who could plant tokens or credentials there; fix it with: chmod go-w {}",
             dir.display(),
             dir.display()
         ));
     }
-    if let Some(owner) = owned_by_another_user(dir) {
+    if let Some(owner) = owned_by_another_user(&metadata) {
         warn(format!(
             "ssoenv: warning: the cache directory {} belongs to another user (uid {owner}), who could plant tokens or credentials there; make it yours with: chown \"$(id -u)\" {}",
             dir.display(),
@@ -78,30 +80,35 @@ fn warn_once(dir: &Path) {
     }
 }
 
-/// The owner of `dir` when it is not the user ssoenv runs as.
+/// The owner of a file when it is not the user ssoenv runs as.
 #[cfg(unix)]
-fn owned_by_another_user(dir: &Path) -> Option<u32> {
+fn owned_by_another_user(metadata: &std::fs::Metadata) -> Option<u32> {
     use std::os::unix::fs::MetadataExt;
-    let owner = std::fs::metadata(dir).ok()?.uid();
+    let owner = metadata.uid();
     // SAFETY: geteuid has no preconditions and cannot fail.
     (owner != unsafe { libc::geteuid() }).then_some(owner)
 }
 
 #[cfg(not(unix))]
-fn owned_by_another_user(_dir: &Path) -> Option<u32> {
+fn owned_by_another_user(_metadata: &std::fs::Metadata) -> Option<u32> {
     None
 }
 
 /// The permission bits of `dir` if they let the group or others write.
-#[cfg(unix)]
 pub fn writable_by_others(dir: &Path) -> Option<u32> {
+    shared_write_mode(&std::fs::metadata(dir).ok()?)
+}
+
+/// The permission bits of a file if they let the group or others write.
+#[cfg(unix)]
+fn shared_write_mode(metadata: &std::fs::Metadata) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(dir).ok()?.permissions().mode() & 0o7777;
+    let mode = metadata.permissions().mode() & 0o7777;
     (mode & 0o022 != 0).then_some(mode)
 }
 
 #[cfg(not(unix))]
-pub fn writable_by_others(_dir: &Path) -> Option<u32> {
+fn shared_write_mode(_metadata: &std::fs::Metadata) -> Option<u32> {
     None
 }
 
