@@ -21,6 +21,7 @@
 //! error, means the scan, as if there were no entry. An entry holds byte offsets, line numbers and
 //! profile names, no values.
 
+use std::cell::OnceCell;
 use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -42,7 +43,8 @@ const MAX_ENTRY_BYTES: u64 = 64 * 1024;
 
 /// The directory of entries, and the time the reading began.
 pub(super) struct RegionIndex {
-    dir: PathBuf,
+    /// Found when first needed: most config files are too small to have entries.
+    dir: OnceCell<Option<PathBuf>>,
     now: SystemTime,
 }
 
@@ -99,25 +101,31 @@ impl FileState {
 impl RegionIndex {
     /// The entries in `~/.cache/ssoenv/config-regions` (see [`crate::user_dirs`]), for a reading
     /// that begins now.
-    pub fn in_user_cache() -> Option<RegionIndex> {
-        Some(RegionIndex {
-            dir: crate::user_dirs::ssoenv_cache_dir()?.join("config-regions"),
+    pub fn in_user_cache() -> RegionIndex {
+        RegionIndex {
+            dir: OnceCell::new(),
             now: SystemTime::now(),
-        })
+        }
     }
 
     #[cfg(test)]
     pub fn at(dir: &Path, now: SystemTime) -> RegionIndex {
         RegionIndex {
-            dir: dir.to_path_buf(),
+            dir: OnceCell::from(Some(dir.to_path_buf())),
             now,
         }
+    }
+
+    fn dir(&self) -> Option<&Path> {
+        self.dir
+            .get_or_init(|| Some(crate::user_dirs::ssoenv_cache_dir()?.join("config-regions")))
+            .as_deref()
     }
 
     /// The regions remembered for profile `name` of the config file `config`, if they were found
     /// in the file as it is (`state`).
     pub fn find(&self, config: &Path, name: &str, state: &FileState) -> Option<Found> {
-        let mut file = File::open(self.entry_path(config, name)).ok()?;
+        let mut file = File::open(self.entry_path(config, name)?).ok()?;
         let metadata = file.metadata().ok()?;
         if !is_users_own(&metadata) || metadata.len() > MAX_ENTRY_BYTES {
             return None;
@@ -144,20 +152,22 @@ impl RegionIndex {
         if !state.settled_by(self.now) || !found.profiles_read.iter().all(one_line) {
             return;
         }
+        let (Some(dir), Some(path)) = (self.dir(), self.entry_path(config, name)) else {
+            return;
+        };
         let entry = format_entry(state, found);
-        let _ = crate::cache::ensure_private_dir(&self.dir).and_then(|()| {
-            crate::cache::write_atomic_unsynced(&self.entry_path(config, name), entry.as_bytes())
-        });
+        let _ = crate::cache::ensure_private_dir(dir)
+            .and_then(|()| crate::cache::write_atomic_unsynced(&path, entry.as_bytes()));
     }
 
     /// One file per config file and profile, named by a hash of both (any bytes can be in them).
-    fn entry_path(&self, config: &Path, name: &str) -> PathBuf {
+    fn entry_path(&self, config: &Path, name: &str) -> Option<PathBuf> {
         let digest = Sha1::new()
             .chain_update(config.as_os_str().as_encoded_bytes())
             .chain_update([0])
             .chain_update(name.as_bytes())
             .finalize();
-        self.dir.join(hex::encode(digest))
+        Some(self.dir()?.join(hex::encode(digest)))
     }
 }
 

@@ -95,7 +95,7 @@ impl AwsConfig {
     /// sections read.
     pub fn load_for_profile(path: &Path, name: &str) -> Result<AwsConfig, ConfigError> {
         let index = RegionIndex::in_user_cache();
-        Self::load_for_profile_with(path, name, lookup::CHUNK, index.as_ref())
+        Self::load_for_profile_with(path, name, lookup::CHUNK, Some(&index))
     }
 
     /// [`Self::load_for_profile`], scanning the file `chunk` bytes at a time (the tests cut lines
