@@ -95,6 +95,7 @@ fn read_credentials(key: &str, dirs: &CacheDirs) -> Result<Option<CredentialsSta
 /// [`ProfileState::read`] for many profiles, as `list` asks: each session's token is read once,
 /// and only the role credential files that exist are opened (a config file `populate` filled
 /// has thousands of profiles, most of them never used, all sharing a session or two).
+#[derive(Clone)]
 pub struct StateReader<'a> {
     dirs: &'a CacheDirs,
     /// By what the token key is the hash of (the session name, or a legacy profile's start URL):

@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -40,7 +40,7 @@ struct Row<'c> {
     region: Option<&'c str>,
     /// Shared by the rows in the same state: a large file's profiles mostly share one session
     /// and have no credentials of their own cached.
-    summary: Rc<str>,
+    summary: Arc<str>,
     /// For `--json` only: the table's rows are many and small.
     json: Option<Box<Value>>,
 }
@@ -50,38 +50,87 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
     let dirs = CacheDirs::from_env()?;
     // A credentials file that cannot be read only costs the kinds it would have told.
     let credentials = CredentialsFile::load_default().unwrap_or_else(|_| CredentialsFile::empty());
-    let mut lister = Lister {
+    let states = StateReader::new(&dirs);
+    let now = OffsetDateTime::now_utc();
+    let lister = || Lister {
         config: &config,
         credentials: &credentials,
-        states: StateReader::new(&dirs),
+        states: states.clone(),
         summaries: HashMap::default(),
-        no_summary: Rc::from("-"),
-        now: OffsetDateTime::now_utc(),
+        no_summary: Arc::from("-"),
+        now,
         with_json: args.json,
     };
     // Each profile with its section, taken in order rather than looked up by name.
-    let rows: Vec<Row> = config
-        .profiles_with(&credentials)
-        .into_iter()
-        .map(|(name, section)| lister.row(name, section))
-        .collect();
+    let profiles = config.profiles_with(&credentials);
+    let parts = rows_of(&profiles, threads_for(profiles.len()), lister);
     if args.json {
-        let mut all = Vec::with_capacity(rows.len());
+        let mut all = Vec::with_capacity(profiles.len());
         all.extend(
-            rows.into_iter()
+            parts
+                .into_iter()
+                .flatten()
                 .filter_map(|row| row.json.map(|json| *json)),
         );
         return print_all(&format!("{}\n", Value::from(all)));
     }
     // Written as it is made: a large file's table is megabytes.
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-    let written = write_table(&rows, &mut out).and_then(|()| out.flush());
+    let written = write_table(&parts, &mut out).and_then(|()| out.flush());
     // The process ends right after printing: freeing a large file's rows one by one would cost
     // more than building them.
-    std::mem::forget(rows);
-    std::mem::forget(lister);
+    std::mem::forget(parts);
+    std::mem::forget(profiles);
     std::mem::forget(config);
     written.context("could not write to standard output")
+}
+
+/// From how many profiles the rows are read on several threads: below, starting one costs more
+/// than it saves.
+const PROFILES_FOR_THREADS: usize = 2_000;
+
+/// How many threads read the rows of `profiles` profiles: up to four for a large file.
+fn threads_for(profiles: usize) -> usize {
+    if profiles < PROFILES_FOR_THREADS {
+        return 1;
+    }
+    std::thread::available_parallelism().map_or(1, |cores| cores.get().min(4))
+}
+
+/// The rows of `profiles`, in order, in consecutive parts: one per thread, each with its own
+/// [`Lister`] from `lister`. A row depends on its profile alone, and the cache files it reads
+/// are only read.
+fn rows_of<'c>(
+    profiles: &[(&'c str, Option<&'c Section>)],
+    threads: usize,
+    lister: impl Fn() -> Lister<'c> + Sync,
+) -> Vec<Vec<Row<'c>>> {
+    let read = |part: &[(&'c str, Option<&'c Section>)]| {
+        let mut lister = lister();
+        let rows: Vec<Row<'c>> = part
+            .iter()
+            .map(|&(name, section)| lister.row(name, section))
+            .collect();
+        // Its caches go with the process, not one by one.
+        std::mem::forget(lister);
+        rows
+    };
+    if threads <= 1 || profiles.is_empty() {
+        return vec![read(profiles)];
+    }
+    std::thread::scope(|scope| {
+        let reading: Vec<_> = profiles
+            .chunks(profiles.len().div_ceil(threads))
+            .map(|part| scope.spawn(move || read(part)))
+            .collect();
+        reading
+            .into_iter()
+            .map(|part| {
+                part.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// What every row is read with.
@@ -90,9 +139,9 @@ struct Lister<'c> {
     credentials: &'c CredentialsFile,
     states: StateReader<'c>,
     /// The summary of each state met so far.
-    summaries: HashMap<ProfileState, Rc<str>, foldhash::fast::RandomState>,
+    summaries: HashMap<ProfileState, Arc<str>, foldhash::fast::RandomState>,
     /// `-`, for the profiles that are not SSO profiles.
-    no_summary: Rc<str>,
+    no_summary: Arc<str>,
     /// One moment for the whole listing.
     now: OffsetDateTime,
     with_json: bool,
@@ -113,7 +162,7 @@ impl<'c> Lister<'c> {
             account_id: raw("sso_account_id"),
             role_name: raw("sso_role_name"),
             region: keys.get("region").filter(|r| !r.is_empty()),
-            summary: Rc::clone(&self.no_summary),
+            summary: Arc::clone(&self.no_summary),
             json: None,
         };
         if kind != CredentialKind::Sso {
@@ -136,7 +185,7 @@ impl<'c> Lister<'c> {
             });
         let state = match state {
             Err(error) => {
-                row.summary = Rc::from(format!("error: {}", first_sentence(&error)));
+                row.summary = Arc::from(format!("error: {}", first_sentence(&error)));
                 if self.with_json {
                     row.json = self.json(&row, "error", None, Some(error));
                 }
@@ -148,7 +197,7 @@ impl<'c> Lister<'c> {
         row.summary = self
             .summaries
             .entry(state.clone())
-            .or_insert_with(|| Rc::from(state.summary(now)))
+            .or_insert_with(|| Arc::from(state.summary(now)))
             .clone();
         if self.with_json {
             let standing = state.standing(now, STATUS_MARGIN).as_str();
@@ -190,7 +239,7 @@ impl<'c> Lister<'c> {
 }
 
 /// Aligned columns; the last one (the state) runs free.
-fn write_table(rows: &[Row<'_>], out: &mut impl Write) -> std::io::Result<()> {
+fn write_table(parts: &[Vec<Row<'_>>], out: &mut impl Write) -> std::io::Result<()> {
     let headers = [
         "PROFILE",
         "KIND",
@@ -200,24 +249,13 @@ fn write_table(rows: &[Row<'_>], out: &mut impl Write) -> std::io::Result<()> {
         "REGION",
         "STATE",
     ];
-    // Gone through twice, for the widths and for the lines, rather than held: a large file's
-    // table has a hundred thousand cells, nearly all of them printable ASCII borrowed from the
-    // file as read.
-    fn cells<'r>(row: &'r Row<'_>) -> [&'r str; 7] {
-        [
-            row.profile,
-            row.kind.label(),
-            row.session.unwrap_or("-"),
-            row.account_id.unwrap_or("-"),
-            row.role_name.unwrap_or("-"),
-            row.region.unwrap_or("-"),
-            &row.summary,
-        ]
-    }
+    // The cells are gone through twice, for the widths and for the lines, rather than held: a
+    // large file's table has a hundred thousand, nearly all of them printable ASCII borrowed
+    // from the file as read.
     // Names come from a file anyone may have edited: no control character reaches the terminal
     // (nor breaks the table's lines).
     let mut widths = headers.map(|h| h.chars().count());
-    for row in rows {
+    for row in parts.iter().flatten() {
         for (width, cell) in widths.iter_mut().zip(cells(row)) {
             *width = (*width).max(printable(cell).chars().count());
         }
@@ -236,11 +274,24 @@ fn write_table(rows: &[Row<'_>], out: &mut impl Write) -> std::io::Result<()> {
         out.write_all(line.as_bytes())
     };
     write_line(headers)?;
-    for row in rows {
+    for row in parts.iter().flatten() {
         let cells = cells(row).map(printable);
         write_line(cells.each_ref().map(|cell| cell.as_ref()))?;
     }
     Ok(())
+}
+
+/// A row's cells, in the order of the table's columns.
+fn cells<'r>(row: &'r Row<'_>) -> [&'r str; 7] {
+    [
+        row.profile,
+        row.kind.label(),
+        row.session.unwrap_or("-"),
+        row.account_id.unwrap_or("-"),
+        row.role_name.unwrap_or("-"),
+        row.region.unwrap_or("-"),
+        &row.summary,
+    ]
 }
 
 /// `count` spaces, a run at a time (a `char` at a time was 3 % of a large `list`).
@@ -260,7 +311,82 @@ fn first_sentence(message: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::push_spaces;
+    use super::*;
+    use std::path::Path;
+
+    /// The rows of a large file read on threads are the rows read one after the other, in the
+    /// same order, in each state a row can be in (token valid, not signed in, not SSO, error).
+    #[test]
+    fn rows_read_on_threads_are_the_rows_read_in_order() {
+        let home = tempfile::tempdir().expect("temp dir");
+        let dirs = CacheDirs::from_home(home.path());
+        std::fs::create_dir_all(&dirs.sso).expect("cache dir");
+        let token = r#"{"startUrl": "https://a.awsapps.com/start", "region": "us-east-1", "accessToken": "t", "expiresAt": "2099-01-01T00:00:00Z"}"#;
+        let token_path = dirs
+            .sso
+            .join(format!("{}.json", crate::cache::token_key(Some("one"), "")));
+        std::fs::write(token_path, token).expect("token");
+        let mut text = String::from(
+            "[sso-session one]\nsso_start_url = https://a.awsapps.com/start\nsso_region = us-east-1\n\
+             [sso-session two]\nsso_start_url = https://b.awsapps.com/start\nsso_region = us-east-1\n",
+        );
+        for n in 0..2_501 {
+            let settings = match n % 4 {
+                0 => "sso_session = one\nsso_account_id = 111122223333\nsso_role_name = Read",
+                1 => "sso_session = two\nsso_account_id = 111122223333\nsso_role_name = Write",
+                2 => "aws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret",
+                _ => "sso_session = gone\nsso_account_id = 111122223333\nsso_role_name = Read",
+            };
+            text.push_str(&format!(
+                "[profile p{n}]\n{settings}\nregion = eu-west-{}\n",
+                n % 3
+            ));
+        }
+        let config = AwsConfig::parse(Path::new("config"), &text).expect("a valid file");
+        let credentials = CredentialsFile::empty();
+        let profiles = config.profiles_with(&credentials);
+        let states = StateReader::new(&dirs);
+        for with_json in [false, true] {
+            let lister = || Lister {
+                config: &config,
+                credentials: &credentials,
+                states: states.clone(),
+                summaries: HashMap::default(),
+                no_summary: Arc::from("-"),
+                now: OffsetDateTime::now_utc(),
+                with_json,
+            };
+            let shown = |parts: Vec<Vec<Row<'_>>>| -> Vec<(Vec<String>, Option<Value>)> {
+                let rows = parts.into_iter().flatten();
+                rows.map(|row| {
+                    (
+                        cells(&row).map(str::to_string).to_vec(),
+                        row.json.map(|json| *json),
+                    )
+                })
+                .collect()
+            };
+            let in_order = shown(rows_of(&profiles, 1, lister));
+            assert_eq!(in_order.len(), 2_501);
+            let states: Vec<&str> = in_order[..4]
+                .iter()
+                .map(|(cells, _)| cells[6].as_str())
+                .collect();
+            assert!(states[0].starts_with("token valid"), "{states:?}");
+            assert_eq!(states[1], "not signed in");
+            assert_eq!(states[2], "-");
+            assert!(states[3].starts_with("error:"), "{states:?}");
+            assert_eq!(in_order[2_500].0[0], "p2500");
+            assert_eq!(in_order[0].1.is_some(), with_json);
+            for threads in [2, 3, 4] {
+                assert_eq!(
+                    shown(rows_of(&profiles, threads, lister)),
+                    in_order,
+                    "{threads} threads"
+                );
+            }
+        }
+    }
 
     #[test]
     fn padding_of_any_width_is_that_many_spaces() {

@@ -108,7 +108,12 @@ fn write_credentials(home: &TestHome, session: &str, account: &str, role: &str, 
 /// The fixture; lifetimes end half a minute past a whole minute so that the minutes shown do not
 /// depend on how long the test takes.
 fn fixture_home() -> TestHome {
-    let home = TestHome::with_config(CONFIG);
+    fixture_home_with(CONFIG)
+}
+
+/// The fixture's cache files, with `config`.
+fn fixture_home_with(config: &str) -> TestHome {
+    let home = TestHome::with_config(config);
     write_token(&home, "s-valid", 8 * 3600 + 30, false);
     write_token(&home, "s-expiring", 10 * 60 + 30, false);
     write_token(&home, "s-expired", -600, false);
@@ -176,6 +181,53 @@ static       static  -              -             -         us-east-2  -
         emulator.request_counts().values().all(|&n| n == 0),
         "list never calls the service: {:?}",
         emulator.request_counts()
+    );
+}
+
+/// A file `populate` filled for a large organization is listed on several threads: every row
+/// still comes in the file's order with its own state.
+#[test]
+fn a_large_file_is_listed_in_order_with_each_state() {
+    let emulator = start_emulator();
+    let filler: String = (0..3_000)
+        .map(|n| {
+            format!(
+                "[profile filler-{n:04}]\nsso_session = s-missing\nsso_account_id = 111111111111\n\
+                 sso_role_name = Admin\n\n"
+            )
+        })
+        .collect();
+    let home = fixture_home_with(&format!("{filler}{CONFIG}"));
+    let out = run(home.ssoenv(&emulator.url()).arg("list"));
+    assert!(out.status.success(), "{}", out.stderr);
+    let rows: Vec<Vec<&str>> = out
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|line| {
+            line.split("  ")
+                .map(str::trim)
+                .filter(|cell| !cell.is_empty())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 3_007);
+    for (n, row) in rows[..3_000].iter().enumerate() {
+        assert_eq!(row[0], format!("filler-{n:04}"));
+        assert_eq!(row[6], "not signed in", "{row:?}");
+    }
+    let states: Vec<(&str, &str)> = rows[3_000..].iter().map(|row| (row[0], row[6])).collect();
+    assert_eq!(
+        states,
+        [
+            ("creds-valid", "credentials valid for 50m"),
+            ("token-valid", "token valid for 8h"),
+            ("expiring", "token valid for 10m"),
+            ("expired", "expired"),
+            ("refreshable", "token refreshable"),
+            ("missing", "not signed in"),
+            ("static", "-"),
+        ]
     );
 }
 
