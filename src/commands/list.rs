@@ -52,15 +52,7 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
     let credentials = CredentialsFile::load_default().unwrap_or_else(|_| CredentialsFile::empty());
     let states = StateReader::new(&dirs);
     let now = OffsetDateTime::now_utc();
-    let lister = || Lister {
-        config: &config,
-        credentials: &credentials,
-        states: states.clone(),
-        summaries: HashMap::default(),
-        no_summary: Arc::from("-"),
-        now,
-        with_json: args.json,
-    };
+    let lister = || Lister::new(&config, &credentials, states.clone(), now, args.json);
     // Each profile with its section, taken in order rather than looked up by name.
     let profiles = config.profiles_with(&credentials);
     let parts = rows_of(&profiles, threads_for(profiles.len()), lister);
@@ -148,6 +140,24 @@ struct Lister<'c> {
 }
 
 impl<'c> Lister<'c> {
+    fn new(
+        config: &'c AwsConfig,
+        credentials: &'c CredentialsFile,
+        states: StateReader<'c>,
+        now: OffsetDateTime,
+        with_json: bool,
+    ) -> Lister<'c> {
+        Lister {
+            config,
+            credentials,
+            states,
+            summaries: HashMap::default(),
+            no_summary: Arc::from("-"),
+            now,
+            with_json,
+        }
+    }
+
     /// The row of profile `name`, whose config section (if any) is `section`.
     fn row(&mut self, name: &'c str, section: Option<&'c Section>) -> Row<'c> {
         let config = self.config;
@@ -347,15 +357,8 @@ mod tests {
         let profiles = config.profiles_with(&credentials);
         let states = StateReader::new(&dirs);
         for with_json in [false, true] {
-            let lister = || Lister {
-                config: &config,
-                credentials: &credentials,
-                states: states.clone(),
-                summaries: HashMap::default(),
-                no_summary: Arc::from("-"),
-                now: OffsetDateTime::now_utc(),
-                with_json,
-            };
+            let now = OffsetDateTime::now_utc();
+            let lister = || Lister::new(&config, &credentials, states.clone(), now, with_json);
             let shown = |parts: Vec<Vec<Row<'_>>>| -> Vec<(Vec<String>, Option<Value>)> {
                 let rows = parts.into_iter().flatten();
                 rows.map(|row| {

@@ -175,14 +175,7 @@ fn wait_until_settled(path: &std::path::Path) {
 #[test]
 fn a_large_config_is_read_through_its_index_and_every_change_is_seen() {
     let emulator = start_emulator();
-    let filler: String = (0..2000)
-        .map(|n| {
-            format!(
-                "[profile filler-{n:05}]\nsso_session = my-sso\nsso_account_id = 123456789011\n\
-                 sso_role_name = ReadOnly\nregion = us-east-1\n\n"
-            )
-        })
-        .collect();
+    let filler = filler_profiles(2_000, 5, SESSION, ACCOUNT, "ReadOnly");
     let home = TestHome::with_config(&format!("{filler}{}{CONFIG}", twin_section()));
     home.seed_token(&emulator, 8 * 3600);
     let url = emulator.url();

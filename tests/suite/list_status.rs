@@ -189,14 +189,7 @@ static       static  -              -             -         us-east-2  -
 #[test]
 fn a_large_file_is_listed_in_order_with_each_state() {
     let emulator = start_emulator();
-    let filler: String = (0..3_000)
-        .map(|n| {
-            format!(
-                "[profile filler-{n:04}]\nsso_session = s-missing\nsso_account_id = 111111111111\n\
-                 sso_role_name = Admin\n\n"
-            )
-        })
-        .collect();
+    let filler = filler_profiles(3_000, 4, "s-missing", "111111111111", "Admin");
     let home = fixture_home_with(&format!("{filler}{CONFIG}"));
     let out = run(home.ssoenv(&emulator.url()).arg("list"));
     assert!(out.status.success(), "{}", out.stderr);

@@ -209,6 +209,25 @@ impl TestHome {
     }
 }
 
+/// `count` SSO profiles `filler-<n>` (`n` zero-padded to `width`) as `populate` writes them for
+/// a large organization, all of session `session`, account `account` and role `role`.
+pub fn filler_profiles(
+    count: usize,
+    width: usize,
+    session: &str,
+    account: &str,
+    role: &str,
+) -> String {
+    (0..count)
+        .map(|n| {
+            format!(
+                "[profile filler-{n:0width$}]\nsso_session = {session}\nsso_account_id = {account}\n\
+                 sso_role_name = {role}\n\n"
+            )
+        })
+        .collect()
+}
+
 pub fn start_emulator() -> Emulator {
     Emulator::start(EmulatorConfig::default()).expect("emulator starts")
 }
