@@ -62,7 +62,7 @@ pub fn run(args: &ListArgs) -> anyhow::Result<()> {
             parts
                 .into_iter()
                 .flatten()
-                .filter_map(|row| row.json.map(|json| *json)),
+                .map(|row| row.json.map_or(Value::Null, |json| *json)),
         );
         return print_all(&format!("{}\n", Value::from(all)));
     }
@@ -110,18 +110,17 @@ fn rows_of<'c>(
     if threads <= 1 || profiles.is_empty() {
         return vec![read(profiles)];
     }
+    let mut parts = profiles.chunks(profiles.len().div_ceil(threads));
+    let first = parts.next().unwrap_or_default();
     std::thread::scope(|scope| {
-        let reading: Vec<_> = profiles
-            .chunks(profiles.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || read(part)))
-            .collect();
-        reading
-            .into_iter()
-            .map(|part| {
-                part.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+        // This thread reads the first part while the others read the rest.
+        let reading: Vec<_> = parts.map(|part| scope.spawn(move || read(part))).collect();
+        let mut rows = vec![read(first)];
+        rows.extend(reading.into_iter().map(|part| {
+            part.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        }));
+        rows
     })
 }
 
