@@ -43,7 +43,7 @@ pub use keys::{
     AssumeRoleArgs, assume_role_key, registration_key, role_credentials_key, token_key,
 };
 pub use lock::CacheLock;
-pub use permissions::{hold_warnings, release_warnings, writable_by_others};
+pub use permissions::{hold_warnings, others_can_change, release_warnings, writable_by_others};
 pub use python_json::{to_python_json, to_python_json_compact};
 pub use registration::{ClientRegistration, REGISTRATION_MIN_REMAINING, RegistrationCache};
 pub use role_credentials::RoleCredentialCache;

@@ -80,6 +80,13 @@ fn warn_once(dir: &Path) {
     }
 }
 
+/// Whether someone other than the user ssoenv runs as can change the file `metadata` describes:
+/// another owner, or group or other write permission. (On a system without Unix permissions,
+/// nobody is known to.)
+pub fn others_can_change(metadata: &std::fs::Metadata) -> bool {
+    shared_write_mode(metadata).is_some() || owned_by_another_user(metadata).is_some()
+}
+
 /// The owner of a file when it is not the user ssoenv runs as.
 #[cfg(unix)]
 fn owned_by_another_user(metadata: &std::fs::Metadata) -> Option<u32> {

@@ -127,7 +127,8 @@ impl RegionIndex {
     pub fn find(&self, config: &Path, name: &str, state: &FileState) -> Option<Found> {
         let mut file = File::open(self.entry_path(config, name)?).ok()?;
         let metadata = file.metadata().ok()?;
-        if !is_users_own(&metadata) || metadata.len() > MAX_ENTRY_BYTES {
+        // Anybody else who can change the entry could send the reading to other sections.
+        if crate::cache::others_can_change(&metadata) || metadata.len() > MAX_ENTRY_BYTES {
             return None;
         }
         // Room for all of it and the end: one read.
@@ -169,21 +170,6 @@ impl RegionIndex {
             .finalize();
         Some(self.dir()?.join(hex::encode(digest)))
     }
-}
-
-/// Whether a file is the user's own and only they can change it: anybody else could send the
-/// reading to other sections.
-#[cfg(unix)]
-fn is_users_own(metadata: &Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let user = unsafe { libc::geteuid() };
-    metadata.uid() == user && metadata.mode() & 0o022 == 0
-}
-
-#[cfg(not(unix))]
-fn is_users_own(_metadata: &Metadata) -> bool {
-    false
 }
 
 /// Regions as a scan gives them: in file order, not overlapping, none empty, all inside the file.
