@@ -119,13 +119,14 @@ pub struct SsoSessionView<'c> {
 }
 
 impl SsoProfileView<'_> {
-    pub fn to_owned(&self) -> SsoProfile {
+    /// The profile with values of its own.
+    pub fn to_profile(&self) -> SsoProfile {
         SsoProfile {
             name: self.name.to_string(),
             account_id: self.account_id.to_string(),
             role_name: self.role_name.to_string(),
             region: self.region.map(str::to_string),
-            session: self.session.to_owned(),
+            session: self.session.to_session(),
             endpoints: EndpointOverrides::from(self.endpoints),
         }
     }
@@ -142,7 +143,8 @@ impl SsoProfileView<'_> {
 }
 
 impl SsoSessionView<'_> {
-    pub fn to_owned(&self) -> SsoSession {
+    /// The session with values of its own.
+    pub fn to_session(&self) -> SsoSession {
         SsoSession {
             name: self.name.map(str::to_string),
             start_url: self.start_url.to_string(),
@@ -170,7 +172,7 @@ impl AwsConfig {
         let profile = self
             .profile(name)
             .ok_or_else(|| self.profile_not_found(name))?;
-        self.sso_profile_view(profile).map(|view| view.to_owned())
+        self.sso_profile_view(profile).map(|view| view.to_profile())
     }
 
     /// [`Self::sso_profile`] for a profile section already at hand, as a view (`list` goes
@@ -295,7 +297,9 @@ impl AwsConfig {
                 hint,
             });
         };
-        Ok(self.session_from_section(session, session_name)?.to_owned())
+        Ok(self
+            .session_from_section(session, session_name)?
+            .to_session())
     }
 
     /// The session a profile signs in with, for `ssoenv login PROFILE`: unlike
@@ -310,7 +314,7 @@ impl AwsConfig {
                 match self.text(profile, SESSION)? {
                     Some(session_name) if !session_name.is_empty() => self
                         .session_of(profile, session_name)
-                        .map(|session| session.to_owned()),
+                        .map(|session| session.to_session()),
                     _ => Err(error),
                 }
             }
